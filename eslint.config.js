@@ -1,0 +1,27 @@
+// Lint rules named in ../shared/STYLE.md: floating promises, exhaustive switches, type-only imports.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'var/**', 'gateway/grpc/generated/**', 'eslint.config.js'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['gateway/cli.ts', 'bench/**/*.ts', 'test/**/*.ts', 'gateway/demo.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    // tap's t.test() returns a promise tap itself awaits; test bodies parse JSON answers loosely.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-floating-promises': 'off', '@typescript-eslint/no-explicit-any': 'off' },
+  },
+);

@@ -1,0 +1,98 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type pino from 'pino';
+import type { Config } from './config.js';
+import { openGateway, type Gateway } from './context.js';
+import { createLogger } from './logger.js';
+import authPlugin from './http/auth.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { ErrorBody, Receipt } from './http/schemas.js';
+import answerRoutes from './http/routes/answers.js';
+import auditRoutes from './http/routes/audit.js';
+import consentRoutes from './http/routes/consents.js';
+import healthRoutes from './http/routes/health.js';
+import partyRoutes from './http/routes/parties.js';
+import recordRoutes from './http/routes/records.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    gateway: Gateway;
+  }
+}
+
+export interface AppOptions {
+  logger?: pino.Logger;
+  /** Services already opened (tests, the gRPC server sharing them); otherwise opened from config. */
+  gateway?: Gateway;
+}
+
+/**
+ * Builds the HTTP application; never listens (gateway/server.ts does). Tests build it the same way and
+ * drive it with `inject`.
+ */
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const logger = options.logger ?? createLogger(config.log.level);
+  const gateway = options.gateway ?? openGateway(config, logger);
+  const https = config.tls
+    ? {
+        https: {
+          cert: fs.readFileSync(config.tls.certFile),
+          key: fs.readFileSync(config.tls.keyFile),
+          ...(config.tls.caFile ? { ca: fs.readFileSync(config.tls.caFile) } : {}),
+          requestCert: config.tls.requireClientCert,
+          rejectUnauthorized: config.tls.requireClientCert,
+        },
+      }
+    : {};
+  const app = Fastify({
+    ...https,
+    loggerInstance: logger as FastifyBaseLogger,
+    // The caller's X-Request-Id is not trusted: request ids end up in logs.
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: config.limits.bodyLimitBytes,
+    // Money is never coerced from strings; unknown members are refused where a schema closes an object.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+  app.decorate('gateway', gateway);
+  app.addSchema(ErrorBody);
+  app.addSchema(Receipt);
+  installErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    void reply.header('cache-control', 'no-store');
+  });
+  app.addHook('onClose', async () => {
+    if (!options.gateway) gateway.close();
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Vouch',
+        version: '0.1.0',
+        description: 'Answer-only medical-insurance data gateway: 原始数据不出域、数据可用不可见. Money in integer fen (fields ending _fen).',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(authPlugin, { gateway });
+
+  const opts = { gateway };
+  await app.register(healthRoutes, opts);
+  await app.register(partyRoutes, opts);
+  await app.register(consentRoutes, opts);
+  await app.register(recordRoutes, opts);
+  await app.register(answerRoutes, opts);
+  await app.register(auditRoutes, opts);
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,119 @@
+import path from 'node:path';
+
+/**
+ * Configuration, read and validated once from `VOUCH_*` variables and passed into the app.
+ * Nothing else in the gateway reads `process.env`.
+ */
+export interface Config {
+  dataDir: string;
+  http: { host: string; port: number };
+  grpc: { host: string; port: number };
+  tls: { certFile: string; keyFile: string; caFile?: string; requireClientCert: boolean } | undefined;
+  /** Loudly named escape hatch for development behind a TLS-terminating proxy. */
+  allowInsecureNonLoopback: boolean;
+  auth: {
+    /** `iss` of tokens the gateway issues (party tokens). Exact match. */
+    issuer: string;
+    /** `aud` every token must carry. Exact match. */
+    audience: string;
+    /** Lifetime of tokens issued at /v1/token, seconds. */
+    tokenTtlSeconds: number;
+    /** The external identity provider that vouches for patients. */
+    idp: { issuer: string; publicKeyFile: string | undefined };
+  };
+  log: { level: string };
+  audit: { groupCommitMaxDelayMs: number; treeHeadIntervalMs: number };
+  limits: { bodyLimitBytes: number; claimAttemptsPerRecord: number };
+  /** Extra declarative payer definitions (JSON files), beside the built-in adapters. */
+  productsDir: string | undefined;
+  /** Storage backend; `sqlite:` (embedded, files under dataDir) is the one this build ships. */
+  storage: 'sqlite';
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** True for addresses that cannot be reached from another machine. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function storageKind(raw: string | undefined): 'sqlite' {
+  if (raw === undefined || raw === '' || raw === 'sqlite:' || raw === 'sqlite') return 'sqlite';
+  throw new ConfigError(`VOUCH_STORAGE ${raw} is not supported by this build (use sqlite:)`);
+}
+
+/** Builds and validates the configuration from an environment (defaults to an empty one). */
+export function loadConfig(env: Env = {}, cwd = '.'): Config {
+  const dataDir = path.resolve(cwd, env.VOUCH_DATA_DIR || './var');
+  const host = env.VOUCH_BIND || '127.0.0.1';
+  const certFile = env.VOUCH_TLS_CERT || undefined;
+  const keyFile = env.VOUCH_TLS_KEY || undefined;
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new ConfigError('VOUCH_TLS_CERT and VOUCH_TLS_KEY must be set together');
+  }
+  const caFile = env.VOUCH_TLS_CA || undefined;
+  const tls = certFile && keyFile
+    ? { certFile, keyFile, requireClientCert: bool(env, 'VOUCH_TLS_REQUIRE_CLIENT_CERT'), ...(caFile ? { caFile } : {}) }
+    : undefined;
+  const allowInsecureNonLoopback = bool(env, 'VOUCH_INSECURE_ALLOW_PLAINTEXT_NON_LOOPBACK');
+  if (!tls && !isLoopback(host) && !allowInsecureNonLoopback) {
+    throw new ConfigError(
+      `refusing to listen on ${host} without TLS: set VOUCH_TLS_CERT and VOUCH_TLS_KEY, ` +
+        'or (development behind a TLS proxy only) VOUCH_INSECURE_ALLOW_PLAINTEXT_NON_LOOPBACK=true',
+    );
+  }
+  const level = env.VOUCH_LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.has(level)) throw new ConfigError(`VOUCH_LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
+  const issuer = env.VOUCH_TOKEN_ISSUER || 'urn:vouch:gateway';
+  const idpIssuer = env.VOUCH_IDP_ISSUER || 'urn:vouch:dev-idp';
+  if (issuer === idpIssuer) throw new ConfigError('VOUCH_TOKEN_ISSUER and VOUCH_IDP_ISSUER must differ');
+  return {
+    dataDir,
+    http: { host, port: int(env, 'VOUCH_HTTP_PORT', 8080, 0, 65535) },
+    grpc: { host, port: int(env, 'VOUCH_GRPC_PORT', 50051, 0, 65535) },
+    tls,
+    allowInsecureNonLoopback,
+    auth: {
+      issuer,
+      audience: env.VOUCH_TOKEN_AUDIENCE || 'urn:vouch:api',
+      tokenTtlSeconds: int(env, 'VOUCH_TOKEN_TTL', 900, 30, 86_400),
+      idp: { issuer: idpIssuer, publicKeyFile: env.VOUCH_IDP_PUBLIC_KEY || undefined },
+    },
+    log: { level },
+    audit: {
+      groupCommitMaxDelayMs: int(env, 'VOUCH_GROUP_COMMIT_MS', 2, 0, 1000),
+      treeHeadIntervalMs: int(env, 'VOUCH_TREE_HEAD_INTERVAL_MS', 1000, 50, 3_600_000),
+    },
+    productsDir: env.VOUCH_PRODUCTS_DIR ? path.resolve(cwd, env.VOUCH_PRODUCTS_DIR) : undefined,
+    storage: storageKind(env.VOUCH_STORAGE),
+    limits: {
+      bodyLimitBytes: int(env, 'VOUCH_BODY_LIMIT', 1_048_576, 1024, 64 * 1_048_576),
+      claimAttemptsPerRecord: int(env, 'VOUCH_CLAIM_ATTEMPTS', 5, 1, 1000),
+    },
+  };
+}

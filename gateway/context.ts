@@ -1,0 +1,82 @@
+import type pino from 'pino';
+import type { Config } from './config.js';
+import { loadPayerRegistry, type PayerRegistry } from '../adapters/payers/registry.js';
+import { KeyStore } from '../keys/keystore.js';
+import { openStorage, type Storage } from './storage/storage.js';
+import { AuditLog } from './services/audit-log.js';
+import { TokenIssuer } from './services/auth.js';
+import { ConsentService } from './services/consents.js';
+import { Journal } from './services/journal.js';
+import { PartyService } from './services/parties.js';
+import { PolicyService } from './services/policies.js';
+import { QueryService } from './services/queries.js';
+import { RecordService } from './services/records.js';
+import { SettlementService } from './services/settlements.js';
+import { Vault } from './services/vault.js';
+
+/**
+ * The gateway's services, built once from configuration. Both transports (Fastify routes, gRPC
+ * handlers) and the CLI call these; none of them knows about HTTP or gRPC.
+ */
+export interface Gateway {
+  config: Config;
+  keys: KeyStore;
+  storage: Storage;
+  vault: Vault;
+  audit: AuditLog;
+  journal: Journal;
+  payers: PayerRegistry;
+  tokens: TokenIssuer;
+  parties: PartyService;
+  consents: ConsentService;
+  records: RecordService;
+  policies: PolicyService;
+  queries: QueryService;
+  settlements: SettlementService;
+  /** Storage open, keys loaded, the log writable. */
+  ready(): boolean;
+  close(): void;
+}
+
+export interface OpenOptions {
+  /** false for the CLI while a server may run: admin events go to the outbox, the server logs them. */
+  writesLog?: boolean;
+}
+
+export function openGateway(config: Config, logger: pino.Logger, options: OpenOptions = {}): Gateway {
+  const payers = loadPayerRegistry(config.productsDir);
+  const keys = KeyStore.open(config.dataDir, { idpPublicKeyFile: config.auth.idp.publicKeyFile });
+  const storage = openStorage(config.dataDir, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs });
+  const audit = new AuditLog(storage.auditDb, keys, {
+    maxDelayMs: config.audit.groupCommitMaxDelayMs,
+    headIntervalMs: options.writesLog === false ? 0 : config.audit.treeHeadIntervalMs,
+  });
+  const journal = new Journal(storage, audit, (err) => logger.error({ err }, 'background storage write failed'), options.writesLog ?? true);
+  const vault = new Vault(keys);
+  const read = () => storage.read;
+  const records = new RecordService(journal, vault);
+  let closed = false;
+  return {
+    config,
+    keys,
+    storage,
+    vault,
+    audit,
+    journal,
+    payers,
+    tokens: new TokenIssuer(config, keys),
+    parties: new PartyService(journal, keys, read),
+    consents: new ConsentService(journal, vault, read),
+    records,
+    policies: new PolicyService(journal, vault, payers),
+    queries: new QueryService(journal, storage, vault, records, payers, keys, config.limits.claimAttemptsPerRecord),
+    settlements: new SettlementService(journal, vault, records, payers, keys),
+    ready: () => !closed && audit.healthy,
+    close() {
+      if (closed) return;
+      closed = true;
+      audit.close();
+      storage.close();
+    },
+  };
+}

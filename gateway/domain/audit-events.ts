@@ -1,0 +1,125 @@
+import crypto from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+import type { Purpose } from './consent.js';
+
+/**
+ * The closed set of access-log event kinds and the one factory that builds them. A leaf holds codes,
+ * ids the gateway minted, the subject's blind index and digests — never an ID number, name,
+ * diagnosis, amount or token. The leaf bytes hashed into the tree are the event's canonical JSON.
+ */
+export const EVENT_KINDS = [
+  'party.registered',
+  'party.suspended',
+  'party.activated',
+  'key.rotated',
+  'token.issued',
+  'consent.granted',
+  'consent.revoked',
+  'record.pushed',
+  'record.rejected',
+  'policy.enrolled',
+  'query.eligibility',
+  'query.quote',
+  'query.claim_verification',
+  'query.budget_exhausted',
+  'settlement.settled',
+  'settlement.reversed',
+  'settlement.rejected',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export type Outcome = 'allowed' | 'denied';
+
+export type ActorRole = 'hospital' | 'insurer' | 'bureau' | 'patient' | 'admin' | 'system';
+
+/** References an event may carry: ids the gateway minted or digests, never record content. */
+export interface EventRefs {
+  consent_id?: string;
+  consent_version?: number;
+  record_id?: string;
+  record_version?: number;
+  settlement_id?: string;
+  receipt_id?: string;
+  party?: string;
+  key_id?: string;
+  product?: string;
+  product_version?: string;
+  /** SHA-256 of "insurer|policy_no": lets the bureau group queries by policy without the number. */
+  policy_digest?: string;
+  provider?: string;
+}
+
+export interface EventDigests {
+  result?: string;
+  record?: string;
+  request?: string;
+  evidence?: string;
+}
+
+export interface AuditEvent {
+  v: 1;
+  event_id: string;
+  kind: EventKind;
+  /** Milliseconds since the epoch. */
+  time: number;
+  actor: string;
+  actor_role: ActorRole;
+  purpose?: Purpose;
+  subject?: string;
+  outcome: Outcome;
+  reason?: string;
+  refs?: EventRefs;
+  digests?: EventDigests;
+}
+
+export interface EventInput {
+  kind: EventKind;
+  time: number;
+  actor: string;
+  actor_role: ActorRole;
+  outcome: Outcome;
+  purpose?: Purpose | undefined;
+  subject?: string | undefined;
+  reason?: string | undefined;
+  refs?: EventRefs | undefined;
+  digests?: EventDigests | undefined;
+  event_id?: string;
+}
+
+const REASON = /^[A-Z][A-Z0-9_]{1,63}$/;
+
+/** Builds an event; rejects anything outside the closed vocabulary. */
+export function makeEvent(input: EventInput): AuditEvent {
+  if (!(EVENT_KINDS as readonly string[]).includes(input.kind)) throw new Error(`unknown event kind ${input.kind}`);
+  if (input.reason !== undefined && !REASON.test(input.reason)) throw new Error('event reasons are codes');
+  if (input.subject !== undefined && !/^[0-9a-f]{64}$/.test(input.subject)) throw new Error('event subjects are blind indexes');
+  const e: AuditEvent = {
+    v: 1,
+    event_id: input.event_id ?? crypto.randomBytes(16).toString('hex'),
+    kind: input.kind,
+    time: input.time,
+    actor: input.actor,
+    actor_role: input.actor_role,
+    outcome: input.outcome,
+  };
+  if (input.purpose !== undefined) e.purpose = input.purpose;
+  if (input.subject !== undefined) e.subject = input.subject;
+  if (input.reason !== undefined) e.reason = input.reason;
+  if (input.refs && Object.keys(input.refs).length) e.refs = input.refs;
+  if (input.digests && Object.keys(input.digests).length) e.digests = input.digests;
+  return e;
+}
+
+/** The exact bytes hashed into the tree. */
+export function leafBytes(e: AuditEvent): Buffer {
+  return Buffer.from(canonicalJson(e), 'utf8');
+}
+
+/** SHA-256 hex of a value's canonical JSON: the digests leaves and receipts carry. */
+export function digestOf(value: unknown): string {
+  return crypto.createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+export function policyDigest(insurer: string, policyNo: string): string {
+  return crypto.createHash('sha256').update(`${insurer}|${policyNo}`).digest('hex');
+}

@@ -1,0 +1,89 @@
+/**
+ * The one error catalogue. Every code the gateway can answer is declared here once, with its HTTP
+ * status, its gRPC status and a fixed message. Messages never carry personal data: callers may add a
+ * `detail` drawn from a closed vocabulary (an identity name, a field path), never a value.
+ */
+
+/** gRPC status codes (grpc/status.h); kept here so domain code never imports @grpc/grpc-js. */
+export const GrpcStatus = {
+  INVALID_ARGUMENT: 3,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+
+interface CatalogueEntry {
+  readonly http: number;
+  readonly grpc: number;
+  readonly message: string;
+}
+
+export const ERROR_CATALOGUE = {
+  UNAUTHENTICATED: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, message: 'A valid bearer token is required.' },
+  TOKEN_INVALID: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, message: 'The bearer token is not valid.' },
+  ASSERTION_INVALID: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, message: 'The client assertion is not valid.' },
+  FORBIDDEN: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, message: 'This role may not call this operation.' },
+  VALIDATION_FAILED: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, message: 'The request is not well formed.' },
+  INVALID_CERTNO: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, message: 'The ID number is not a valid resident ID number.' },
+  INVALID_AMOUNT: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, message: 'An amount is not a valid yuan amount with at most two decimals.' },
+  INVALID_RECORD: { http: 422, grpc: GrpcStatus.INVALID_ARGUMENT, message: 'The record is not consistent.' },
+  PROVIDER_MISMATCH: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, message: 'A hospital may only act for its own institution code.' },
+  CONSENT_REQUIRED: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, message: 'No active consent covers this provider.' },
+  NOT_AVAILABLE: { http: 404, grpc: GrpcStatus.NOT_FOUND, message: 'No answer is available for this request.' },
+  NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND, message: 'Not found.' },
+  ROUTE_NOT_FOUND: { http: 404, grpc: GrpcStatus.UNIMPLEMENTED, message: 'No such operation.' },
+  PARTY_EXISTS: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS, message: 'A party with this code is already registered.' },
+  UNKNOWN_PRODUCT: { http: 422, grpc: GrpcStatus.INVALID_ARGUMENT, message: 'No such product.' },
+  POLICY_CONFLICT: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS, message: 'This policy number is enrolled for another insured person.' },
+  ALREADY_SETTLED: { http: 409, grpc: GrpcStatus.FAILED_PRECONDITION, message: 'This visit already has an active commercial settlement.' },
+  IDEMPOTENCY_CONFLICT: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS, message: 'This request_id was used for a different request.' },
+  CONSENT_NOT_ACTIVE: { http: 409, grpc: GrpcStatus.FAILED_PRECONDITION, message: 'The consent is not active.' },
+  QUERY_BUDGET_EXCEEDED: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, message: 'The query budget for this record or consent is used up.' },
+  PAYLOAD_TOO_LARGE: { http: 413, grpc: GrpcStatus.RESOURCE_EXHAUSTED, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT, message: 'The request body must be JSON.' },
+  LOG_UNAVAILABLE: { http: 503, grpc: GrpcStatus.UNAVAILABLE, message: 'The access log cannot be written; no answer is given.' },
+  INTERNAL: { http: 500, grpc: GrpcStatus.INTERNAL, message: 'Internal error.' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CATALOGUE, value);
+}
+
+/**
+ * A failure the caller may see. `detail` is appended to the catalogue message and must come from a
+ * closed vocabulary (never a value from the request). `cause` stays inside the process.
+ */
+export class VouchError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly grpcStatus: number;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+    const entry = ERROR_CATALOGUE[code];
+    super(detail ? `${entry.message} ${detail}` : entry.message, options);
+    this.name = 'VouchError';
+    this.code = code;
+    this.status = entry.http;
+    this.grpcStatus = entry.grpc;
+    this.detail = detail;
+  }
+}
+
+/** The error body of CONTRACT.md: `{"error": {"code", "message", "request_id"}}`. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; request_id: string };
+}
+
+export function errorBody(err: VouchError, requestId: string): ErrorBody {
+  return { error: { code: err.code, message: err.message, request_id: requestId } };
+}

@@ -1,0 +1,80 @@
+import fastifyJwt from '@fastify/jwt';
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { VouchError } from '../errors.js';
+import type { Gateway } from '../context.js';
+import { AuthService, verifierOptions, type Principal, type Role } from '../services/auth.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Roles allowed to call the route. Every /v1 route declares either `roles` or `public`. */
+    roles?: readonly Role[];
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    principal: Principal | undefined;
+  }
+  interface FastifyInstance {
+    auth: AuthService;
+  }
+}
+
+/** The bearer token of a request, or undefined (a malformed Authorization header counts as none). */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const m = /^Bearer ([^\s]+)$/i.exec(header.trim());
+  return m ? m[1] : undefined;
+}
+
+/**
+ * Authentication and authorisation in one place. Two @fastify/jwt instances verify tokens — the
+ * gateway's own (parties) and the identity provider's (patients) — each with one explicit algorithm,
+ * exact issuer and audience, and required claims. Each route declares its roles next to its definition;
+ * this hook enforces them before the body is even parsed.
+ */
+async function authPlugin(app: FastifyInstance, opts: { gateway: Gateway }): Promise<void> {
+  const { config, keys } = opts.gateway;
+  await app.register(fastifyJwt, {
+    secret: { private: keys.token.privatePem, public: keys.token.publicPem },
+    verify: verifierOptions(config.auth.issuer, config.auth.audience),
+  });
+  await app.register(fastifyJwt, {
+    namespace: 'idp',
+    secret: { public: keys.idp.publicPem },
+    verify: verifierOptions(config.auth.idp.issuer, config.auth.audience),
+  });
+  const jwt = app.jwt as typeof app.jwt & { idp: typeof app.jwt };
+  const auth = new AuthService(
+    config,
+    () => opts.gateway.storage.read,
+    opts.gateway.vault,
+    (t) => jwt.verify(t),
+    (t) => jwt.idp.verify(t),
+  );
+  app.decorate('auth', auth);
+  app.decorateRequest('principal', undefined);
+
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1/')) return;
+    const c = route.config as { roles?: readonly Role[]; public?: boolean } | undefined;
+    if (!c?.public && !(c?.roles && c.roles.length)) {
+      throw new Error(`route ${route.method} ${route.url} declares neither roles nor public`);
+    }
+  });
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const c = request.routeOptions.config;
+    if (!request.routeOptions.url?.startsWith('/v1/') || c.public) return;
+    const principal = auth.authenticate(bearerToken(request.headers.authorization));
+    if (!c.roles?.includes(principal.role)) throw new VouchError('FORBIDDEN');
+    request.principal = principal;
+  });
+}
+
+export default fp(authPlugin, { name: 'vouch-auth', fastify: '5.x' });
+
+/** The authenticated caller of a protected route. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new VouchError('UNAUTHENTICATED');
+  return request.principal;
+}

@@ -1,0 +1,50 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { VouchError, errorBody, type ErrorCode } from '../errors.js';
+
+/** Fastify's own client errors, mapped onto the catalogue. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_CTP_EMPTY_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/** Converts anything thrown into a catalogue error; nothing of the input or of internals gets through. */
+export function toVouchError(err: unknown): VouchError {
+  if (err instanceof VouchError) return err;
+  const e = err as FastifyError & { validation?: { instancePath?: string; message?: string; params?: Record<string, unknown> }[]; validationContext?: string; type?: string };
+  if (e && Array.isArray(e.validation)) {
+    const v = e.validation[0];
+    const missing = typeof v?.params?.missingProperty === 'string' ? `/${v.params.missingProperty}` : '';
+    const where = `${e.validationContext ?? 'body'}${v?.instancePath ?? ''}${missing}`.replace(/[^A-Za-z0-9_/[\].-]/g, '');
+    // ajv's messages name rules ("must be integer"), never the offending value.
+    const rule = (v?.message ?? 'is invalid').replace(/"[^"]*"/g, '').slice(0, 100);
+    return new VouchError('VALIDATION_FAILED', `Field ${where}: ${rule}.`);
+  }
+  const mapped = e && typeof e.code === 'string' ? FASTIFY_CODES[e.code] : undefined;
+  if (mapped) return new VouchError(mapped, mapped === 'VALIDATION_FAILED' ? 'The body is not valid JSON.' : undefined);
+  // JSON.parse failures and prototype-poisoning refusals from the body parser.
+  if (e instanceof SyntaxError || (e && e.statusCode === 400)) return new VouchError('VALIDATION_FAILED', 'The body is not valid JSON.');
+  if (e && e.statusCode === 413) return new VouchError('PAYLOAD_TOO_LARGE');
+  if (e && e.statusCode === 415) return new VouchError('UNSUPPORTED_MEDIA_TYPE');
+  return new VouchError('INTERNAL', undefined, { cause: err });
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => {
+    const v = toVouchError(err);
+    if (v.status >= 500) {
+      // Operators get the internal error (its stack names code, not request values); callers get the code.
+      request.log.error({ err: v.cause ?? err, code: v.code }, 'request failed');
+    } else {
+      request.log.info({ code: v.code }, 'request refused');
+    }
+    void reply.code(v.status).send(errorBody(v, request.id));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send(errorBody(new VouchError('ROUTE_NOT_FOUND'), request.id));
+  });
+}

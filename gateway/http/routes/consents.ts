@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { Gateway } from '../../context.js';
+import { principalOf } from '../auth.js';
+import { ConsentIdParams, ConsentView, GrantBody, withErrors } from '../schemas.js';
+
+export default async function consentRoutes(app: FastifyInstance, opts: { gateway: Gateway }): Promise<void> {
+  const g = opts.gateway;
+  app.post<{ Body: Static<typeof GrantBody> }>(
+    '/v1/consents',
+    {
+      config: { roles: ['patient', 'hospital'] },
+      schema: { tags: ['consents'], body: GrantBody, response: withErrors({ 201: ConsentView }) },
+    },
+    async (req, reply) => reply.code(201).send(await g.consents.grant(principalOf(req), req.body)),
+  );
+  app.post<{ Params: Static<typeof ConsentIdParams> }>(
+    '/v1/consents/:consent_id/revoke',
+    {
+      config: { roles: ['patient'] },
+      schema: {
+        tags: ['consents'],
+        params: ConsentIdParams,
+        response: withErrors({ 200: Type.Object({ consent_id: Type.String(), version: Type.Integer(), status: Type.String() }) }),
+      },
+    },
+    async (req) => {
+      const c = await g.consents.revoke(principalOf(req), req.params.consent_id);
+      return { consent_id: c.consent_id, version: c.version, status: c.status };
+    },
+  );
+  app.get(
+    '/v1/consents',
+    {
+      config: { roles: ['patient', 'insurer'] },
+      schema: { tags: ['consents'], response: withErrors({ 200: Type.Object({ consents: Type.Array(ConsentView) }) }) },
+    },
+    async (req) => ({ consents: g.consents.list(principalOf(req)) }),
+  );
+}

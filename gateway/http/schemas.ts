@@ -1,0 +1,269 @@
+import { Type, type TSchema } from 'typebox';
+import { ERROR_CATALOGUE } from '../errors.js';
+import { PURPOSES } from '../domain/consent.js';
+import { REASON_CODES } from '../domain/reasons.js';
+
+/**
+ * Route schemas. Request schemas reject what is malformed before any service runs; response schemas
+ * are the privacy filter — a member they do not declare never leaves the gateway.
+ */
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.Union(Object.keys(ERROR_CATALOGUE).map((c) => Type.Literal(c))),
+      message: Type.String(),
+      request_id: Type.String(),
+    }),
+  },
+  { $id: 'ErrorBody' },
+);
+
+/** Error responses every protected route can give. */
+export function withErrors<T extends Record<number, TSchema>>(ok: T) {
+  const ref = Type.Ref('ErrorBody');
+  return { ...ok, 400: ref, 401: ref, 403: ref, 404: ref, 409: ref, 413: ref, 415: ref, 422: ref, 429: ref, 500: ref, 503: ref };
+}
+
+const Certno = Type.String({ minLength: 1, maxLength: 32, description: 'Resident ID number (GB 11643); turned into a blind index at once.' });
+const InstitutionCode = Type.String({ pattern: '^[HP]\\d{11}$', description: 'Institution code: H or P + 11 digits.' });
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const Fen = Type.Integer({ minimum: -9_007_199_254_740_991, maximum: 9_007_199_254_740_991 });
+
+export const Receipt = Type.Object(
+  {
+    receipt_id: Type.String(),
+    leaf_index: Type.Integer(),
+    issued_at: Type.String(),
+    result_digest: Type.String(),
+    consent_id: Type.Optional(Type.String()),
+    consent_version: Type.Optional(Type.Integer()),
+    record_digest: Type.Optional(Type.String()),
+    product_version: Type.Optional(Type.String()),
+    alg: Type.Literal('Ed25519'),
+    key_id: Type.String(),
+    signature: Type.String(),
+  },
+  { $id: 'Receipt', description: 'Ed25519 over the canonical JSON of the other members plus "type":"vouch.receipt.v1" (docs/receipts.md).' },
+);
+const ReceiptRef = Type.Ref('Receipt');
+
+export const PartyView = Type.Object({
+  code: Type.String(),
+  role: Type.String(),
+  name: Type.String(),
+  level: Type.Union([Type.Integer(), Type.Null()]),
+  status: Type.String(),
+  has_public_key: Type.Boolean(),
+  certificate_pem: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const NewPartyBody = Type.Object(
+  {
+    code: Type.String({ minLength: 2, maxLength: 40 }),
+    role: Type.Union([Type.Literal('hospital'), Type.Literal('insurer'), Type.Literal('bureau'), Type.Literal('admin')]),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    level: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
+    public_key_pem: Type.Optional(Type.String({ maxLength: 8192 })),
+  },
+  { additionalProperties: false },
+);
+
+export const TokenBody = Type.Object({
+  grant_type: Type.Literal('client_credentials'),
+  client_assertion_type: Type.Literal('urn:ietf:params:oauth:client-assertion-type:jwt-bearer'),
+  client_assertion: Type.String({ minLength: 10, maxLength: 8192 }),
+});
+export const TokenAnswer = Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer() });
+
+const Purpose = Type.Union(PURPOSES.map((p) => Type.Literal(p)));
+
+export const GrantBody = Type.Object(
+  {
+    certno: Type.Optional(Certno),
+    grantee: Type.String({ minLength: 1, maxLength: 40 }),
+    purposes: Type.Array(Purpose, { minItems: 1, maxItems: PURPOSES.length }),
+    providers: Type.Optional(Type.Union([Type.Array(InstitutionCode, { minItems: 1, maxItems: 100 }), Type.Null()])),
+    valid_from: Type.Optional(Type.String({ maxLength: 40 })),
+    valid_until: Type.String({ maxLength: 40 }),
+    max_queries_per_day: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 100_000 }), Type.Null()])),
+    evidence: Type.Optional(Type.String({ minLength: 1, maxLength: 65_536 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ConsentView = Type.Object({
+  consent_id: Type.String(),
+  version: Type.Integer(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired')]),
+  grantee: Type.String(),
+  purposes: Type.Array(Type.String()),
+  providers: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  valid_from: Type.String(),
+  valid_until: Type.String(),
+  max_queries_per_day: Type.Union([Type.Integer(), Type.Null()]),
+  recorded_by_role: Type.String(),
+});
+
+export const ConsentIdParams = Type.Object({ consent_id: Type.String({ pattern: '^cns_[0-9a-f]{24}$' }) });
+
+/** Records are national-platform JSON: checked field by field in adapters/nhsa, not by a schema here. */
+export const RecordBody = Type.Object({}, { additionalProperties: true, description: '{certno, setlinfo, setldetail?, feedetail?, diseinfo?} (national platform field names, yuan) or the platform envelope around them.' });
+export const RecordAnswer = Type.Object({ record_id: Type.String(), version: Type.Integer() });
+
+export const PolicyParams = Type.Object({ policy_no: Type.String({ minLength: 1, maxLength: 64 }) });
+export const PolicyBody = Type.Object(
+  {
+    certno: Certno,
+    product: Type.String({ minLength: 1, maxLength: 64 }),
+    start_date: Type.String({ maxLength: 10 }),
+    end_date: Type.String({ maxLength: 10 }),
+    pre_existing: Type.Optional(Type.Boolean()),
+    claim_free_years: Type.Optional(Type.Integer({ minimum: 0, maximum: 50 })),
+  },
+  { additionalProperties: false },
+);
+export const PolicyAnswer = Type.Object({
+  policy_no: Type.String(),
+  product: Type.String(),
+  product_version: Type.String(),
+  start_date: Type.String(),
+  end_date: Type.String(),
+  pre_existing: Type.Boolean(),
+  claim_free_years: Type.Integer(),
+  status: Type.Literal('enrolled'),
+});
+
+export const ProductsAnswer = Type.Object({
+  products: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      insurer: Type.String(),
+      name: Type.String(),
+      version: Type.String(),
+      cob_order: Type.Integer(),
+      liabilities: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+    }),
+  ),
+});
+
+export const VisitQueryBody = Type.Object(
+  { certno: Certno, policy_no: Type.String({ minLength: 1, maxLength: 64 }), provider: InstitutionCode, mdtrt_id: Id },
+  { additionalProperties: false },
+);
+export const EligibilityAnswer = Type.Object({
+  eligible: Type.Boolean(),
+  reasons: Type.Array(Type.Union(REASON_CODES.map((r) => Type.Literal(r)))),
+  receipt: ReceiptRef,
+});
+export const QuoteAnswer = Type.Object({
+  payable_fen: Fen,
+  liabilities: Type.Array(Type.Object({ liability: Type.String(), payable_fen: Fen })),
+  deductible_applied_fen: Fen,
+  product: Type.String(),
+  product_version: Type.String(),
+  receipt: ReceiptRef,
+});
+
+export const ClaimBody = Type.Object(
+  {
+    certno: Certno,
+    provider: InstitutionCode,
+    mdtrt_id: Id,
+    claimed: Type.Object(
+      { medfee_sumamt_fen: Type.Integer({ minimum: 0, maximum: 9_999_999_999_999_999 }), psn_cash_pay_fen: Type.Optional(Type.Integer({ minimum: 0, maximum: 9_999_999_999_999_999 })) },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export const ClaimAnswer = Type.Object({ match: Type.Boolean(), receipt: ReceiptRef });
+
+export const SettleBody = Type.Object(
+  { certno: Certno, mdtrt_id: Id, request_id: Type.String({ minLength: 1, maxLength: 128 }) },
+  { additionalProperties: false },
+);
+export const SettleAnswer = Type.Object({
+  settlement_id: Type.String(),
+  status: Type.Literal('settled'),
+  lines: Type.Array(
+    Type.Object({
+      insurer: Type.String(),
+      policy_no: Type.String(),
+      product: Type.String(),
+      payable_fen: Fen,
+      liabilities: Type.Array(Type.Object({ liability: Type.String(), payable_fen: Fen })),
+    }),
+  ),
+  insurers_total_fen: Fen,
+  patient_cash_fen: Fen,
+  receipt: ReceiptRef,
+});
+export const SettlementParams = Type.Object({ settlement_id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const ReversalAnswer = Type.Object({ settlement_id: Type.String(), status: Type.Literal('reversed'), receipt: ReceiptRef });
+
+const UInt = Type.String({ pattern: '^\\d{1,15}$' });
+export const AuditEventsQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ maxLength: 40 })),
+    to: Type.Optional(Type.String({ maxLength: 40 })),
+    actor: Type.Optional(Type.String({ maxLength: 40 })),
+    certno: Type.Optional(Certno),
+    action: Type.Optional(Type.String({ maxLength: 40 })),
+    outcome: Type.Optional(Type.Union([Type.Literal('allowed'), Type.Literal('denied')])),
+    limit: Type.Optional(Type.String({ pattern: '^\\d{1,4}$' })),
+    cursor: Type.Optional(UInt),
+  },
+  { additionalProperties: false },
+);
+const AuditEvent = Type.Object({
+  leaf_index: Type.Integer(),
+  time: Type.String(),
+  actor: Type.String(),
+  actor_role: Type.String(),
+  action: Type.String(),
+  purpose: Type.Union([Type.String(), Type.Null()]),
+  subject: Type.Union([Type.String(), Type.Null()]),
+  outcome: Type.String(),
+  reason: Type.Optional(Type.String()),
+});
+export const AuditEventsAnswer = Type.Object({ events: Type.Array(AuditEvent), next_cursor: Type.Union([Type.String(), Type.Null()]) });
+
+export const TreeHeadAnswer = Type.Object({
+  tree_size: Type.Integer(),
+  root_hash: Type.String(),
+  timestamp: Type.Integer(),
+  key_id: Type.String(),
+  signature: Type.String(),
+});
+export const LeavesQuery = Type.Object({ start: UInt, end: UInt }, { additionalProperties: false });
+export const LeavesAnswer = Type.Object({ leaves: Type.Array(Type.Object({ leaf_index: Type.Integer(), leaf: Type.String() })) });
+export const InclusionQuery = Type.Object({ leaf_index: UInt, tree_size: UInt }, { additionalProperties: false });
+export const InclusionAnswer = Type.Object({
+  leaf_index: Type.Integer(),
+  tree_size: Type.Integer(),
+  leaf_hash: Type.String(),
+  audit_path: Type.Array(Type.String()),
+});
+export const ConsistencyQuery = Type.Object({ first: UInt, second: UInt }, { additionalProperties: false });
+export const ConsistencyAnswer = Type.Object({ first: Type.Integer(), second: Type.Integer(), proof: Type.Array(Type.String()) });
+
+export const AccessLogAnswer = Type.Object({
+  events: Type.Array(
+    Type.Object({
+      leaf_index: Type.Integer(),
+      time: Type.String(),
+      actor: Type.String(),
+      actor_role: Type.String(),
+      action: Type.String(),
+      purpose: Type.Union([Type.String(), Type.Null()]),
+      outcome: Type.String(),
+      reason: Type.Optional(Type.String()),
+    }),
+  ),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+export const AccessLogQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^\\d{1,4}$' })), cursor: Type.Optional(UInt) }, { additionalProperties: false });
+
+export const KeysAnswer = Type.Object({
+  keys: Type.Array(Type.Object({ key_id: Type.String(), alg: Type.Literal('Ed25519'), public_key_pem: Type.String(), current: Type.Boolean() })),
+});

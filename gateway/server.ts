@@ -1,0 +1,54 @@
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { buildApp } from './app.js';
+import { createLogger } from './logger.js';
+
+/**
+ * Entry point: loads the configuration once, builds the app, listens, drains the outbox, and closes
+ * gracefully on SIGINT/SIGTERM.
+ */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`vouch: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.log.level);
+  const app = await buildApp(config, { logger });
+  const g = app.gateway;
+  await g.journal.drainOutbox();
+  // The CLI writes admin events to the outbox; the server moves them into the log.
+  const drain = setInterval(() => {
+    g.journal.drainOutbox().catch((err: unknown) => logger.error({ err }, 'outbox drain failed'));
+  }, 1000);
+  drain.unref();
+
+  if (config.tls) logger.info('TLS is on');
+  await app.listen({ host: config.http.host, port: config.http.port });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    clearInterval(drain);
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`vouch: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

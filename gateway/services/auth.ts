@@ -1,0 +1,175 @@
+import crypto from 'node:crypto';
+import { createSigner, createVerifier } from 'fast-jwt';
+import type { Config } from '../config.js';
+import { VouchError } from '../errors.js';
+import { normaliseCertno } from '../domain/certno.js';
+import type { KeyStore } from '../../keys/keystore.js';
+import type { PartyRole, Repositories } from '../storage/repositories.js';
+import type { Vault } from './vault.js';
+
+export type Role = PartyRole | 'patient';
+export const ROLES: readonly Role[] = ['hospital', 'insurer', 'bureau', 'admin', 'patient'];
+
+/** Who is calling, after authentication. A patient is known only by the blind index of their ID number. */
+export interface Principal {
+  role: Role;
+  /** Party code; 'patient' for patients. */
+  code: string;
+  /** Blind index of the patient's ID number (patients only). */
+  subject?: string;
+  /** Token id, for the log of token use; never the token. */
+  jti: string;
+}
+
+/** Verifies a token's signature and registered claims; throws on any failure. */
+export type TokenVerifier = (token: string) => Record<string, unknown>;
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{2,2048}\.[A-Za-z0-9_-]{2,4096}\.[A-Za-z0-9_-]{0,1024}$/;
+
+/**
+ * The claim checks every verifier (HTTP's @fastify/jwt instances, the CLI, tests) applies:
+ * explicit algorithm, exact issuer and audience, required exp/iat/sub/jti. Shared so nobody configures
+ * a weaker verifier by accident.
+ */
+export function verifierOptions(issuer: string, audience: string) {
+  return {
+    algorithms: ['EdDSA' as const],
+    allowedIss: issuer,
+    allowedAud: audience,
+    requiredClaims: ['exp', 'iat', 'sub', 'jti', 'iss', 'aud'],
+    clockTolerance: 5_000,
+    cache: 10_000,
+    cacheTTL: 600_000,
+    errorCacheTTL: 0,
+    allowedCritHeaders: [] as string[],
+  };
+}
+
+/**
+ * Authentication: bearer JWTs from two issuers, told apart by their exact `iss` before verification
+ * picks the one key that may have signed them — the gateway (parties; its own Ed25519 token key) and
+ * the external identity provider (patients). Verification itself is @fastify/jwt (fast-jwt), with its
+ * cache of verified tokens (bounded by each token's exp); the party's current status is checked on every
+ * request so a suspension takes effect at once.
+ */
+export class AuthService {
+  constructor(
+    private readonly config: Config,
+    private readonly repos: () => Repositories,
+    private readonly vault: Vault,
+    private readonly verifyParty: TokenVerifier,
+    private readonly verifyPatient: TokenVerifier,
+  ) {}
+
+  authenticate(token: string | undefined): Principal {
+    if (!token) throw new VouchError('UNAUTHENTICATED');
+    if (!TOKEN_SHAPE.test(token)) throw new VouchError('TOKEN_INVALID');
+    let iss: unknown;
+    try {
+      const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as unknown;
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new Error('payload is not an object');
+      iss = (payload as Record<string, unknown>).iss;
+    } catch {
+      throw new VouchError('TOKEN_INVALID');
+    }
+    let claims: Record<string, unknown>;
+    try {
+      if (iss === this.config.auth.issuer) claims = this.verifyParty(token);
+      else if (iss === this.config.auth.idp.issuer) claims = this.verifyPatient(token);
+      else throw new Error('unknown issuer');
+    } catch (cause) {
+      throw new VouchError('TOKEN_INVALID', undefined, { cause });
+    }
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new VouchError('TOKEN_INVALID');
+    const { sub, jti, role } = claims;
+    if (typeof sub !== 'string' || typeof jti !== 'string' || jti.length > 128) throw new VouchError('TOKEN_INVALID');
+    if (iss === this.config.auth.idp.issuer) {
+      // The identity provider vouches for a person: sub is their ID number, the role is always patient.
+      const certno = normaliseCertno(sub);
+      if (!certno || (role !== undefined && role !== 'patient')) throw new VouchError('TOKEN_INVALID');
+      return { role: 'patient', code: 'patient', subject: this.vault.blindIndex(certno), jti };
+    }
+    const party = this.repos().getParty(sub);
+    if (!party || party.status !== 'active' || party.role !== role) throw new VouchError('TOKEN_INVALID');
+    return { role: party.role, code: party.code, jti };
+  }
+}
+
+/** Issues tokens with node:crypto keys through fast-jwt (the library @fastify/jwt wraps). */
+export class TokenIssuer {
+  private readonly partySigner;
+  private readonly patientSigner;
+
+  constructor(
+    private readonly config: Config,
+    keys: KeyStore,
+  ) {
+    this.partySigner = createSigner({ key: keys.token.privatePem, algorithm: 'EdDSA', iss: config.auth.issuer, aud: config.auth.audience });
+    this.patientSigner = keys.idp.privatePem
+      ? createSigner({ key: keys.idp.privatePem, algorithm: 'EdDSA', iss: config.auth.idp.issuer, aud: config.auth.audience })
+      : undefined;
+  }
+
+  /** A party's bearer token: sub = party code, role claim, fresh jti, numeric lifetime in seconds. */
+  partyToken(code: string, role: PartyRole, ttlSeconds: number): string {
+    return this.partySigner({ role, sub: code, jti: crypto.randomUUID(), exp: Math.floor(Date.now() / 1000) + ttlSeconds });
+  }
+
+  /** Development stand-in for the identity provider: a patient's token (sub = ID number). */
+  patientToken(certno: string, ttlSeconds: number): string {
+    if (!this.patientSigner) throw new Error('no local identity-provider key: patients get tokens from the configured identity provider');
+    return this.patientSigner({ role: 'patient', sub: certno, jti: crypto.randomUUID(), exp: Math.floor(Date.now() / 1000) + ttlSeconds });
+  }
+}
+
+const ASSERTION_ALGS: Record<string, 'EdDSA' | 'RS256' | 'ES256'> = { ed25519: 'EdDSA', rsa: 'RS256', ec: 'ES256' };
+export const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** The audience a client assertion must name (RFC 7523 §3: the token endpoint). */
+export const tokenEndpointAudience = (config: Config): string => `${config.auth.issuer}/v1/token`;
+
+/**
+ * RFC 7523 client authentication: a party proves possession of its registered key with a short-lived
+ * JWT (iss = sub = its code, aud = the token endpoint, exp ≤ 5 minutes ahead, jti never reused) and
+ * receives a gateway token. The algorithm is fixed by the registered key's type, never by the header.
+ */
+export function verifyClientAssertion(
+  assertion: string,
+  repos: Repositories,
+  config: Config,
+  now: number,
+): { code: string; role: PartyRole; jti: string; exp: number } {
+  if (!TOKEN_SHAPE.test(assertion)) throw new VouchError('ASSERTION_INVALID');
+  let iss: unknown;
+  try {
+    iss = (JSON.parse(Buffer.from(assertion.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>).iss;
+  } catch {
+    throw new VouchError('ASSERTION_INVALID');
+  }
+  if (typeof iss !== 'string') throw new VouchError('ASSERTION_INVALID');
+  const party = repos.getParty(iss);
+  if (!party || party.status !== 'active' || !party.public_key_pem) throw new VouchError('ASSERTION_INVALID');
+  const key = crypto.createPublicKey(party.public_key_pem);
+  const alg = ASSERTION_ALGS[key.asymmetricKeyType ?? ''];
+  if (!alg) throw new VouchError('ASSERTION_INVALID');
+  let claims: Record<string, unknown>;
+  try {
+    claims = createVerifier({
+      key: party.public_key_pem,
+      algorithms: [alg],
+      allowedIss: party.code,
+      allowedSub: party.code,
+      allowedAud: tokenEndpointAudience(config),
+      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'jti'],
+      clockTimestamp: now,
+      clockTolerance: 5_000,
+      allowedCritHeaders: [],
+    })(assertion) as Record<string, unknown>;
+  } catch (cause) {
+    throw new VouchError('ASSERTION_INVALID', undefined, { cause });
+  }
+  const exp = claims.exp;
+  if (typeof exp !== 'number' || exp * 1000 > now + 300_000 || typeof claims.jti !== 'string' || claims.jti.length > 128) {
+    throw new VouchError('ASSERTION_INVALID');
+  }
+  return { code: party.code, role: party.role, jti: claims.jti, exp: exp * 1000 };
+}

@@ -1,0 +1,55 @@
+import type { AuditEvent } from '../domain/audit-events.js';
+import type { Repositories } from '../storage/repositories.js';
+import type { Storage } from '../storage/storage.js';
+import type { AuditLog } from './audit-log.js';
+
+/**
+ * Couples state changes to the access log without losing either. A change and its events commit in one
+ * main-database transaction (the events into the outbox); then the events are appended to the log and
+ * the caller is answered only once they are durable there too. A crash in between leaves the events in
+ * the outbox, and {@link Journal.drainOutbox} (at start-up and on a timer) appends them — appends are
+ * idempotent by event id — so every acknowledged change has its leaf.
+ */
+export class Journal {
+  constructor(
+    private readonly storage: Storage,
+    readonly audit: AuditLog,
+    private readonly onBackgroundError: (err: unknown) => void,
+    /** false in the CLI: another process (the server) owns the log; events wait in the outbox for it. */
+    private readonly appendsToLog = true,
+  ) {}
+
+  /** Commits `work`'s state change with its events, then waits for the events' leaves. */
+  async change<T>(work: (tx: Repositories) => { value: T; events: AuditEvent[] }): Promise<{ value: T; leaves: number[] }> {
+    const { value, events } = await this.storage.write((tx) => {
+      const r = work(tx);
+      for (const e of r.events) tx.addOutbox(e.event_id, JSON.stringify(e));
+      return r;
+    });
+    if (!this.appendsToLog) return { value, leaves: [] };
+    const leaves = await Promise.all(events.map((e) => this.audit.append(e)));
+    if (events.length) this.forget(events.map((e) => e.event_id));
+    return { value, leaves };
+  }
+
+  /** Logs an event that accompanies no state change (a query, a refusal); resolves with its leaf index. */
+  record(event: AuditEvent): Promise<number> {
+    return this.audit.append(event);
+  }
+
+  private forget(ids: string[]): void {
+    this.storage.write((tx) => tx.removeOutbox(ids)).catch(this.onBackgroundError);
+  }
+
+  /** Appends whatever the outbox still holds (after a crash, or events written by the CLI). */
+  async drainOutbox(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = this.storage.read.outbox(500);
+      if (!rows.length) return total;
+      await Promise.all(rows.map((r) => this.audit.append(JSON.parse(r.event) as AuditEvent)));
+      await this.storage.write((tx) => tx.removeOutbox(rows.map((r) => r.event_id)));
+      total += rows.length;
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import crypto from 'node:crypto';
+import { VouchError } from '../errors.js';
+import { digestOf, makeEvent } from '../domain/audit-events.js';
+import { normaliseCertno } from '../domain/certno.js';
+import { decideAmong, type ConsentDenial } from '../domain/consent.js';
+import { deriveFacts, type RecordFacts } from '../domain/facts.js';
+import type { SettlementRecord } from '../domain/record.js';
+import { decodeRecord } from '../../adapters/nhsa/record-codec.js';
+import type { RecordRow, Repositories } from '../storage/repositories.js';
+import type { Principal } from './auth.js';
+import type { Journal } from './journal.js';
+import type { Vault } from './vault.js';
+
+/** Associated data binding a sealed record to its row: id, version and subject. */
+export const recordAad = (r: Pick<RecordRow, 'record_id' | 'version' | 'subject'>): string => `record|${r.record_id}|${r.version}|${r.subject}`;
+
+export interface PushResult {
+  record_id: string;
+  version: number;
+  /** false when the same content was pushed again (idempotent). */
+  created: boolean;
+}
+
+/**
+ * Record pushes and the sealed vault. A record is accepted only while an active consent covers the
+ * pushing hospital; each version is sealed under its own data key; the facts products need are derived
+ * at push time and sealed beside it, so the query path decrypts a few hundred bytes, not the record.
+ */
+export class RecordService {
+  constructor(
+    private readonly journal: Journal,
+    private readonly vault: Vault,
+  ) {}
+
+  async push(by: Principal, body: unknown, now = Date.now()): Promise<PushResult> {
+    const { certno: rawCertno, record } = decodeRecord(body);
+    const certno = normaliseCertno(rawCertno);
+    if (!certno) throw new VouchError('INVALID_CERTNO');
+    const hospital = by.code;
+    if (record.setlinfo.fixmedins_code !== null && record.setlinfo.fixmedins_code !== hospital) throw new VouchError('PROVIDER_MISMATCH');
+    const subject = this.vault.blindIndex(certno);
+    const contentDigest = digestOf(record);
+    const facts = deriveFacts(record, hospital);
+
+    const { value } = await this.journal.change<PushResult | { denied: ConsentDenial }>((tx) => {
+      // Decided on the writer, inside the transaction: a revocation committed a moment ago counts.
+      const decision = decideAmong(tx.consentsOf(subject), { provider: hospital, now });
+      if (!decision.allow) {
+        return {
+          value: { denied: decision.reason },
+          events: [
+            makeEvent({
+              kind: 'record.rejected', time: now, actor: hospital, actor_role: 'hospital', outcome: 'denied', subject,
+              reason: decision.reason, digests: { record: contentDigest },
+            }),
+          ],
+        };
+      }
+      const latest = tx.latestRecordBySetl(hospital, record.setlinfo.setl_id);
+      if (latest && latest.subject !== subject) {
+        throw new VouchError('INVALID_RECORD', 'This setl_id was already pushed for another insured person.');
+      }
+      const consentRefs = { consent_id: decision.consent.consent_id, consent_version: decision.consent.version };
+      if (latest && latest.content_digest === contentDigest) {
+        const result: PushResult = { record_id: latest.record_id, version: latest.version, created: false };
+        return {
+          value: result,
+          events: [
+            makeEvent({
+              kind: 'record.pushed', time: now, actor: hospital, actor_role: 'hospital', outcome: 'allowed', subject,
+              reason: 'IDEMPOTENT_REPLAY', refs: { ...consentRefs, record_id: latest.record_id, record_version: latest.version },
+              digests: { record: contentDigest },
+            }),
+          ],
+        };
+      }
+      const row = this.seal(
+        { record_id: latest?.record_id ?? `rec_${crypto.randomBytes(12).toString('hex')}`, version: (latest?.version ?? 0) + 1, subject },
+        { hospital, record, facts, contentDigest, now },
+      );
+      tx.insertRecord(row);
+      const result: PushResult = { record_id: row.record_id, version: row.version, created: true };
+      return {
+        value: result,
+        events: [
+          makeEvent({
+            kind: 'record.pushed', time: now, actor: hospital, actor_role: 'hospital', outcome: 'allowed', subject,
+            refs: { ...consentRefs, record_id: row.record_id, record_version: row.version }, digests: { record: contentDigest },
+          }),
+        ],
+      };
+    });
+    if ('denied' in value) throw new VouchError('CONSENT_REQUIRED');
+    return value;
+  }
+
+  private seal(
+    id: { record_id: string; version: number; subject: string },
+    c: { hospital: string; record: SettlementRecord; facts: RecordFacts; contentDigest: string; now: number },
+  ): RecordRow {
+    const aad = recordAad(id);
+    const { dek, envelope } = this.vault.newDataKey(aad);
+    return {
+      ...id,
+      hospital: c.hospital,
+      mdtrt_id: c.record.setlinfo.mdtrt_id,
+      setl_id: c.record.setlinfo.setl_id,
+      visit_date: c.facts.visit_date,
+      content_digest: c.contentDigest,
+      kek_id: envelope.kek_id,
+      wrapped_dek: envelope.wrapped_dek,
+      sealed_record: this.vault.sealPart(dek, aad, 'record', c.record),
+      sealed_facts: this.vault.sealPart(dek, aad, 'facts', c.facts),
+      created_at: c.now,
+    };
+  }
+
+  /** The facts of a record version (opens the small sealed part only). */
+  facts(row: RecordRow): RecordFacts {
+    const aad = recordAad(row);
+    return this.vault.openPart<RecordFacts>(this.vault.dataKey(row, aad), aad, 'facts', row.sealed_facts);
+  }
+
+  /** The full record (maintenance and tests; never sent to an insurer). */
+  open(row: RecordRow): SettlementRecord {
+    const aad = recordAad(row);
+    return this.vault.openPart<SettlementRecord>(this.vault.dataKey(row, aad), aad, 'record', row.sealed_record);
+  }
+}
+
+/**
+ * KEK rotation's second half: re-wraps every record data key still under an older KEK with the current
+ * one, in batches. The ciphertexts do not change; only the small wrapped keys do.
+ */
+export function rewrapRecords(vault: Vault, repos: Repositories, currentKek: string, runBatch: (fn: () => void) => void): number {
+  let moved = 0;
+  for (;;) {
+    const rows = repos.recordsForRewrap(currentKek, 500);
+    if (!rows.length) return moved;
+    runBatch(() => {
+      for (const r of rows) {
+        const env = vault.rewrap(r, recordAad(r));
+        repos.updateRecordKey(r.record_id, r.version, env.kek_id, env.wrapped_dek);
+      }
+    });
+    moved += rows.length;
+  }
+}

@@ -1,0 +1,80 @@
+import crypto from 'node:crypto';
+import { VouchError } from '../errors.js';
+import type { KeyStore } from '../../keys/keystore.js';
+
+/**
+ * Envelope encryption for everything personal at rest (DESIGN.md "The answer-only promise"):
+ * AES-256-GCM under a fresh data key per sealed row, the data key wrapped by the current
+ * key-encryption key (its id kept beside it so KEKs rotate). Associated data binds each ciphertext to
+ * its row (id, version, subject, part), so rows or parts swapped in the database fail to open.
+ * Blob layout: 12-byte IV ‖ 16-byte tag ‖ ciphertext.
+ */
+export interface SealedEnvelope {
+  kek_id: string;
+  wrapped_dek: Buffer;
+}
+
+const IV = 12;
+const TAG = 16;
+
+function gcmSeal(key: Buffer, plaintext: Buffer, aad: string): Buffer {
+  const iv = crypto.randomBytes(IV);
+  const c = crypto.createCipheriv('aes-256-gcm', key, iv);
+  c.setAAD(Buffer.from(aad, 'utf8'));
+  const ct = Buffer.concat([c.update(plaintext), c.final()]);
+  return Buffer.concat([iv, c.getAuthTag(), ct]);
+}
+
+function gcmOpen(key: Buffer, blob: Buffer, aad: string): Buffer {
+  if (blob.length < IV + TAG) throw new Error('sealed blob too short');
+  const d = crypto.createDecipheriv('aes-256-gcm', key, blob.subarray(0, IV));
+  d.setAAD(Buffer.from(aad, 'utf8'));
+  d.setAuthTag(blob.subarray(IV, IV + TAG));
+  return Buffer.concat([d.update(blob.subarray(IV + TAG)), d.final()]);
+}
+
+export class Vault {
+  constructor(private readonly keys: KeyStore) {}
+
+  /** Keyed blind index of an ID number (HMAC-SHA256 with the gateway's secret), hex. */
+  blindIndex(certno: string): string {
+    return crypto.createHmac('sha256', this.keys.blindIndexKey).update(`certno:${certno}`).digest('hex');
+  }
+
+  /** A fresh data key, wrapped under the current KEK for the row named by `rowAad`. */
+  newDataKey(rowAad: string): { dek: Buffer; envelope: SealedEnvelope } {
+    const dek = crypto.randomBytes(32);
+    const kek = this.keys.kek;
+    return { dek, envelope: { kek_id: kek.kid, wrapped_dek: gcmSeal(kek.key, dek, `dek|${kek.kid}|${rowAad}`) } };
+  }
+
+  /** Unwraps a row's data key; a tampered or swapped envelope fails here. */
+  dataKey(envelope: SealedEnvelope, rowAad: string): Buffer {
+    const kek = this.keys.kekById(envelope.kek_id);
+    if (!kek) throw new VouchError('INTERNAL', undefined, { cause: new Error(`unknown KEK ${envelope.kek_id}`) });
+    try {
+      return gcmOpen(kek, envelope.wrapped_dek, `dek|${envelope.kek_id}|${rowAad}`);
+    } catch (cause) {
+      throw new VouchError('INTERNAL', undefined, { cause: new Error('sealed row failed authentication', { cause }) });
+    }
+  }
+
+  sealPart(dek: Buffer, rowAad: string, part: string, value: unknown): Buffer {
+    return gcmSeal(dek, Buffer.from(JSON.stringify(value), 'utf8'), `${rowAad}|${part}`);
+  }
+
+  openPart<T>(dek: Buffer, rowAad: string, part: string, blob: Buffer): T {
+    try {
+      return JSON.parse(gcmOpen(dek, blob, `${rowAad}|${part}`).toString('utf8')) as T;
+    } catch (cause) {
+      throw new VouchError('INTERNAL', undefined, { cause: new Error('sealed row failed authentication', { cause }) });
+    }
+  }
+
+  /** Re-wraps a data key under the current KEK (KEK rotation); the ciphertexts stay as they are. */
+  rewrap(envelope: SealedEnvelope, rowAad: string): SealedEnvelope {
+    const dek = this.dataKey(envelope, rowAad);
+    const kek = this.keys.kek;
+    return { kek_id: kek.kid, wrapped_dek: gcmSeal(kek.key, dek, `dek|${kek.kid}|${rowAad}`) };
+  }
+}

@@ -1,0 +1,333 @@
+import type { Consent, Purpose } from '../domain/consent.js';
+import type { Db } from './sqlite.js';
+import type Database from 'better-sqlite3';
+
+/**
+ * Storage behind small interfaces. Only this file and its siblings see SQL; services see
+ * {@link Repositories}. A server database implements the same interface later.
+ */
+export type PartyRole = 'hospital' | 'insurer' | 'bureau' | 'admin';
+export const PARTY_ROLES: readonly PartyRole[] = ['hospital', 'insurer', 'bureau', 'admin'];
+
+export interface Party {
+  code: string;
+  role: PartyRole;
+  name: string;
+  level: number | null;
+  public_key_pem: string | null;
+  certificate_pem: string | null;
+  status: 'active' | 'suspended';
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConsentRow extends Consent {
+  recorded_by: string;
+  recorded_by_role: 'patient' | 'hospital';
+  evidence_digest: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RecordRow {
+  record_id: string;
+  version: number;
+  hospital: string;
+  subject: string;
+  mdtrt_id: string;
+  setl_id: string;
+  visit_date: string;
+  content_digest: string;
+  kek_id: string;
+  wrapped_dek: Buffer;
+  sealed_record: Buffer;
+  sealed_facts: Buffer;
+  created_at: number;
+}
+
+export interface PolicyRow {
+  insurer: string;
+  policy_no: string;
+  subject: string;
+  product: string;
+  start_date: string;
+  end_date: string;
+  pre_existing: boolean;
+  claim_free_years: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SettlementRow {
+  settlement_id: string;
+  hospital: string;
+  request_id: string;
+  request_digest: string;
+  record_id: string;
+  record_version: number;
+  subject: string;
+  mdtrt_id: string;
+  status: 'settled' | 'reversed';
+  kek_id: string;
+  wrapped_dek: Buffer;
+  sealed_answer: Buffer;
+  created_at: number;
+  reversed_at: number | null;
+}
+
+export interface AccumulatorDeltaRow {
+  insurer: string;
+  policy_no: string;
+  acc_key: string;
+  year_start: string;
+  delta_fen: number;
+}
+
+export interface Repositories {
+  // parties
+  insertParty(p: Party): void;
+  getParty(code: string): Party | undefined;
+  listParties(): Party[];
+  setPartyStatus(code: string, status: Party['status'], at: number): boolean;
+  /** Records a client assertion's jti; false when it was seen before (replay). */
+  useAssertion(issuer: string, jti: string, expiresAt: number, now: number): boolean;
+
+  // consents
+  insertConsent(c: ConsentRow): void;
+  updateConsentStatus(id: string, version: number, status: Consent['status'], at: number): void;
+  getConsent(id: string): ConsentRow | undefined;
+  consentsOf(subject: string, grantee?: string): ConsentRow[];
+  consentsGrantedTo(grantee: string, limit: number): ConsentRow[];
+  appendConsentEvent(e: { consent_id: string; version: number; kind: string; at: number; actor: string; actor_role: string; snapshot_digest: string }): void;
+  /** Counts one query against a consent's daily budget; returns the count after it. */
+  countConsentUse(consentId: string, day: string): number;
+  consentUse(consentId: string, day: string): number;
+
+  // records
+  insertRecord(r: RecordRow): void;
+  latestRecordBySetl(hospital: string, setlId: string): RecordRow | undefined;
+  latestRecordByVisit(hospital: string, mdtrtId: string, subject: string): RecordRow | undefined;
+  recordVersions(recordId: string): RecordRow[];
+  recordsForRewrap(notKek: string, limit: number): Pick<RecordRow, 'record_id' | 'version' | 'subject' | 'kek_id' | 'wrapped_dek'>[];
+  updateRecordKey(recordId: string, version: number, kekId: string, wrapped: Buffer): void;
+
+  // policies
+  upsertPolicy(p: PolicyRow): void;
+  getPolicy(insurer: string, policyNo: string): PolicyRow | undefined;
+  policiesOf(subject: string): PolicyRow[];
+
+  // accumulators
+  accumulatorUse(insurer: string, policyNo: string, yearStart: string): Map<string, number>;
+  addAccumulator(d: AccumulatorDeltaRow): void;
+
+  // settlements
+  insertSettlement(s: SettlementRow, deltas: AccumulatorDeltaRow[]): void;
+  settlementByRequest(hospital: string, requestId: string): SettlementRow | undefined;
+  getSettlement(id: string): SettlementRow | undefined;
+  activeSettlementForVisit(hospital: string, mdtrtId: string, subject: string): SettlementRow | undefined;
+  settlementDeltas(id: string): AccumulatorDeltaRow[];
+  markReversed(id: string, at: number): void;
+
+  // claim verification budget
+  countClaimAttempt(insurer: string, recordId: string): number;
+
+  // outbox
+  addOutbox(eventId: string, event: string): void;
+  outbox(limit: number): { event_id: string; event: string }[];
+  removeOutbox(eventIds: readonly string[]): void;
+}
+
+type Row = Record<string, unknown>;
+
+const toParty = (r: Row): Party => r as unknown as Party;
+const toConsent = (r: Row): ConsentRow => ({
+  ...(r as unknown as ConsentRow),
+  purposes: JSON.parse(r.purposes as string) as Purpose[],
+  providers: r.providers === null ? null : (JSON.parse(r.providers as string) as string[]),
+});
+const toPolicy = (r: Row): PolicyRow => ({ ...(r as unknown as PolicyRow), pre_existing: r.pre_existing === 1 });
+
+/** SQLite implementation over one connection (the writer inside group commit, or a reader). */
+export class SqliteRepositories implements Repositories {
+  private readonly cache = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Db) {}
+
+  private st(sql: string): Database.Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  insertParty(p: Party): void {
+    this.st(
+      `INSERT INTO parties (code, role, name, level, public_key_pem, certificate_pem, status, created_at, updated_at)
+       VALUES (@code, @role, @name, @level, @public_key_pem, @certificate_pem, @status, @created_at, @updated_at)`,
+    ).run(p);
+  }
+  getParty(code: string): Party | undefined {
+    const r = this.st('SELECT * FROM parties WHERE code = ?').get(code) as Row | undefined;
+    return r && toParty(r);
+  }
+  listParties(): Party[] {
+    return (this.st('SELECT * FROM parties ORDER BY code').all() as Row[]).map(toParty);
+  }
+  setPartyStatus(code: string, status: Party['status'], at: number): boolean {
+    return this.st('UPDATE parties SET status = ?, updated_at = ? WHERE code = ?').run(status, at, code).changes === 1;
+  }
+  useAssertion(issuer: string, jti: string, expiresAt: number, now: number): boolean {
+    this.st('DELETE FROM used_assertions WHERE expires_at < ?').run(now);
+    return this.st('INSERT OR IGNORE INTO used_assertions (issuer, jti, expires_at) VALUES (?, ?, ?)').run(issuer, jti, expiresAt).changes === 1;
+  }
+
+  insertConsent(c: ConsentRow): void {
+    this.st(
+      `INSERT INTO consents (consent_id, version, subject, grantee, purposes, providers, valid_from, valid_until,
+         max_queries_per_day, status, recorded_by, recorded_by_role, evidence_digest, created_at, updated_at)
+       VALUES (@consent_id, @version, @subject, @grantee, @purposes, @providers, @valid_from, @valid_until,
+         @max_queries_per_day, @status, @recorded_by, @recorded_by_role, @evidence_digest, @created_at, @updated_at)`,
+    ).run({ ...c, purposes: JSON.stringify(c.purposes), providers: c.providers === null ? null : JSON.stringify(c.providers) });
+  }
+  updateConsentStatus(id: string, version: number, status: Consent['status'], at: number): void {
+    this.st('UPDATE consents SET status = ?, version = ?, updated_at = ? WHERE consent_id = ?').run(status, version, at, id);
+  }
+  getConsent(id: string): ConsentRow | undefined {
+    const r = this.st('SELECT * FROM consents WHERE consent_id = ?').get(id) as Row | undefined;
+    return r && toConsent(r);
+  }
+  consentsOf(subject: string, grantee?: string): ConsentRow[] {
+    const rows = grantee === undefined
+      ? this.st('SELECT * FROM consents WHERE subject = ? ORDER BY created_at, consent_id').all(subject)
+      : this.st('SELECT * FROM consents WHERE subject = ? AND grantee = ? ORDER BY created_at, consent_id').all(subject, grantee);
+    return (rows as Row[]).map(toConsent);
+  }
+  consentsGrantedTo(grantee: string, limit: number): ConsentRow[] {
+    return (this.st('SELECT * FROM consents WHERE grantee = ? ORDER BY created_at DESC, consent_id LIMIT ?').all(grantee, limit) as Row[]).map(toConsent);
+  }
+  appendConsentEvent(e: { consent_id: string; version: number; kind: string; at: number; actor: string; actor_role: string; snapshot_digest: string }): void {
+    this.st(
+      `INSERT INTO consent_events (consent_id, version, kind, at, actor, actor_role, snapshot_digest)
+       VALUES (@consent_id, @version, @kind, @at, @actor, @actor_role, @snapshot_digest)`,
+    ).run(e);
+  }
+  countConsentUse(consentId: string, day: string): number {
+    return this.st(
+      `INSERT INTO consent_usage (consent_id, day, count) VALUES (?, ?, 1)
+       ON CONFLICT (consent_id, day) DO UPDATE SET count = count + 1 RETURNING count`,
+    ).pluck().get(consentId, day) as number;
+  }
+  consentUse(consentId: string, day: string): number {
+    return (this.st('SELECT count FROM consent_usage WHERE consent_id = ? AND day = ?').pluck().get(consentId, day) as number | undefined) ?? 0;
+  }
+
+  insertRecord(r: RecordRow): void {
+    this.st(
+      `INSERT INTO records (record_id, version, hospital, subject, mdtrt_id, setl_id, visit_date, content_digest, kek_id,
+         wrapped_dek, sealed_record, sealed_facts, created_at)
+       VALUES (@record_id, @version, @hospital, @subject, @mdtrt_id, @setl_id, @visit_date, @content_digest, @kek_id,
+         @wrapped_dek, @sealed_record, @sealed_facts, @created_at)`,
+    ).run(r);
+  }
+  latestRecordBySetl(hospital: string, setlId: string): RecordRow | undefined {
+    return this.st('SELECT * FROM records WHERE hospital = ? AND setl_id = ? ORDER BY version DESC LIMIT 1').get(hospital, setlId) as RecordRow | undefined;
+  }
+  latestRecordByVisit(hospital: string, mdtrtId: string, subject: string): RecordRow | undefined {
+    return this.st(
+      'SELECT * FROM records WHERE hospital = ? AND mdtrt_id = ? AND subject = ? ORDER BY created_at DESC, version DESC LIMIT 1',
+    ).get(hospital, mdtrtId, subject) as RecordRow | undefined;
+  }
+  recordVersions(recordId: string): RecordRow[] {
+    return this.st('SELECT * FROM records WHERE record_id = ? ORDER BY version').all(recordId) as RecordRow[];
+  }
+  recordsForRewrap(notKek: string, limit: number): Pick<RecordRow, 'record_id' | 'version' | 'subject' | 'kek_id' | 'wrapped_dek'>[] {
+    return this.st('SELECT record_id, version, subject, kek_id, wrapped_dek FROM records WHERE kek_id <> ? LIMIT ?').all(notKek, limit) as RecordRow[];
+  }
+  updateRecordKey(recordId: string, version: number, kekId: string, wrapped: Buffer): void {
+    this.st('UPDATE records SET kek_id = ?, wrapped_dek = ? WHERE record_id = ? AND version = ?').run(kekId, wrapped, recordId, version);
+  }
+
+  upsertPolicy(p: PolicyRow): void {
+    this.st(
+      `INSERT INTO policies (insurer, policy_no, subject, product, start_date, end_date, pre_existing, claim_free_years, created_at, updated_at)
+       VALUES (@insurer, @policy_no, @subject, @product, @start_date, @end_date, @pre_existing, @claim_free_years, @created_at, @updated_at)
+       ON CONFLICT (insurer, policy_no) DO UPDATE SET product = excluded.product, start_date = excluded.start_date,
+         end_date = excluded.end_date, pre_existing = excluded.pre_existing, claim_free_years = excluded.claim_free_years,
+         updated_at = excluded.updated_at`,
+    ).run({ ...p, pre_existing: p.pre_existing ? 1 : 0 });
+  }
+  getPolicy(insurer: string, policyNo: string): PolicyRow | undefined {
+    const r = this.st('SELECT * FROM policies WHERE insurer = ? AND policy_no = ?').get(insurer, policyNo) as Row | undefined;
+    return r && toPolicy(r);
+  }
+  policiesOf(subject: string): PolicyRow[] {
+    return (this.st('SELECT * FROM policies WHERE subject = ? ORDER BY start_date, insurer, policy_no').all(subject) as Row[]).map(toPolicy);
+  }
+
+  accumulatorUse(insurer: string, policyNo: string, yearStart: string): Map<string, number> {
+    const rows = this.st('SELECT acc_key, used_fen FROM accumulators WHERE insurer = ? AND policy_no = ? AND year_start = ?').all(
+      insurer, policyNo, yearStart,
+    ) as { acc_key: string; used_fen: number }[];
+    return new Map(rows.map((r) => [r.acc_key, r.used_fen]));
+  }
+  addAccumulator(d: AccumulatorDeltaRow): void {
+    this.st(
+      `INSERT INTO accumulators (insurer, policy_no, acc_key, year_start, used_fen) VALUES (@insurer, @policy_no, @acc_key, @year_start, @delta_fen)
+       ON CONFLICT (insurer, policy_no, acc_key, year_start) DO UPDATE SET used_fen = used_fen + excluded.used_fen`,
+    ).run(d);
+  }
+
+  insertSettlement(s: SettlementRow, deltas: AccumulatorDeltaRow[]): void {
+    this.st(
+      `INSERT INTO settlements (settlement_id, hospital, request_id, request_digest, record_id, record_version, subject, mdtrt_id,
+         status, kek_id, wrapped_dek, sealed_answer, created_at, reversed_at)
+       VALUES (@settlement_id, @hospital, @request_id, @request_digest, @record_id, @record_version, @subject, @mdtrt_id,
+         @status, @kek_id, @wrapped_dek, @sealed_answer, @created_at, @reversed_at)`,
+    ).run(s);
+    const ins = this.st(
+      `INSERT INTO settlement_deltas (settlement_id, insurer, policy_no, acc_key, year_start, delta_fen)
+       VALUES (?, @insurer, @policy_no, @acc_key, @year_start, @delta_fen)`,
+    );
+    for (const d of deltas) {
+      ins.run(s.settlement_id, d);
+      this.addAccumulator(d);
+    }
+  }
+  settlementByRequest(hospital: string, requestId: string): SettlementRow | undefined {
+    return this.st('SELECT * FROM settlements WHERE hospital = ? AND request_id = ?').get(hospital, requestId) as SettlementRow | undefined;
+  }
+  getSettlement(id: string): SettlementRow | undefined {
+    return this.st('SELECT * FROM settlements WHERE settlement_id = ?').get(id) as SettlementRow | undefined;
+  }
+  activeSettlementForVisit(hospital: string, mdtrtId: string, subject: string): SettlementRow | undefined {
+    return this.st("SELECT * FROM settlements WHERE hospital = ? AND mdtrt_id = ? AND subject = ? AND status = 'settled'").get(
+      hospital, mdtrtId, subject,
+    ) as SettlementRow | undefined;
+  }
+  settlementDeltas(id: string): AccumulatorDeltaRow[] {
+    return this.st('SELECT insurer, policy_no, acc_key, year_start, delta_fen FROM settlement_deltas WHERE settlement_id = ?').all(id) as AccumulatorDeltaRow[];
+  }
+  markReversed(id: string, at: number): void {
+    this.st("UPDATE settlements SET status = 'reversed', reversed_at = ? WHERE settlement_id = ?").run(at, id);
+  }
+
+  countClaimAttempt(insurer: string, recordId: string): number {
+    return this.st(
+      `INSERT INTO claim_attempts (insurer, record_id, attempts) VALUES (?, ?, 1)
+       ON CONFLICT (insurer, record_id) DO UPDATE SET attempts = attempts + 1 RETURNING attempts`,
+    ).pluck().get(insurer, recordId) as number;
+  }
+
+  addOutbox(eventId: string, event: string): void {
+    this.st('INSERT INTO audit_outbox (event_id, event) VALUES (?, ?)').run(eventId, event);
+  }
+  outbox(limit: number): { event_id: string; event: string }[] {
+    return this.st('SELECT event_id, event FROM audit_outbox ORDER BY seq LIMIT ?').all(limit) as { event_id: string; event: string }[];
+  }
+  removeOutbox(eventIds: readonly string[]): void {
+    const del = this.st('DELETE FROM audit_outbox WHERE event_id = ?');
+    for (const id of eventIds) del.run(id);
+  }
+}

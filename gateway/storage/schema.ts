@@ -1,0 +1,214 @@
+import type { Migration } from './sqlite.js';
+
+/**
+ * The main database (`vouch.db`): parties, consents, sealed records, policies, accumulators,
+ * settlements. Personal data is never stored in clear: subjects are blind indexes, records and
+ * settlement answers are sealed (AES-256-GCM, per-row data key wrapped by a KEK).
+ */
+export const MAIN_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE parties (
+        code TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('hospital','insurer','bureau','admin')),
+        name TEXT NOT NULL,
+        level INTEGER CHECK (level IS NULL OR level IN (1,2,3)),
+        public_key_pem TEXT,
+        certificate_pem TEXT,
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','suspended')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- client assertions already used at /v1/token (RFC 7523 §3: jti must not be replayed)
+      CREATE TABLE used_assertions (
+        issuer TEXT NOT NULL,
+        jti TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (issuer, jti)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE consents (
+        consent_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        subject TEXT NOT NULL,
+        grantee TEXT NOT NULL,
+        purposes TEXT NOT NULL,
+        providers TEXT,
+        valid_from INTEGER NOT NULL,
+        valid_until INTEGER NOT NULL,
+        max_queries_per_day INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('active','revoked')),
+        recorded_by TEXT NOT NULL,
+        recorded_by_role TEXT NOT NULL,
+        evidence_digest TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX consents_subject ON consents (subject, grantee);
+      CREATE INDEX consents_grantee ON consents (grantee, created_at);
+
+      -- append-only ledger of consent changes; rows are never updated or deleted
+      CREATE TABLE consent_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        consent_id TEXT NOT NULL REFERENCES consents (consent_id),
+        version INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        actor_role TEXT NOT NULL,
+        snapshot_digest TEXT NOT NULL,
+        UNIQUE (consent_id, version)
+      ) STRICT;
+      CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events
+        BEGIN SELECT RAISE(ABORT, 'consent ledger is append-only'); END;
+      CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events
+        BEGIN SELECT RAISE(ABORT, 'consent ledger is append-only'); END;
+
+      CREATE TABLE consent_usage (
+        consent_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (consent_id, day)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE records (
+        record_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        hospital TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        mdtrt_id TEXT NOT NULL,
+        setl_id TEXT NOT NULL,
+        visit_date TEXT NOT NULL,
+        content_digest TEXT NOT NULL,
+        kek_id TEXT NOT NULL,
+        wrapped_dek BLOB NOT NULL,
+        sealed_record BLOB NOT NULL,
+        sealed_facts BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (record_id, version)
+      ) STRICT;
+      CREATE INDEX records_setl ON records (hospital, setl_id, version);
+      CREATE INDEX records_visit ON records (hospital, mdtrt_id, subject);
+
+      CREATE TABLE policies (
+        insurer TEXT NOT NULL,
+        policy_no TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        product TEXT NOT NULL,
+        start_date TEXT NOT NULL,
+        end_date TEXT NOT NULL,
+        pre_existing INTEGER NOT NULL,
+        claim_free_years INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (insurer, policy_no)
+      ) STRICT;
+      CREATE INDEX policies_subject ON policies (subject);
+
+      -- deductible and cap use per policy, accumulator key and policy year
+      CREATE TABLE accumulators (
+        insurer TEXT NOT NULL,
+        policy_no TEXT NOT NULL,
+        acc_key TEXT NOT NULL,
+        year_start TEXT NOT NULL,
+        used_fen INTEGER NOT NULL CHECK (used_fen >= 0),
+        PRIMARY KEY (insurer, policy_no, acc_key, year_start)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE settlements (
+        settlement_id TEXT PRIMARY KEY,
+        hospital TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        request_digest TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        record_version INTEGER NOT NULL,
+        subject TEXT NOT NULL,
+        mdtrt_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('settled','reversed')),
+        kek_id TEXT NOT NULL,
+        wrapped_dek BLOB NOT NULL,
+        sealed_answer BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        reversed_at INTEGER,
+        UNIQUE (hospital, request_id)
+      ) STRICT;
+      -- one active commercial settlement per visit: a second one would pay twice
+      CREATE UNIQUE INDEX settlements_active_visit ON settlements (hospital, mdtrt_id, subject) WHERE status = 'settled';
+
+      CREATE TABLE settlement_deltas (
+        settlement_id TEXT NOT NULL REFERENCES settlements (settlement_id),
+        insurer TEXT NOT NULL,
+        policy_no TEXT NOT NULL,
+        acc_key TEXT NOT NULL,
+        year_start TEXT NOT NULL,
+        delta_fen INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX settlement_deltas_by_settlement ON settlement_deltas (settlement_id);
+
+      CREATE TABLE claim_attempts (
+        insurer TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        PRIMARY KEY (insurer, record_id)
+      ) STRICT, WITHOUT ROWID;
+
+      -- transactional outbox: access-log events written in the same transaction as the state change
+      -- they describe, moved into the log by the log writer, so a crash between the two loses nothing
+      CREATE TABLE audit_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL UNIQUE,
+        event TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+/**
+ * The access-log database (`audit.db`), its own file so log writes never contend with record reads
+ * and the log can be shipped alone. Leaves are the exact bytes hashed (RFC 6962 §2.1); `nodes` keeps
+ * every completed subtree hash (level ≥ 1) so any proof is O(log n) lookups at any size.
+ */
+export const AUDIT_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE leaves (
+        leaf_index INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL UNIQUE,
+        leaf BLOB NOT NULL,
+        leaf_hash BLOB NOT NULL,
+        time INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        actor_role TEXT NOT NULL,
+        action TEXT NOT NULL,
+        purpose TEXT,
+        subject TEXT,
+        outcome TEXT NOT NULL,
+        reason TEXT
+      ) STRICT;
+      CREATE INDEX leaves_time ON leaves (time, leaf_index);
+      CREATE INDEX leaves_subject ON leaves (subject, leaf_index);
+      CREATE INDEX leaves_actor ON leaves (actor, leaf_index);
+      CREATE INDEX leaves_action ON leaves (action, leaf_index);
+
+      CREATE TABLE nodes (
+        level INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        hash BLOB NOT NULL,
+        PRIMARY KEY (level, idx)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE tree_heads (
+        tree_size INTEGER PRIMARY KEY,
+        timestamp INTEGER NOT NULL,
+        root_hash BLOB NOT NULL,
+        key_id TEXT NOT NULL,
+        signature BLOB NOT NULL
+      ) STRICT;
+    `,
+  },
+];

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { GroupCommitter } from './group-commit.js';
+import { SqliteRepositories, type Repositories } from './repositories.js';
+import { AUDIT_MIGRATIONS, MAIN_MIGRATIONS } from './schema.js';
+import { openDatabase, type Db } from './sqlite.js';
+
+/**
+ * The gateway's storage: committed reads on one connection, group-committed writes on another (WAL lets
+ * readers see only committed data, so nobody reads what a crash could still take back), and the access
+ * log in its own file. Chosen by configuration; `sqlite:` is the embedded default.
+ */
+export interface Storage {
+  /** Reads of committed state. */
+  readonly read: Repositories;
+  /** Runs `work` against the writer in the current group-commit batch; resolves after COMMIT. */
+  write<T>(work: (tx: Repositories) => T): Promise<T>;
+  /** The access log's database. */
+  readonly auditDb: Db;
+  /** The main database's writer connection (maintenance commands run their own transactions on it). */
+  readonly mainDb: Db;
+  close(): void;
+}
+
+export function openStorage(dataDir: string, options: { groupCommitMaxDelayMs: number }): Storage {
+  const mainFile = path.join(dataDir, 'vouch.db');
+  const mainDb = openDatabase(mainFile, MAIN_MIGRATIONS);
+  const readerDb = openDatabase(mainFile, MAIN_MIGRATIONS, { readonly: true });
+  const auditDb = openDatabase(path.join(dataDir, 'audit.db'), AUDIT_MIGRATIONS);
+  const writer = new SqliteRepositories(mainDb);
+  const committer = new GroupCommitter(mainDb, { maxDelayMs: options.groupCommitMaxDelayMs, maxBatch: 1024 });
+  return {
+    read: new SqliteRepositories(readerDb),
+    write: (work) => committer.submit(() => work(writer)),
+    auditDb,
+    mainDb,
+    close() {
+      committer.close();
+      readerDb.close();
+      mainDb.close();
+      auditDb.close();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import t from 'tap';
+import { ConfigError, isLoopback, loadConfig } from '../../gateway/config.js';
+
+t.test('defaults are the embedded, loopback-only gateway of CONTRACT.md', async (t) => {
+  const c = loadConfig({}, '/srv');
+  t.equal(c.dataDir, '/srv/var');
+  t.equal(c.http.port, 8080);
+  t.equal(c.grpc.port, 50051);
+  t.equal(c.http.host, '127.0.0.1');
+  t.equal(c.tls, undefined);
+  t.equal(c.storage, 'sqlite');
+});
+
+t.test('refuses to listen beyond loopback without TLS', async (t) => {
+  t.throws(() => loadConfig({ VOUCH_BIND: '0.0.0.0' }), ConfigError);
+  t.throws(() => loadConfig({ VOUCH_BIND: '10.1.2.3' }), /without TLS/);
+  t.equal(loadConfig({ VOUCH_BIND: '0.0.0.0', VOUCH_TLS_CERT: '/c', VOUCH_TLS_KEY: '/k' }).http.host, '0.0.0.0');
+  t.equal(loadConfig({ VOUCH_BIND: '0.0.0.0', VOUCH_INSECURE_ALLOW_PLAINTEXT_NON_LOOPBACK: 'true' }).allowInsecureNonLoopback, true);
+  t.throws(() => loadConfig({ VOUCH_TLS_CERT: '/c' }), /together/);
+});
+
+t.test('rejects malformed values with the variable named', async (t) => {
+  t.throws(() => loadConfig({ VOUCH_HTTP_PORT: '80a' }), /VOUCH_HTTP_PORT/);
+  t.throws(() => loadConfig({ VOUCH_HTTP_PORT: '70000' }), /VOUCH_HTTP_PORT/);
+  t.throws(() => loadConfig({ VOUCH_LOG_LEVEL: 'loud' }), /VOUCH_LOG_LEVEL/);
+  t.throws(() => loadConfig({ VOUCH_STORAGE: 'postgres://x' }), /not supported/);
+  t.throws(() => loadConfig({ VOUCH_TOKEN_ISSUER: 'same', VOUCH_IDP_ISSUER: 'same' }), /differ/);
+  t.throws(() => loadConfig({ VOUCH_INSECURE_ALLOW_PLAINTEXT_NON_LOOPBACK: 'yes' }), /true or false/);
+});
+
+t.test('loopback detection', async (t) => {
+  for (const h of ['127.0.0.1', '127.9.9.9', 'localhost', '::1']) t.ok(isLoopback(h), h);
+  for (const h of ['0.0.0.0', '192.168.1.1', '::', 'example.com', '127.0.0.1.evil.com']) t.notOk(isLoopback(h), h);
+});
