@@ -203,8 +203,7 @@ async function run(argv: string[]): Promise<number> {
     case 'keys rewrap': {
       const g = open();
       try {
-        const db = g.storage.mainDb;
-        const moved = rewrapRecords(g.vault, g.storage.read, g.keys.kek.kid, (fn) => db.transaction(fn).immediate());
+        const moved = await rewrapRecords(g.vault, g.storage, g.keys.kek.kid);
         process.stdout.write(`keys rewrap: ${moved} record keys moved to ${g.keys.kek.kid}\n`);
       } finally {
         g.close();

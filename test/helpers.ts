@@ -80,3 +80,10 @@ export async function harness(env: Record<string, string> = {}, dir = tempDir())
 export function sha256(s: string | Buffer): string {
   return crypto.createHash('sha256').update(s).digest('hex');
 }
+
+/** test/fixtures in the source tree (tests run from dist/test). */
+export const FIXTURES = new URL('../../test/fixtures/', import.meta.url);
+
+export function fixture<T>(name: string): T {
+  return JSON.parse(fs.readFileSync(new URL(name, FIXTURES), 'utf8')) as T;
+}

@@ -6,7 +6,8 @@ import { decideAmong, type ConsentDenial } from '../domain/consent.js';
 import { deriveFacts, type RecordFacts } from '../domain/facts.js';
 import type { SettlementRecord } from '../domain/record.js';
 import { decodeRecord } from '../../adapters/nhsa/record-codec.js';
-import type { RecordRow, Repositories } from '../storage/repositories.js';
+import type { RecordRow } from '../storage/repositories.js';
+import type { Storage } from '../storage/storage.js';
 import type { Principal } from './auth.js';
 import type { Journal } from './journal.js';
 import type { Vault } from './vault.js';
@@ -130,19 +131,20 @@ export class RecordService {
 
 /**
  * KEK rotation's second half: re-wraps every record data key still under an older KEK with the current
- * one, in batches. The ciphertexts do not change; only the small wrapped keys do.
+ * one, 500 rows per group-committed batch. The ciphertexts do not change; only the small wrapped keys do.
  */
-export function rewrapRecords(vault: Vault, repos: Repositories, currentKek: string, runBatch: (fn: () => void) => void): number {
+export async function rewrapRecords(vault: Vault, storage: Storage, currentKek: string): Promise<number> {
   let moved = 0;
   for (;;) {
-    const rows = repos.recordsForRewrap(currentKek, 500);
-    if (!rows.length) return moved;
-    runBatch(() => {
+    const n = await storage.write((tx) => {
+      const rows = tx.recordsForRewrap(currentKek, 500);
       for (const r of rows) {
         const env = vault.rewrap(r, recordAad(r));
-        repos.updateRecordKey(r.record_id, r.version, env.kek_id, env.wrapped_dek);
+        tx.updateRecordKey(r.record_id, r.version, env.kek_id, env.wrapped_dek);
       }
+      return rows.length;
     });
-    moved += rows.length;
+    if (n === 0) return moved;
+    moved += n;
   }
 }

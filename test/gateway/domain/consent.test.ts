@@ -1,0 +1,60 @@
+import t from 'tap';
+import { PURPOSES, budgetDay, decideAmong, decideConsent, type Consent } from '../../../gateway/domain/consent.js';
+
+const NOW = Date.UTC(2025, 5, 1);
+const base: Consent = {
+  consent_id: 'cns_1', version: 1, subject: 's', grantee: 'INS-A', purposes: ['eligibility', 'settlement'],
+  providers: ['H31010100001'], valid_from: NOW - 1000, valid_until: NOW + 1000, max_queries_per_day: null, status: 'active',
+};
+
+t.test('the decision table, exhaustively', async (t) => {
+  const statuses = ['active', 'revoked'] as const;
+  const times = [NOW - 2000, NOW - 1000, NOW, NOW + 999, NOW + 1000, NOW + 5000];
+  const grantees = ['INS-A', 'INS-B', undefined];
+  const purposes = [...PURPOSES, undefined];
+  const providers = ['H31010100001', 'H31010100002'];
+  const scopes = [['H31010100001'], null];
+  let n = 0;
+  for (const status of statuses)
+    for (const now of times)
+      for (const grantee of grantees)
+        for (const purpose of purposes)
+          for (const provider of providers)
+            for (const scope of scopes) {
+              const c = { ...base, status, providers: scope };
+              const d = decideConsent(c, { ...(grantee ? { grantee } : {}), ...(purpose ? { purpose } : {}), provider, now });
+              // The oracle, written independently of the implementation's order of checks.
+              const allowed =
+                status === 'active' && now >= c.valid_from && now < c.valid_until && (grantee === undefined || grantee === 'INS-A') &&
+                (purpose === undefined || c.purposes.includes(purpose)) && (scope === null || scope.includes(provider));
+              t.equal(d.allow, allowed, `${status} t${now - NOW} ${grantee} ${purpose} ${provider} ${scope}`);
+              if (!d.allow) {
+                const expected =
+                  status === 'revoked' ? 'CONSENT_REVOKED'
+                  : now < c.valid_from ? 'CONSENT_NOT_YET_VALID'
+                  : now >= c.valid_until ? 'CONSENT_EXPIRED'
+                  : grantee !== undefined && grantee !== 'INS-A' ? 'GRANTEE_NOT_COVERED'
+                  : purpose !== undefined && !c.purposes.includes(purpose) ? 'PURPOSE_NOT_COVERED'
+                  : 'PROVIDER_NOT_COVERED';
+                t.equal(d.reason, expected);
+              }
+              n++;
+            }
+  t.equal(n, 2 * 6 * 3 * 5 * 2 * 2);
+});
+
+t.test('among several consents: any that allows wins, otherwise the most specific reason', async (t) => {
+  const q = { grantee: 'INS-A', purpose: 'eligibility' as const, provider: 'H31010100001', now: NOW };
+  t.same(decideAmong([], q), { allow: false, reason: 'NO_CONSENT' });
+  const revoked = { ...base, consent_id: 'r', status: 'revoked' as const };
+  const good = { ...base, consent_id: 'g' };
+  t.equal(decideAmong([revoked, good], q).allow, true);
+  t.same(decideAmong([revoked], q), { allow: false, reason: 'CONSENT_REVOKED' });
+  t.same(decideAmong([{ ...base, grantee: 'INS-B' }, revoked], q), { allow: false, reason: 'CONSENT_REVOKED' });
+  t.same(decideAmong([{ ...base, purposes: ['settlement'] }], q), { allow: false, reason: 'PURPOSE_NOT_COVERED' });
+});
+
+t.test('query budgets count China Standard Time days', async (t) => {
+  t.equal(budgetDay(Date.UTC(2025, 0, 1, 15, 59)), '2025-01-01');
+  t.equal(budgetDay(Date.UTC(2025, 0, 1, 16, 0)), '2025-01-02');
+});
