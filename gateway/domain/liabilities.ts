@@ -70,6 +70,15 @@ function atomsOf(l: Liability): readonly Atom[] {
   return l.base === 'listed_items' ? ['OOL', 'PRE'] : BASE_ATOMS[l.base];
 }
 
+/**
+ * Why a product pays nothing: the union of its liabilities' reasons, leaving out liabilities that simply
+ * have nothing to pay from on this bill (NO_COVERED_AMOUNT alone) unless that is all there is to say.
+ */
+function productReasons(results: readonly LiabilityResult[]): ReasonCode[] {
+  const telling = results.filter((r) => !(r.reasons.length === 1 && r.reasons[0] === 'NO_COVERED_AMOUNT'));
+  return orderReasons((telling.length ? telling : results).flatMap((r) => r.reasons));
+}
+
 /** The policy year the visit falls in: start_date plus whole years (anniversaries). */
 export function policyYearStart(startDate: string, visitDate: string): string {
   const [y, m, d] = startDate.split('-').map(Number) as [number, number, number];
@@ -229,7 +238,7 @@ export function evaluateProduct(input: EvaluationInput): ProductResult {
     payable_fen: payable,
     deductible_applied_fen: results.reduce((s, r) => s + r.deductible_applied_fen, 0),
     liabilities: results,
-    reasons: payable > 0 ? [] : orderReasons(results.flatMap((r) => r.reasons)),
+    reasons: payable > 0 ? [] : productReasons(results),
     deltas: [...deltas].map(([key, delta_fen]) => ({ key, year_start: yearStart, delta_fen })),
   };
 }

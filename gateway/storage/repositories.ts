@@ -273,6 +273,15 @@ export class SqliteRepositories implements Repositories {
     return new Map(rows.map((r) => [r.acc_key, r.used_fen]));
   }
   addAccumulator(d: AccumulatorDeltaRow): void {
+    if (d.delta_fen < 0) {
+      // A give-back (reversal) updates in place: the row exists, and an upsert would CHECK the negative
+      // insert candidate before resolving the conflict.
+      const changed = this.st(
+        'UPDATE accumulators SET used_fen = used_fen + @delta_fen WHERE insurer = @insurer AND policy_no = @policy_no AND acc_key = @acc_key AND year_start = @year_start',
+      ).run(d).changes;
+      if (changed !== 1) throw new Error('accumulator to give back to does not exist');
+      return;
+    }
     this.st(
       `INSERT INTO accumulators (insurer, policy_no, acc_key, year_start, used_fen) VALUES (@insurer, @policy_no, @acc_key, @year_start, @delta_fen)
        ON CONFLICT (insurer, policy_no, acc_key, year_start) DO UPDATE SET used_fen = used_fen + excluded.used_fen`,
