@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openGateway, type Gateway } from './context.js';
 import { createLogger } from './logger.js';
 import { normaliseCertno } from './domain/certno.js';
-import { makeEvent } from './domain/audit-events.js';
+import { rotateKey } from './services/keys.js';
 import { PARTY_ROLES, type PartyRole } from './storage/repositories.js';
 import type { Principal } from './services/auth.js';
 import { verifyAuditLog } from './services/audit-verify.js';
@@ -189,11 +189,7 @@ async function run(argv: string[]): Promise<number> {
     case 'keys rotate-kek': {
       const g = open();
       try {
-        const kid = sub === 'rotate-signing' ? g.keys.rotateSigning() : g.keys.rotateKek();
-        await g.journal.change(() => ({
-          value: null,
-          events: [makeEvent({ kind: 'key.rotated', time: Date.now(), actor: CLI_ACTOR.code, actor_role: 'admin', outcome: 'allowed', refs: { key_id: kid } })],
-        }));
+        const kid = await rotateKey(g.keys, g.journal, sub === 'rotate-signing' ? 'signing' : 'kek', CLI_ACTOR);
         process.stdout.write(`${sub === 'rotate-signing' ? 'signing' : 'key-encryption'} key ${kid} is now current (restart the server to use it)\n`);
       } finally {
         g.close();

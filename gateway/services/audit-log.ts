@@ -10,7 +10,6 @@ import {
   splitPoint,
   type SubtreeHashes,
 } from '../domain/merkle.js';
-import { GroupCommitter } from '../storage/group-commit.js';
 import type { Db } from '../storage/sqlite.js';
 import type { KeyStore } from '../../keys/keystore.js';
 
@@ -85,8 +84,15 @@ interface HeadRow {
  * demand. Appends are group-committed: `append` resolves with the leaf index only after the batch holding
  * the leaf is durable. A failed write makes the log unhealthy and every answer that needs it fails closed.
  */
+type Pending =
+  | { kind: 'leaf'; event: AuditEvent; resolve: (index: number) => void; reject: (e: unknown) => void }
+  | { kind: 'head'; resolve: (head: TreeHead) => void; reject: (e: unknown) => void };
+
 export class AuditLog {
-  private readonly committer: GroupCommitter;
+  private queue: Pending[] = [];
+  private flushTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly maxDelayMs: number;
   /** frontier[l]: hash of the last complete, still unpaired subtree of 2^l leaves (the right edge). */
   private frontier = new Map<number, Buffer>();
   private committedSize = 0;
@@ -101,7 +107,7 @@ export class AuditLog {
     private readonly keys: KeyStore,
     options: { maxDelayMs: number; headIntervalMs: number },
   ) {
-    this.committer = new GroupCommitter(db, { maxDelayMs: options.maxDelayMs, maxBatch: 4096 });
+    this.maxDelayMs = options.maxDelayMs;
     this.stmts = {
       insertLeaf: db.prepare(
         `INSERT INTO leaves (leaf_index, event_id, leaf, leaf_hash, time, actor, actor_role, action, purpose, subject, outcome, reason)
@@ -156,21 +162,72 @@ export class AuditLog {
    * Appends an event; resolves with its leaf index once durable. Appending an event_id that is already
    * in the log resolves with its existing index (outbox replays after a crash are idempotent).
    */
-  async append(event: AuditEvent): Promise<number> {
+  append(event: AuditEvent): Promise<number> {
+    return new Promise<number>((resolve, reject) => this.enqueue({ kind: 'leaf', event, resolve, reject }));
+  }
+
+  /** Signs and stores a head for everything committed so far, in the same group commit as the leaves. */
+  publishHead(): Promise<TreeHead> {
+    return new Promise<TreeHead>((resolve, reject) => this.enqueue({ kind: 'head', resolve, reject }));
+  }
+
+  private enqueue(p: Pending): void {
+    if (this.closed) {
+      p.reject(new VouchError('LOG_UNAVAILABLE', undefined, { cause: new Error('the access log is closed') }));
+      return;
+    }
+    this.queue.push(p);
+    if (this.queue.length >= 8192) this.flush();
+    else if (!this.flushTimer) {
+      this.flushTimer = this.maxDelayMs > 0 ? setTimeout(() => this.flush(), this.maxDelayMs) : setImmediate(() => this.flush());
+    }
+  }
+
+  /**
+   * Group commit: everything queued goes into one transaction — leaves, their completed subtree hashes
+   * and any requested head — and every waiter is answered after the COMMIT (fsync, synchronous=FULL).
+   * Leaf appends cannot partially fail, so unlike state changes they need no savepoint each.
+   */
+  private flush(): void {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer as NodeJS.Timeout);
+      clearImmediate(this.flushTimer as NodeJS.Immediate);
+      this.flushTimer = undefined;
+    }
+    const batch = this.queue;
+    this.queue = [];
+    if (!batch.length) return;
+    const results: (number | TreeHead)[] = [];
+    const frontierBefore = new Map(this.frontier);
+    const sizeBefore = this.pendingSize;
     try {
-      const index = await this.committer.submit(() => this.appendInTransaction(event));
-      this.committedSize = Math.max(this.committedSize, index + 1);
-      this.healthyFlag = true;
-      return index;
+      this.db.transaction(() => {
+        for (const p of batch) results.push(p.kind === 'leaf' ? this.appendInTransaction(p.event) : this.headInTransaction());
+      }).immediate();
     } catch (cause) {
+      this.frontier = frontierBefore;
+      this.pendingSize = sizeBefore;
       this.healthyFlag = false;
       try {
         this.reload();
       } catch {
         // storage is gone; stay unhealthy
       }
-      throw new VouchError('LOG_UNAVAILABLE', undefined, { cause });
+      const err = new VouchError('LOG_UNAVAILABLE', undefined, { cause });
+      for (const p of batch) p.reject(err);
+      return;
     }
+    this.committedSize = this.pendingSize;
+    this.healthyFlag = true;
+    batch.forEach((p, i) => {
+      const r = results[i]!;
+      if (p.kind === 'leaf') p.resolve(r as number);
+      else {
+        const head = r as TreeHead;
+        if (!this.lastHead || head.tree_size > this.lastHead.tree_size) this.lastHead = head;
+        p.resolve(head);
+      }
+    });
   }
 
   private appendInTransaction(e: AuditEvent): number {
@@ -183,22 +240,16 @@ export class AuditLog {
       index, e.event_id, bytes, h, e.time, e.actor, e.actor_role, e.kind,
       e.purpose ?? null, e.subject ?? null, e.outcome, e.reason ?? null,
     );
-    const frontierBefore = new Map(this.frontier);
-    try {
-      let idx = index;
-      let level = 0;
-      while (idx % 2 === 1) {
-        h = nodeHash(this.frontier.get(level)!, h);
-        this.frontier.delete(level);
-        level++;
-        idx = Math.floor(idx / 2);
-        this.stmts.insertNode.run(level, idx, h);
-      }
-      this.frontier.set(level, h);
-    } catch (err) {
-      this.frontier = frontierBefore;
-      throw err;
+    let idx = index;
+    let level = 0;
+    while (idx % 2 === 1) {
+      h = nodeHash(this.frontier.get(level)!, h);
+      this.frontier.delete(level);
+      level++;
+      idx = Math.floor(idx / 2);
+      this.stmts.insertNode.run(level, idx, h);
     }
+    this.frontier.set(level, h);
     this.pendingSize = index + 1;
     return index;
   }
@@ -218,26 +269,18 @@ export class AuditLog {
     return acc ?? EMPTY_ROOT;
   }
 
-  /** Signs and stores a head for everything committed so far (group-committed like leaves). */
-  async publishHead(): Promise<TreeHead> {
-    try {
-      const head = await this.committer.submit(() => {
-        const size = this.pendingSize;
-        if (this.lastHead && this.lastHead.tree_size >= size) return this.lastHead;
-        const root = this.rootOfPending();
-        const timestamp = Math.max(Date.now(), (this.lastHead?.timestamp ?? 0) + 1);
-        const key = this.keys.signing;
-        const signature = crypto.sign(null, treeHeadSignedBytes(size, timestamp, root), key.privateKey);
-        this.stmts.insertHead.run(size, timestamp, root, key.kid, signature);
-        return { tree_size: size, root_hash: root.toString('hex'), timestamp, key_id: key.kid, signature: signature.toString('base64') };
-      });
-      if (!this.lastHead || head.tree_size > this.lastHead.tree_size) this.lastHead = head;
-      this.committedSize = Math.max(this.committedSize, head.tree_size);
-      return head;
-    } catch (cause) {
-      this.healthyFlag = false;
-      throw new VouchError('LOG_UNAVAILABLE', undefined, { cause });
-    }
+  private headInTransaction(): TreeHead {
+    const size = this.pendingSize;
+    const last = this.lastHead;
+    if (last && last.tree_size >= size) return last;
+    const root = this.rootOfPending();
+    const timestamp = Math.max(Date.now(), (last?.timestamp ?? 0) + 1);
+    const key = this.keys.signing;
+    const signature = crypto.sign(null, treeHeadSignedBytes(size, timestamp, root), key.privateKey);
+    this.stmts.insertHead.run(size, timestamp, root, key.kid, signature);
+    const head = { tree_size: size, root_hash: root.toString('hex'), timestamp, key_id: key.kid, signature: signature.toString('base64') };
+    this.lastHead = head;
+    return head;
   }
 
   /** The latest signed head, signing a new one first when the tree has grown since (on demand). */
@@ -349,7 +392,9 @@ export class AuditLog {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
-    this.committer.close();
+    if (this.db.open) this.flush();
+    else for (const p of this.queue.splice(0)) p.reject(new VouchError('LOG_UNAVAILABLE'));
+    this.closed = true;
   }
 }
 

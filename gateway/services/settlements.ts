@@ -65,15 +65,26 @@ export class SettlementService {
     const subject = this.vault.blindIndex(certno);
     const requestDigest = digestOf({ subject, mdtrt_id: input.mdtrt_id });
 
-    const { value: stored } = await this.journal.change((tx) => {
+    const { value: outcome } = await this.journal.change<StoredAnswer | { rejected: 'NO_RECORD' | 'ALREADY_SETTLED' }>((tx) => {
       const existing = tx.settlementByRequest(hospital, input.request_id);
       if (existing) {
         if (existing.request_digest !== requestDigest) throw new VouchError('IDEMPOTENCY_CONFLICT');
         return { value: this.openStored(existing), events: [] };
       }
       const record = tx.latestRecordByVisit(hospital, input.mdtrt_id, subject);
-      if (!record) throw new VouchError('NOT_FOUND', 'No record of this visit was pushed by this hospital.');
-      if (tx.activeSettlementForVisit(hospital, input.mdtrt_id, subject)) throw new VouchError('ALREADY_SETTLED');
+      const rejected = !record ? 'NO_RECORD' : tx.activeSettlementForVisit(hospital, input.mdtrt_id, subject) ? 'ALREADY_SETTLED' : undefined;
+      if (rejected || !record) {
+        const reason = rejected ?? 'NO_RECORD';
+        return {
+          value: { rejected: reason },
+          events: [
+            makeEvent({
+              kind: 'settlement.rejected', time: now, actor: hospital, actor_role: 'hospital', purpose: 'settlement', subject,
+              outcome: 'denied', reason, digests: { request: requestDigest },
+            }),
+          ],
+        };
+      }
       const facts = this.records.facts(record);
       const consents = tx.consentsOf(subject);
       const held: HeldPolicy[] = [];
@@ -124,6 +135,12 @@ export class SettlementService {
       tx.insertSettlement(row, deltas);
       return { value: s, events: [event] };
     });
+    if ('rejected' in outcome) {
+      throw outcome.rejected === 'NO_RECORD'
+        ? new VouchError('NOT_FOUND', 'No record of this visit was pushed by this hospital.')
+        : new VouchError('ALREADY_SETTLED');
+    }
+    const stored = outcome;
     // A replay finds its leaf by event id; appending is idempotent, so a leaf lost to a crash is restored here.
     const leafIndex = await this.journal.audit.append(stored.event);
     return { ...stored.answer, receipt: this.receipt(stored, leafIndex) };

@@ -4,6 +4,7 @@ import type { Gateway } from '../../context.js';
 import { partyView } from '../../services/parties.js';
 import { verifyClientAssertion } from '../../services/auth.js';
 import { makeEvent } from '../../domain/audit-events.js';
+import { rotateKey } from '../../services/keys.js';
 import { VouchError } from '../../errors.js';
 import { principalOf } from '../auth.js';
 import { NewPartyBody, PartyView, TokenAnswer, TokenBody, withErrors } from '../schemas.js';
@@ -61,6 +62,20 @@ export default async function partyRoutes(app: FastifyInstance, opts: { gateway:
       const ttl = g.config.auth.tokenTtlSeconds;
       return { access_token: g.tokens.partyToken(who.code, who.role, ttl), token_type: 'Bearer' as const, expires_in: ttl };
     },
+  );
+
+  app.post<{ Params: { which: 'signing' | 'kek' } }>(
+    '/v1/keys/:which/rotate',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        tags: ['admin'],
+        description: 'Rotate the receipt/tree-head signing key or the key-encryption key. Old public keys stay published.',
+        params: Type.Object({ which: Type.Union([Type.Literal('signing'), Type.Literal('kek')]) }),
+        response: withErrors({ 200: Type.Object({ key_id: Type.String(), kind: Type.String() }) }),
+      },
+    },
+    async (req) => ({ key_id: await rotateKey(g.keys, g.journal, req.params.which, principalOf(req)), kind: req.params.which }),
   );
 
   app.get(
