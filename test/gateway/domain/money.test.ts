@@ -1,6 +1,6 @@
 import t from 'tap';
 import { applyRatio, fenToYuan, yuanToFen } from '../../../gateway/domain/money.js';
-import { VouchError } from '../../../gateway/errors.js';
+import type { VouchError } from '../../../gateway/errors.js';
 
 t.test('yuan → fen is exact on the decimal text', async (t) => {
   const cases: [unknown, number][] = [
