@@ -6,6 +6,8 @@ COPY package.json package-lock.json tsconfig.json ./
 COPY gateway gateway
 COPY adapters adapters
 COPY keys keys
+COPY proto proto
+COPY scripts scripts
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 # Run: a non-root user, the data dir as a volume. Beyond loopback the gateway insists on TLS:
@@ -17,6 +19,7 @@ RUN groupadd --system vouch && useradd --system --gid vouch --home /var/lib/vouc
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+COPY --from=build /app/proto proto
 COPY package.json ./
 USER vouch
 VOLUME ["/var/lib/vouch"]

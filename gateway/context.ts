@@ -4,6 +4,7 @@ import { loadPayerRegistry, type PayerRegistry } from '../adapters/payers/regist
 import { KeyStore } from '../keys/keystore.js';
 import { openStorage, type Storage } from './storage/storage.js';
 import { AuditLog } from './services/audit-log.js';
+import { AuditQueries } from './services/audit-queries.js';
 import { TokenIssuer } from './services/auth.js';
 import { ConsentService } from './services/consents.js';
 import { Journal } from './services/journal.js';
@@ -24,6 +25,7 @@ export interface Gateway {
   storage: Storage;
   vault: Vault;
   audit: AuditLog;
+  auditQueries: AuditQueries;
   journal: Journal;
   payers: PayerRegistry;
   tokens: TokenIssuer;
@@ -62,6 +64,7 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
     storage,
     vault,
     audit,
+    auditQueries: new AuditQueries(audit, vault),
     journal,
     payers,
     tokens: new TokenIssuer(config, keys),

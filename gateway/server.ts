@@ -1,10 +1,11 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { buildApp } from './app.js';
 import { createLogger } from './logger.js';
+import { startGrpcServer } from './grpc/server.js';
 
 /**
- * Entry point: loads the configuration once, builds the app, listens, drains the outbox, and closes
- * gracefully on SIGINT/SIGTERM.
+ * Entry point: loads the configuration once, builds the app, listens (HTTP and gRPC), drains the
+ * outbox, and closes gracefully on SIGINT/SIGTERM.
  */
 async function main(): Promise<void> {
   let config: Config;
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
 
   if (config.tls) logger.info('TLS is on');
   await app.listen({ host: config.http.host, port: config.http.port });
+  // The same services over gRPC, started and stopped with the HTTP server.
+  const grpcServer = await startGrpcServer(config, g, app.auth, logger);
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down');
     clearInterval(drain);
-    app.close().then(
+    Promise.all([grpcServer.close(), app.close()]).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { Gateway } from '../../context.js';
+import { OPERATIONS } from '../../services/operations.js';
 import { principalOf } from '../auth.js';
 import { ConsentIdParams, ConsentView, GrantBody, withErrors } from '../schemas.js';
 
@@ -9,7 +10,7 @@ export default async function consentRoutes(app: FastifyInstance, opts: { gatewa
   app.post<{ Body: Static<typeof GrantBody> }>(
     '/v1/consents',
     {
-      config: { roles: ['patient', 'hospital'] },
+      config: { roles: OPERATIONS.grantConsent },
       schema: { tags: ['consents'], body: GrantBody, response: withErrors({ 201: ConsentView }) },
     },
     async (req, reply) => reply.code(201).send(await g.consents.grant(principalOf(req), req.body)),
@@ -17,7 +18,7 @@ export default async function consentRoutes(app: FastifyInstance, opts: { gatewa
   app.post<{ Params: Static<typeof ConsentIdParams> }>(
     '/v1/consents/:consent_id/revoke',
     {
-      config: { roles: ['patient'] },
+      config: { roles: OPERATIONS.revokeConsent },
       schema: {
         tags: ['consents'],
         params: ConsentIdParams,
@@ -32,7 +33,7 @@ export default async function consentRoutes(app: FastifyInstance, opts: { gatewa
   app.get(
     '/v1/consents',
     {
-      config: { roles: ['patient', 'insurer'] },
+      config: { roles: OPERATIONS.listConsents },
       schema: { tags: ['consents'], response: withErrors({ 200: Type.Object({ consents: Type.Array(ConsentView) }) }) },
     },
     async (req) => ({ consents: g.consents.list(principalOf(req)) }),

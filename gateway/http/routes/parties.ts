@@ -6,6 +6,7 @@ import { verifyClientAssertion } from '../../services/auth.js';
 import { makeEvent } from '../../domain/audit-events.js';
 import { rotateKey } from '../../services/keys.js';
 import { VouchError } from '../../errors.js';
+import { OPERATIONS } from '../../services/operations.js';
 import { principalOf } from '../auth.js';
 import { NewPartyBody, PartyView, TokenAnswer, TokenBody, withErrors } from '../schemas.js';
 
@@ -17,20 +18,20 @@ export default async function partyRoutes(app: FastifyInstance, opts: { gateway:
 
   app.post<{ Body: Static<typeof NewPartyBody> }>(
     '/v1/parties',
-    { config: { roles: ['admin'] }, schema: { tags: ['admin'], body: NewPartyBody, response: withErrors({ 201: PartyView }) } },
+    { config: { roles: OPERATIONS.manageParties }, schema: { tags: ['admin'], body: NewPartyBody, response: withErrors({ 201: PartyView }) } },
     async (req, reply) => reply.code(201).send(partyView(await g.parties.add(req.body, principalOf(req)))),
   );
 
   app.get(
     '/v1/parties',
-    { config: { roles: ['admin'] }, schema: { tags: ['admin'], response: withErrors({ 200: Type.Object({ parties: Type.Array(PartyView) }) }) } },
+    { config: { roles: OPERATIONS.manageParties }, schema: { tags: ['admin'], response: withErrors({ 200: Type.Object({ parties: Type.Array(PartyView) }) }) } },
     async () => ({ parties: g.parties.list().map(partyView) }),
   );
 
   for (const [action, status] of [['suspend', 'suspended'], ['activate', 'active']] as const) {
     app.post<{ Params: Static<typeof CodeParams> }>(
       `/v1/parties/:code/${action}`,
-      { config: { roles: ['admin'] }, schema: { tags: ['admin'], params: CodeParams, response: withErrors({ 200: PartyView }) } },
+      { config: { roles: OPERATIONS.manageParties }, schema: { tags: ['admin'], params: CodeParams, response: withErrors({ 200: PartyView }) } },
       async (req) => partyView(await g.parties.setStatus(req.params.code, status, principalOf(req))),
     );
   }
@@ -67,7 +68,7 @@ export default async function partyRoutes(app: FastifyInstance, opts: { gateway:
   app.post<{ Params: { which: 'signing' | 'kek' } }>(
     '/v1/keys/:which/rotate',
     {
-      config: { roles: ['admin'] },
+      config: { roles: OPERATIONS.rotateKeys },
       schema: {
         tags: ['admin'],
         description: 'Rotate the receipt/tree-head signing key or the key-encryption key. Old public keys stay published.',

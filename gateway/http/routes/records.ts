@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../context.js';
+import { OPERATIONS } from '../../services/operations.js';
 import { principalOf } from '../auth.js';
 import { RecordAnswer, RecordBody, withErrors } from '../schemas.js';
 
@@ -7,7 +8,7 @@ export default async function recordRoutes(app: FastifyInstance, opts: { gateway
   app.post(
     '/v1/records',
     {
-      config: { roles: ['hospital'] },
+      config: { roles: OPERATIONS.pushRecord },
       schema: {
         tags: ['records'],
         description: 'Push a settlement record (national platform shapes, yuan). 403 CONSENT_REQUIRED without an active consent covering this hospital; 422 INVALID_RECORD naming the identity that failed.',

@@ -1,0 +1,40 @@
+// Generated from proto/ by scripts/proto.mjs — do not edit.
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { ClaimAnswer as _vouch_v1_ClaimAnswer, ClaimAnswer__Output as _vouch_v1_ClaimAnswer__Output } from './vouch/v1/ClaimAnswer.js';
+import type { ClaimQuery as _vouch_v1_ClaimQuery, ClaimQuery__Output as _vouch_v1_ClaimQuery__Output } from './vouch/v1/ClaimQuery.js';
+import type { ClaimedAmounts as _vouch_v1_ClaimedAmounts, ClaimedAmounts__Output as _vouch_v1_ClaimedAmounts__Output } from './vouch/v1/ClaimedAmounts.js';
+import type { EligibilityAnswer as _vouch_v1_EligibilityAnswer, EligibilityAnswer__Output as _vouch_v1_EligibilityAnswer__Output } from './vouch/v1/EligibilityAnswer.js';
+import type { ErrorDetail as _vouch_v1_ErrorDetail, ErrorDetail__Output as _vouch_v1_ErrorDetail__Output } from './vouch/v1/ErrorDetail.js';
+import type { LiabilityAmount as _vouch_v1_LiabilityAmount, LiabilityAmount__Output as _vouch_v1_LiabilityAmount__Output } from './vouch/v1/LiabilityAmount.js';
+import type { QueryServiceClient as _vouch_v1_QueryServiceClient, QueryServiceDefinition as _vouch_v1_QueryServiceDefinition } from './vouch/v1/QueryService.js';
+import type { QuoteAnswer as _vouch_v1_QuoteAnswer, QuoteAnswer__Output as _vouch_v1_QuoteAnswer__Output } from './vouch/v1/QuoteAnswer.js';
+import type { Receipt as _vouch_v1_Receipt, Receipt__Output as _vouch_v1_Receipt__Output } from './vouch/v1/Receipt.js';
+import type { VisitQuery as _vouch_v1_VisitQuery, VisitQuery__Output as _vouch_v1_VisitQuery__Output } from './vouch/v1/VisitQuery.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  vouch: {
+    v1: {
+      ClaimAnswer: MessageTypeDefinition<_vouch_v1_ClaimAnswer, _vouch_v1_ClaimAnswer__Output>
+      ClaimQuery: MessageTypeDefinition<_vouch_v1_ClaimQuery, _vouch_v1_ClaimQuery__Output>
+      ClaimedAmounts: MessageTypeDefinition<_vouch_v1_ClaimedAmounts, _vouch_v1_ClaimedAmounts__Output>
+      EligibilityAnswer: MessageTypeDefinition<_vouch_v1_EligibilityAnswer, _vouch_v1_EligibilityAnswer__Output>
+      ErrorDetail: MessageTypeDefinition<_vouch_v1_ErrorDetail, _vouch_v1_ErrorDetail__Output>
+      LiabilityAmount: MessageTypeDefinition<_vouch_v1_LiabilityAmount, _vouch_v1_LiabilityAmount__Output>
+      /**
+       * Insurers' questions. No consent, no such policy and no such visit all fail with NOT_AVAILABLE
+       * (NOT_FOUND), identically.
+       */
+      QueryService: SubtypeConstructor<typeof grpc.Client, _vouch_v1_QueryServiceClient> & { service: _vouch_v1_QueryServiceDefinition }
+      QuoteAnswer: MessageTypeDefinition<_vouch_v1_QuoteAnswer, _vouch_v1_QuoteAnswer__Output>
+      Receipt: MessageTypeDefinition<_vouch_v1_Receipt, _vouch_v1_Receipt__Output>
+      VisitQuery: MessageTypeDefinition<_vouch_v1_VisitQuery, _vouch_v1_VisitQuery__Output>
+    }
+  }
+}
+
