@@ -220,3 +220,21 @@ t.test('the vault: sealed at rest, KEK rotation, swapped rows detected, canaries
     for (const c of canaries) t.equal(bytes.includes(Buffer.from(c, 'utf8')), false, `${path.relative(h.dir, f)} has no ${c}`);
   }
 });
+
+t.test('refund lines (negative cnt) are accepted as the platform sends them', async (t) => {
+  const h = await harness();
+  t.teardown(h.close);
+  const hosp = await h.party('hospital', H1);
+  await h.party('insurer', INS);
+  const who = certno(8);
+  await h.call({ method: 'POST', url: '/v1/consents', token: h.patientToken(who), payload: { grantee: INS, purposes: ['eligibility'], valid_until: future } });
+  const body = recordBody({ certno: who, hospital: H1, mdtrt_id: 'REF1', ful: 300_00, inscp: 1000_00, hifp: 700_00 });
+  body.feedetail = [
+    { ...feeLine(1, 'XA02BCA211A012010100154', '09', '03', 500_00), cnt: '2' },
+    { ...feeLine(2, 'XA02BCA211A012010100154', '09', '03', 0), cnt: '-1', det_item_fee_sumamt: '-200.00', fulamt_ownpay_amt: '-200.00' },
+  ];
+  const r = await h.call({ method: 'POST', url: '/v1/records', token: hosp, payload: body });
+  t.equal(r.status, 201);
+  const facts = h.g.records.facts(h.g.storage.read.recordVersions(r.body.record_id)[0]!);
+  t.same(facts.lines.map((l) => l.ool), [500_00, -200_00], 'the refund line keeps its sign');
+});

@@ -137,3 +137,50 @@ t.test('client assertions (RFC 7523) at /v1/token', async (t) => {
   t.equal((await exchange(assertion(privateKey, { exp: Math.floor(Date.now() / 1000) + 3600 }))).status, 401, 'too long-lived');
   t.equal((await exchange(assertion(privateKey, { exp: Math.floor(Date.now() / 1000) - 60 }))).status, 401, 'expired');
 });
+
+t.test('npm run demo walks the story against a running gateway; the CLI verifies a receipt and witnesses the log', async (t) => {
+  const dir = tempDir();
+  const server = await startServer(dir);
+  t.teardown(server.stop);
+  const port = new URL(server.url).port;
+  const demo = await exec(process.execPath, [path.join(here, '../../gateway/demo.js')], { env: { ...process.env, VOUCH_DATA_DIR: dir, VOUCH_HTTP_PORT: port } });
+  t.match(demo.stdout, /一站式结算/);
+  t.match(demo.stdout, /INS-HUHUIBAO huhuibao-2025: 6300\.00/);
+  t.match(demo.stdout, /INS-BAIWAN baiwan-medical: 15700\.00/);
+  t.match(demo.stdout, /"code": "NOT_AVAILABLE"/);
+  t.match(demo.stdout, /Done\./);
+
+  // A receipt from a live answer, saved to a file as an insurer would, checked offline.
+  const bureau = (await cli(dir, 'party', 'add', '--role', 'bureau', '--code', 'BUR', '--name', 'B')).code === 0 ? (await cli(dir, 'token', '--role', 'bureau', '--sub', 'BUR')).stdout : '';
+  const events = (await (await fetch(`${server.url}/v1/audit/events?action=query.quote`, { headers: { authorization: `Bearer ${bureau}` } })).json()) as { events: { leaf_index: number }[] };
+  t.equal(events.events.length, 1);
+  const insurer = (await cli(dir, 'token', '--role', 'insurer', '--sub', 'INS-HUHUIBAO')).stdout;
+  const products = await fetch(`${server.url}/v1/products`, { headers: { authorization: `Bearer ${insurer}` } });
+  t.equal(products.status, 200);
+  const leaves = (await (await fetch(`${server.url}/v1/audit/leaves?start=${events.events[0]!.leaf_index}&end=${events.events[0]!.leaf_index + 1}`, { headers: { authorization: `Bearer ${bureau}` } })).json()) as { leaves: { leaf: string }[] };
+  t.equal(leaves.leaves.length, 1);
+  const demoReceipt = /"receipt": (\{[^}]+\})/s.exec(demo.stdout);
+  t.ok(demoReceipt, 'the demo prints a receipt');
+  const file = path.join(dir, 'receipt.json');
+  fs.writeFileSync(file, demoReceipt![1]!);
+  t.equal((await cli(dir, 'receipt', 'verify', file)).code, 0, 'vouch receipt verify: genuine');
+  const forged = JSON.parse(demoReceipt![1]!) as Record<string, unknown>;
+  forged.result_digest = 'f'.repeat(64);
+  fs.writeFileSync(file, JSON.stringify(forged));
+  t.not((await cli(dir, 'receipt', 'verify', file)).code, 0, 'a changed receipt is not genuine');
+
+  const state = path.join(dir, 'witness.json');
+  const w1 = await cli(dir, 'audit', 'witness', '--state', state, '--url', server.url, '--token', bureau);
+  t.equal(w1.code, 0, w1.stderr);
+  await fetch(`${server.url}/v1/products`, { headers: { authorization: `Bearer ${insurer}` } });
+  const w2 = await cli(dir, 'audit', 'witness', '--state', state, '--url', server.url, '--token', bureau);
+  t.equal(w2.code, 0, w2.stderr);
+  t.equal((await cli(dir, 'audit', 'verify')).code, 0);
+
+  const docs = await fetch(`${server.url}/docs/json`);
+  t.equal(docs.status, 200);
+  const openapi = (await docs.json()) as { openapi: string; paths: Record<string, unknown> };
+  t.match(openapi.openapi, /^3\./);
+  for (const p of ['/v1/records', '/v1/settlements', '/v1/settlements/quote', '/v1/audit/proof/inclusion', '/v1/consents/{consent_id}/revoke']) t.ok(openapi.paths[p], `OpenAPI documents ${p}`);
+  t.equal((await fetch(`${server.url}/docs`)).status < 400, true, 'the documentation UI is served');
+});
