@@ -95,7 +95,7 @@ export function makeEvent(input: EventInput): AuditEvent {
   if (input.subject !== undefined && !/^[0-9a-f]{64}$/.test(input.subject)) throw new Error('event subjects are blind indexes');
   const e: AuditEvent = {
     v: 1,
-    event_id: input.event_id ?? crypto.randomBytes(16).toString('hex'),
+    event_id: input.event_id ?? crypto.randomUUID().replace(/-/g, ''),
     kind: input.kind,
     time: input.time,
     actor: input.actor,

@@ -89,9 +89,9 @@ export class AuthService {
       if (!certno || (role !== undefined && role !== 'patient')) throw new VouchError('TOKEN_INVALID');
       return { role: 'patient', code: 'patient', subject: this.vault.blindIndex(certno), jti };
     }
-    const party = this.repos().getParty(sub);
+    const party = this.repos().partyStatus(sub);
     if (!party || party.status !== 'active' || party.role !== role) throw new VouchError('TOKEN_INVALID');
-    return { role: party.role, code: party.code, jti };
+    return { role: party.role, code: sub, jti };
   }
 }
 

@@ -162,7 +162,7 @@ export class QueryService {
       facts: this.records.facts(record),
       policy,
       product,
-      hospitalLevel: repos.getParty(q.provider)?.level ?? null,
+      hospitalLevel: repos.partyStatus(q.provider)?.level ?? null,
     });
     const receiptId = newReceiptId();
     const issuedAt = new Date(now).toISOString();

@@ -57,5 +57,6 @@ export function verifyReceipt(receipt: unknown, publicKeys: (kid: string) => Key
 }
 
 export function newReceiptId(): string {
-  return `rcpt_${crypto.randomBytes(12).toString('hex')}`;
+  // randomUUID draws from a cached entropy pool: far cheaper per call than randomBytes on a hot path.
+  return `rcpt_${crypto.randomUUID().replace(/-/g, '')}`;
 }

@@ -75,7 +75,8 @@ export class RecordService {
           ],
         };
       }
-      const row = this.seal(
+      const row = sealRecord(
+        this.vault,
         { record_id: latest?.record_id ?? `rec_${crypto.randomBytes(12).toString('hex')}`, version: (latest?.version ?? 0) + 1, subject },
         { hospital, record, facts, contentDigest, now },
       );
@@ -95,27 +96,6 @@ export class RecordService {
     return value;
   }
 
-  private seal(
-    id: { record_id: string; version: number; subject: string },
-    c: { hospital: string; record: SettlementRecord; facts: RecordFacts; contentDigest: string; now: number },
-  ): RecordRow {
-    const aad = recordAad(id);
-    const { dek, envelope } = this.vault.newDataKey(aad);
-    return {
-      ...id,
-      hospital: c.hospital,
-      mdtrt_id: c.record.setlinfo.mdtrt_id,
-      setl_id: c.record.setlinfo.setl_id,
-      visit_date: c.facts.visit_date,
-      content_digest: c.contentDigest,
-      kek_id: envelope.kek_id,
-      wrapped_dek: envelope.wrapped_dek,
-      sealed_record: this.vault.sealPart(dek, aad, 'record', c.record),
-      sealed_facts: this.vault.sealPart(dek, aad, 'facts', c.facts),
-      created_at: c.now,
-    };
-  }
-
   /** The facts of a record version (opens the small sealed part only). */
   facts(row: RecordRow): RecordFacts {
     const aad = recordAad(row);
@@ -127,6 +107,29 @@ export class RecordService {
     const aad = recordAad(row);
     return this.vault.openPart<SettlementRecord>(this.vault.dataKey(row, aad), aad, 'record', row.sealed_record);
   }
+}
+
+/** Seals one record version: its own data key, wrapped by the current KEK; record and facts sealed apart. */
+export function sealRecord(
+  vault: Vault,
+  id: { record_id: string; version: number; subject: string },
+  c: { hospital: string; record: SettlementRecord; facts: RecordFacts; contentDigest: string; now: number },
+): RecordRow {
+  const aad = recordAad(id);
+  const { dek, envelope } = vault.newDataKey(aad);
+  return {
+    ...id,
+    hospital: c.hospital,
+    mdtrt_id: c.record.setlinfo.mdtrt_id,
+    setl_id: c.record.setlinfo.setl_id,
+    visit_date: c.facts.visit_date,
+    content_digest: c.contentDigest,
+    kek_id: envelope.kek_id,
+    wrapped_dek: envelope.wrapped_dek,
+    sealed_record: vault.sealPart(dek, aad, 'record', c.record),
+    sealed_facts: vault.sealPart(dek, aad, 'facts', c.facts),
+    created_at: c.now,
+  };
 }
 
 /**

@@ -96,7 +96,7 @@ export class SettlementService {
         if (facts.visit_date < p.start_date || facts.visit_date > p.end_date) continue;
         held.push(heldPolicy(tx, p, product, facts.visit_date));
       }
-      const plan = planSettlement(facts, held, tx.getParty(hospital)?.level ?? null);
+      const plan = planSettlement(facts, held, tx.partyStatus(hospital)?.level ?? null);
       const settlementId = `stl_${crypto.randomBytes(12).toString('hex')}`;
       const answer: SettlementAnswer = {
         settlement_id: settlementId,

@@ -106,7 +106,10 @@ export interface Repositories {
   // records
   insertRecord(r: RecordRow): void;
   latestRecordBySetl(hospital: string, setlId: string): RecordRow | undefined;
+  /** The newest version of a visit, without its sealed record (answers read only the facts). */
   latestRecordByVisit(hospital: string, mdtrtId: string, subject: string): RecordRow | undefined;
+  /** Role, status and level of a party: what authentication and facility scopes need, nothing more. */
+  partyStatus(code: string): Pick<Party, 'role' | 'status' | 'level'> | undefined;
   recordVersions(recordId: string): RecordRow[];
   recordsForRewrap(notKek: string, limit: number): Pick<RecordRow, 'record_id' | 'version' | 'subject' | 'kek_id' | 'wrapped_dek'>[];
   updateRecordKey(recordId: string, version: number, kekId: string, wrapped: Buffer): void;
@@ -138,6 +141,13 @@ export interface Repositories {
 }
 
 type Row = Record<string, unknown>;
+
+/**
+ * Columns a visit lookup returns: everything but the sealed record itself, which answers never open
+ * (they read the small sealed facts), so the big blob is not copied on every query.
+ */
+const VISIT_COLUMNS =
+  "record_id, version, hospital, subject, mdtrt_id, setl_id, visit_date, content_digest, kek_id, wrapped_dek, x'' AS sealed_record, sealed_facts, created_at";
 
 const toParty = (r: Row): Party => r as unknown as Party;
 const toConsent = (r: Row): ConsentRow => ({
@@ -199,10 +209,12 @@ export class SqliteRepositories implements Repositories {
     return r && toConsent(r);
   }
   consentsOf(subject: string, grantee?: string): ConsentRow[] {
+    // INDEXED BY: with an ORDER BY on created_at the planner preferred consents_grantee and scanned every
+    // consent of the insurer (a scan per query; the benchmark found it). Order in JS instead.
     const rows = grantee === undefined
-      ? this.st('SELECT * FROM consents WHERE subject = ? ORDER BY created_at, consent_id').all(subject)
-      : this.st('SELECT * FROM consents WHERE subject = ? AND grantee = ? ORDER BY created_at, consent_id').all(subject, grantee);
-    return (rows as Row[]).map(toConsent);
+      ? this.st('SELECT * FROM consents INDEXED BY consents_subject WHERE subject = ?').all(subject)
+      : this.st('SELECT * FROM consents INDEXED BY consents_subject WHERE subject = ? AND grantee = ?').all(subject, grantee);
+    return (rows as Row[]).map(toConsent).sort((x, y) => x.created_at - y.created_at || (x.consent_id < y.consent_id ? -1 : 1));
   }
   consentsGrantedTo(grantee: string, limit: number): ConsentRow[] {
     return (this.st('SELECT * FROM consents WHERE grantee = ? ORDER BY created_at DESC, consent_id LIMIT ?').all(grantee, limit) as Row[]).map(toConsent);
@@ -236,8 +248,11 @@ export class SqliteRepositories implements Repositories {
   }
   latestRecordByVisit(hospital: string, mdtrtId: string, subject: string): RecordRow | undefined {
     return this.st(
-      'SELECT * FROM records WHERE hospital = ? AND mdtrt_id = ? AND subject = ? ORDER BY created_at DESC, version DESC LIMIT 1',
+      `SELECT ${VISIT_COLUMNS} FROM records INDEXED BY records_visit WHERE hospital = ? AND mdtrt_id = ? AND subject = ? ORDER BY created_at DESC, version DESC LIMIT 1`,
     ).get(hospital, mdtrtId, subject) as RecordRow | undefined;
+  }
+  partyStatus(code: string): Pick<Party, 'role' | 'status' | 'level'> | undefined {
+    return this.st('SELECT role, status, level FROM parties WHERE code = ?').get(code) as Pick<Party, 'role' | 'status' | 'level'> | undefined;
   }
   recordVersions(recordId: string): RecordRow[] {
     return this.st('SELECT * FROM records WHERE record_id = ? ORDER BY version').all(recordId) as RecordRow[];
@@ -263,7 +278,7 @@ export class SqliteRepositories implements Repositories {
     return r && toPolicy(r);
   }
   policiesOf(subject: string): PolicyRow[] {
-    return (this.st('SELECT * FROM policies WHERE subject = ? ORDER BY start_date, insurer, policy_no').all(subject) as Row[]).map(toPolicy);
+    return (this.st('SELECT * FROM policies INDEXED BY policies_subject WHERE subject = ? ORDER BY start_date, insurer, policy_no').all(subject) as Row[]).map(toPolicy);
   }
 
   accumulatorUse(insurer: string, policyNo: string, yearStart: string): Map<string, number> {

@@ -1,0 +1,117 @@
+/**
+ * A realistic population for the benchmark: patients with consents, policies under several products
+ * and inpatient/outpatient records, sealed exactly as the gateway seals them (same vault, same facts),
+ * written in large group-committed batches. Seeding bypasses the access log on purpose — it sets the
+ * stage; every request the benchmark then makes is logged as in production.
+ */
+import crypto from 'node:crypto';
+import { loadConfig } from '../gateway/config.js';
+import { openGateway, type Gateway } from '../gateway/context.js';
+import { certnoCheckChar } from '../gateway/domain/certno.js';
+import { canonicalJson } from '../gateway/domain/canonical-json.js';
+import { deriveFacts } from '../gateway/domain/facts.js';
+import { fenToYuan } from '../gateway/domain/money.js';
+import type { SettlementRecord } from '../gateway/domain/record.js';
+import { createLogger } from '../gateway/logger.js';
+import { decodeRecord } from '../adapters/nhsa/record-codec.js';
+import { sealRecord } from '../gateway/services/records.js';
+import type { Principal } from '../gateway/services/auth.js';
+
+export const SH = 'H31010100001';
+export const GZ = 'H44010600001';
+export const HHB = 'INS-HHB';
+export const BW = 'INS-BW';
+export const SSK = 'INS-SSK';
+export const BUREAU = 'SH-YBJ';
+
+export function certnoOf(i: number): string {
+  const birth = new Date(Date.UTC(1950, 0, 1) + (i % 20000) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+  const region = i % 3 === 2 ? '440106' : '310104';
+  const first17 = `${region}${birth}${String(Math.floor(i / 20000) % 1000).padStart(3, '0')}`;
+  return first17 + certnoCheckChar(first17);
+}
+
+/** Patient i: a third in Guangzhou (穗岁康), the rest in Shanghai (沪惠保 + 百万医疗). */
+export function patientOf(i: number) {
+  const gz = i % 3 === 2;
+  return { certno: certnoOf(i), hospital: gz ? GZ : SH, insurers: gz ? [SSK] : [HHB, BW], policies: gz ? [[SSK, 'suisuikang-2022']] : [[HHB, 'huhuibao-2025'], [BW, 'baiwan-medical']] };
+}
+
+const y = fenToYuan;
+
+/** A national-platform record body (yuan) for patient i's visit `visit`, amounts varying with i. */
+export function recordBodyOf(i: number, visit: string): Record<string, unknown> {
+  const p = patientOf(i);
+  const inpatient = i % 3 !== 1;
+  const ful = (5_000 + (i % 97) * 300) * 100;
+  const inscp = (20_000 + (i % 53) * 500) * 100;
+  const hifp = Math.round(inscp * 0.7);
+  const medfee = ful + inscp;
+  const psn = medfee - hifp;
+  const lines = [
+    { feedetl_sn: '1', med_list_codg: 'XA02BCA211A012010100154', det_item_fee_sumamt: y(ful / 2), cnt: '1', pric: y(ful / 2), chrgitm_lv: '03', med_chrgitm_type: '09', fulamt_ownpay_amt: y(ful / 2) },
+    { feedetl_sn: '2', med_list_codg: 'C0101010100000000000001', det_item_fee_sumamt: y(ful / 4), cnt: '1', pric: y(ful / 4), chrgitm_lv: '03', med_chrgitm_type: '08', fulamt_ownpay_amt: y(ful / 4) },
+    { feedetl_sn: '3', med_list_codg: '331001001000000', det_item_fee_sumamt: y(ful / 4), cnt: '1', pric: y(ful / 4), chrgitm_lv: '03', med_chrgitm_type: '06', fulamt_ownpay_amt: y(ful / 4) },
+    { feedetl_sn: '4', med_list_codg: '001102000010000', det_item_fee_sumamt: y(inscp), cnt: '1', pric: y(inscp), chrgitm_lv: '01', med_chrgitm_type: '05', inscp_scp_amt: y(inscp) },
+  ];
+  return {
+    certno: p.certno,
+    setlinfo: {
+      mdtrt_id: visit, setl_id: `S${visit}`, psn_no: `P${i}`, insutype: '310', med_type: inpatient ? '21' : '11', setl_time: '2025-06-18 10:00:00',
+      fixmedins_code: p.hospital, clr_optins: p.hospital === GZ ? '440106' : '310100', psn_name: `患者${i}`,
+      medfee_sumamt: y(medfee), fulamt_ownpay_amt: y(ful), overlmt_selfpay: '0.00', preselfpay_amt: '0.00', inscp_scp_amt: y(inscp),
+      act_pay_dedc: '1500.00', hifp_pay: y(hifp), fund_pay_sumamt: y(hifp), psn_part_amt: y(psn), acct_pay: '0.00', psn_cash_pay: y(psn),
+    },
+    setldetail: [{ fund_pay_type: '310100', fund_payamt: y(hifp) }],
+    feedetail: lines,
+    diseinfo: [{ diag_type: '1', diag_code: 'K80.100', diag_name: '胆囊结石', maindiag_flag: '1' }],
+  };
+}
+
+const ADMIN: Principal = { role: 'admin', code: 'bench', jti: 'bench' };
+
+export function openBenchGateway(dataDir: string): Gateway {
+  return openGateway(loadConfig({ VOUCH_DATA_DIR: dataDir }), createLogger('warn'), { writesLog: false });
+}
+
+/** Seeds n patients (visit id `V<i>` each) into dataDir; returns seconds taken. */
+export async function seed(dataDir: string, n: number): Promise<number> {
+  const started = Date.now();
+  const g = openBenchGateway(dataDir);
+  try {
+    for (const [role, code, level] of [['hospital', SH, 3], ['hospital', GZ, 2], ['insurer', HHB], ['insurer', BW], ['insurer', SSK], ['bureau', BUREAU]] as const) {
+      if (!g.parties.get(code)) await g.parties.add({ role, code, name: code, ...(level ? { level } : {}) }, ADMIN);
+    }
+    const now = Date.now();
+    const template = decodeRecord(recordBodyOf(0, 'V0')).record;
+    const chunk = 5000;
+    for (let start = 0; start < n; start += chunk) {
+      await g.storage.write((tx) => {
+        for (let i = start; i < Math.min(n, start + chunk); i++) {
+          const p = patientOf(i);
+          const subject = g.vault.blindIndex(p.certno);
+          for (const grantee of p.insurers) {
+            tx.insertConsent({
+              consent_id: `cns_${crypto.randomBytes(12).toString('hex')}`, version: 1, subject, grantee,
+              purposes: ['eligibility', 'settlement', 'claim_verification'], providers: null, valid_from: now - 1000, valid_until: now + 365 * 86_400_000,
+              max_queries_per_day: null, status: 'active', recorded_by: 'patient', recorded_by_role: 'patient', evidence_digest: null, created_at: now, updated_at: now,
+            });
+          }
+          for (const [insurer, product] of p.policies) {
+            tx.upsertPolicy({ insurer: insurer!, policy_no: `POL${i}-${insurer}`, subject, product: product!, start_date: '2025-01-01', end_date: '2025-12-31', pre_existing: i % 10 === 0, claim_free_years: i % 4, created_at: now, updated_at: now });
+          }
+          // Vary the decoded template rather than re-parse every record: same shapes, different amounts.
+          const record: SettlementRecord = i === 0 ? template : decodeRecord(recordBodyOf(i, `V${i}`)).record;
+          tx.insertRecord(
+            sealRecord(g.vault, { record_id: `rec_${crypto.randomBytes(12).toString('hex')}`, version: 1, subject }, {
+              hospital: p.hospital, record, facts: deriveFacts(record, p.hospital), contentDigest: crypto.createHash('sha256').update(canonicalJson(record)).digest('hex'), now,
+            }),
+          );
+        }
+      });
+    }
+  } finally {
+    g.close();
+  }
+  return (Date.now() - started) / 1000;
+}
