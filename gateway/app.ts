@@ -7,6 +7,7 @@ import type pino from 'pino';
 import type { Config } from './config.js';
 import { openGateway, type Gateway } from './context.js';
 import { createLogger } from './logger.js';
+import { VouchError, errorBody } from './errors.js';
 import authPlugin from './http/auth.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { ErrorBody, Receipt } from './http/schemas.js';
@@ -59,12 +60,19 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     return503OnClosing: true,
     // One line per request (written on response) instead of Fastify's two.
     disableRequestLogging: true,
+    // Errors Fastify raises before routing (bad URL encoding, over-long path parameters) get the catalogue too.
+    frameworkErrors: (_err, request, reply) => {
+      const plain = reply as unknown as { code(status: number): { send(body: unknown): unknown } };
+      void plain.code(400).send(errorBody(new VouchError('VALIDATION_FAILED', 'The request URL is malformed.'), request.id));
+    },
     forceCloseConnections: true,
   });
   app.decorate('gateway', gateway);
   app.addSchema(ErrorBody);
   app.addSchema(Receipt);
   installErrorHandling(app);
+  // The API speaks JSON only: without Fastify's default text/plain parser other media types answer 415.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     void reply.header('cache-control', 'no-store');

@@ -40,10 +40,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(env: Record<string, string> = {}, dir = tempDir()): Promise<Harness> {
+export async function harness(env: Record<string, string> = {}, dir = tempDir(), logTo?: { write(line: string): void }): Promise<Harness> {
   const config = testConfig(dir, env);
-  const g = openGateway(config, createLogger('silent'));
-  const app = await buildApp(config, { gateway: g, logger: createLogger('silent') });
+  const logger = logTo ? createLogger('info', logTo) : createLogger('silent');
+  const g = openGateway(config, logger);
+  const app = await buildApp(config, { gateway: g, logger });
   await app.ready();
   const h: Harness = {
     app,

@@ -16,6 +16,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     auth: AuthService;
+    /** Every /v1 route with its access rule, as registered (the authorisation matrix test reads it). */
+    accessRules: { method: string; url: string; roles: readonly Role[]; public: boolean }[];
   }
 }
 
@@ -54,11 +56,15 @@ async function authPlugin(app: FastifyInstance, opts: { gateway: Gateway }): Pro
   app.decorate('auth', auth);
   app.decorateRequest('principal', undefined);
 
+  app.decorate('accessRules', []);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/v1/')) return;
     const c = route.config as { roles?: readonly Role[]; public?: boolean } | undefined;
     if (!c?.public && !(c?.roles && c.roles.length)) {
       throw new Error(`route ${route.method} ${route.url} declares neither roles nor public`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') app.accessRules.push({ method, url: route.url, roles: c?.roles ?? [], public: Boolean(c?.public) });
     }
   });
 

@@ -24,6 +24,15 @@ export interface Principal {
 /** Verifies a token's signature and registered claims; throws on any failure. */
 export type TokenVerifier = (token: string) => Record<string, unknown>;
 
+/** The longest lifetime `vouch token --ttl` allows (30 days), plus a day of slack. */
+export const MAX_TOKEN_LIFETIME_S = 31 * 86_400;
+
+const KEY_POINTING_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'];
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{2,2048}\.[A-Za-z0-9_-]{2,4096}\.[A-Za-z0-9_-]{0,1024}$/;
 
 /**
@@ -66,9 +75,13 @@ export class AuthService {
     if (!TOKEN_SHAPE.test(token)) throw new VouchError('TOKEN_INVALID');
     let iss: unknown;
     try {
-      const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as unknown;
-      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new Error('payload is not an object');
-      iss = (payload as Record<string, unknown>).iss;
+      const [h, p] = token.split('.') as [string, string];
+      const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as unknown;
+      const payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as unknown;
+      if (!isPlainObject(header) || !isPlainObject(payload)) throw new Error('header and payload must be objects');
+      // Keys come from configuration only: a token that points at its own key material is refused outright.
+      if (KEY_POINTING_HEADERS.some((k) => k in header)) throw new Error('key-pointing header');
+      iss = payload.iss;
     } catch {
       throw new VouchError('TOKEN_INVALID');
     }
@@ -81,8 +94,12 @@ export class AuthService {
       throw new VouchError('TOKEN_INVALID', undefined, { cause });
     }
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new VouchError('TOKEN_INVALID');
-    const { sub, jti, role } = claims;
+    const { sub, jti, role, iat, exp } = claims;
     if (typeof sub !== 'string' || typeof jti !== 'string' || jti.length > 128) throw new VouchError('TOKEN_INVALID');
+    // A lifetime beyond the longest one ever issued means a token nobody should hold (even if signed).
+    if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp) || (exp as number) - (iat as number) > MAX_TOKEN_LIFETIME_S) {
+      throw new VouchError('TOKEN_INVALID');
+    }
     if (iss === this.config.auth.idp.issuer) {
       // The identity provider vouches for a person: sub is their ID number, the role is always patient.
       const certno = normaliseCertno(sub);
