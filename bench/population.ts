@@ -8,13 +8,13 @@ import crypto from 'node:crypto';
 import { loadConfig } from '../gateway/config.js';
 import { openGateway, type Gateway } from '../gateway/context.js';
 import { certnoCheckChar } from '../gateway/domain/certno.js';
-import { canonicalJson } from '../gateway/domain/canonical-json.js';
 import { deriveFacts } from '../gateway/domain/facts.js';
 import { fenToYuan } from '../gateway/domain/money.js';
 import type { SettlementRecord } from '../gateway/domain/record.js';
 import { createLogger } from '../gateway/logger.js';
 import { decodeRecord } from '../adapters/nhsa/record-codec.js';
 import { sealRecord } from '../gateway/services/records.js';
+import { randomId } from '../gateway/services/random.js';
 import type { Principal } from '../gateway/services/auth.js';
 
 export const SH = 'H31010100001';
@@ -92,7 +92,7 @@ export async function seed(dataDir: string, n: number): Promise<number> {
           const subject = g.vault.blindIndex(p.certno);
           for (const grantee of p.insurers) {
             tx.insertConsent({
-              consent_id: `cns_${crypto.randomBytes(12).toString('hex')}`, version: 1, subject, grantee,
+              consent_id: randomId('cns'), version: 1, subject, grantee,
               purposes: ['eligibility', 'settlement', 'claim_verification'], providers: null, valid_from: now - 1000, valid_until: now + 365 * 86_400_000,
               max_queries_per_day: null, status: 'active', recorded_by: 'patient', recorded_by_role: 'patient', evidence_digest: null, created_at: now, updated_at: now,
             });
@@ -100,11 +100,18 @@ export async function seed(dataDir: string, n: number): Promise<number> {
           for (const [insurer, product] of p.policies) {
             tx.upsertPolicy({ insurer: insurer!, policy_no: `POL${i}-${insurer}`, subject, product: product!, start_date: '2025-01-01', end_date: '2025-12-31', pre_existing: i % 10 === 0, claim_free_years: i % 4, created_at: now, updated_at: now });
           }
-          // Vary the decoded template rather than re-parse every record: same shapes, different amounts.
-          const record: SettlementRecord = i === 0 ? template : decodeRecord(recordBodyOf(i, `V${i}`)).record;
+          // The decoded template with this patient's ids and visit type: parsing 10^6 bodies would dominate seeding.
+          const inpatient = i % 3 !== 1;
+          const record: SettlementRecord = {
+            ...template,
+            setlinfo: {
+              ...template.setlinfo, mdtrt_id: `V${i}`, setl_id: `SV${i}`, psn_no: `P${i}`, psn_name: `患者${i}`, med_type: inpatient ? '21' : '11',
+              fixmedins_code: p.hospital, clr_optins: p.hospital === GZ ? '440106' : '310100',
+            },
+          };
           tx.insertRecord(
-            sealRecord(g.vault, { record_id: `rec_${crypto.randomBytes(12).toString('hex')}`, version: 1, subject }, {
-              hospital: p.hospital, record, facts: deriveFacts(record, p.hospital), contentDigest: crypto.createHash('sha256').update(canonicalJson(record)).digest('hex'), now,
+            sealRecord(g.vault, { record_id: randomId('rec'), version: 1, subject }, {
+              hospital: p.hospital, record, facts: deriveFacts(record, p.hospital), contentDigest: crypto.createHash('sha256').update(JSON.stringify(record)).digest('hex'), now,
             }),
           );
         }

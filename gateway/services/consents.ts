@@ -8,6 +8,7 @@ import type { Principal } from './auth.js';
 import type { Journal } from './journal.js';
 import { HOSPITAL_CODE } from './parties.js';
 import type { Vault } from './vault.js';
+import { randomId } from './random.js';
 
 export interface GrantInput {
   certno?: unknown;
@@ -125,7 +126,7 @@ export class ConsentService {
       throw new VouchError('VALIDATION_FAILED', 'Field grantee must be a registered, active insurer.');
     }
     const row: ConsentRow = {
-      consent_id: `cns_${crypto.randomBytes(12).toString('hex')}`,
+      consent_id: randomId('cns'),
       version: 1,
       subject,
       grantee: grantee.code,

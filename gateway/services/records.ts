@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { VouchError } from '../errors.js';
 import { digestOf, makeEvent } from '../domain/audit-events.js';
 import { normaliseCertno } from '../domain/certno.js';
@@ -11,6 +10,7 @@ import type { Storage } from '../storage/storage.js';
 import type { Principal } from './auth.js';
 import type { Journal } from './journal.js';
 import type { Vault } from './vault.js';
+import { randomId } from './random.js';
 
 /** Associated data binding a sealed record to its row: id, version and subject. */
 export const recordAad = (r: Pick<RecordRow, 'record_id' | 'version' | 'subject'>): string => `record|${r.record_id}|${r.version}|${r.subject}`;
@@ -77,7 +77,7 @@ export class RecordService {
       }
       const row = sealRecord(
         this.vault,
-        { record_id: latest?.record_id ?? `rec_${crypto.randomBytes(12).toString('hex')}`, version: (latest?.version ?? 0) + 1, subject },
+        { record_id: latest?.record_id ?? randomId('rec'), version: (latest?.version ?? 0) + 1, subject },
         { hospital, record, facts, contentDigest, now },
       );
       tx.insertRecord(row);

@@ -11,6 +11,7 @@ import type { Principal } from './auth.js';
 import type { Journal } from './journal.js';
 import { MDTRT_ID, heldPolicy } from './queries.js';
 import { signReceipt, newReceiptId, type Receipt } from './receipts.js';
+import { randomId } from './random.js';
 import type { RecordService } from './records.js';
 import type { Vault } from './vault.js';
 
@@ -97,7 +98,7 @@ export class SettlementService {
         held.push(heldPolicy(tx, p, product, facts.visit_date));
       }
       const plan = planSettlement(facts, held, tx.partyStatus(hospital)?.level ?? null);
-      const settlementId = `stl_${crypto.randomBytes(12).toString('hex')}`;
+      const settlementId = randomId('stl');
       const answer: SettlementAnswer = {
         settlement_id: settlementId,
         status: 'settled',

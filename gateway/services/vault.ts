@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { VouchError } from '../errors.js';
+import { randomBytes } from './random.js';
 import type { KeyStore } from '../../keys/keystore.js';
 
 /**
@@ -18,7 +19,7 @@ const IV = 12;
 const TAG = 16;
 
 function gcmSeal(key: Buffer, plaintext: Buffer, aad: string): Buffer {
-  const iv = crypto.randomBytes(IV);
+  const iv = randomBytes(IV);
   const c = crypto.createCipheriv('aes-256-gcm', key, iv);
   c.setAAD(Buffer.from(aad, 'utf8'));
   const ct = Buffer.concat([c.update(plaintext), c.final()]);
@@ -43,7 +44,7 @@ export class Vault {
 
   /** A fresh data key, wrapped under the current KEK for the row named by `rowAad`. */
   newDataKey(rowAad: string): { dek: Buffer; envelope: SealedEnvelope } {
-    const dek = crypto.randomBytes(32);
+    const dek = randomBytes(32);
     const kek = this.keys.kek;
     return { dek, envelope: { kek_id: kek.kid, wrapped_dek: gcmSeal(kek.key, dek, `dek|${kek.kid}|${rowAad}`) } };
   }

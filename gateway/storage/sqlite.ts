@@ -33,6 +33,11 @@ export function openDatabase(file: string, migrations: readonly Migration[], opt
     assertSynchronousFull(db);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // The default 2 MB page cache makes every look-up in a multi-GB file a chain of pread calls (quote
+    // throughput halved from 10^4 to 10^6 records in the benchmark); a larger cache and memory-mapped
+    // reads keep index pages a pointer away. Durability is unaffected (writes still go through the WAL).
+    db.pragma('cache_size = -65536');
+    db.pragma('mmap_size = 4294967296');
     if (!options.readonly) migrate(db, migrations);
     if (file !== ':memory:') tightenPermissions(file);
     return db;
