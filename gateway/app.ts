@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type pino from 'pino';
@@ -21,6 +21,18 @@ import recordRoutes from './http/routes/records.js';
 declare module 'fastify' {
   interface FastifyInstance {
     gateway: Gateway;
+  }
+}
+
+/**
+ * One log line per request instead of Fastify's two: route pattern (never the URL's values), status and
+ * time, written when the answer is sent. Errors are logged by the error handler, by code.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    reply.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
   }
 }
 
@@ -58,8 +70,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Money is never coerced from strings; unknown members are refused where a schema closes an object.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
-    // One line per request (written on response) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     // Errors Fastify raises before routing (bad URL encoding, over-long path parameters) get the catalogue too.
     frameworkErrors: (_err, request, reply) => {
       const plain = reply as unknown as { code(status: number): { send(body: unknown): unknown } };
@@ -76,9 +87,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     void reply.header('cache-control', 'no-store');
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
   });
   app.addHook('onClose', async () => {
     if (!options.gateway) gateway.close();
