@@ -3,7 +3,8 @@
  * Not part of `npm test`. Prints a readable table and, as the last line, one JSON object.
  *
  * Environment: BENCH_PATIENTS (default 100000), BENCH_SECONDS per scenario (default 8),
- * BENCH_CONNECTIONS (default 64), BENCH_QUICK=1 for a short smoke run (small sizes, 3 s scenarios).
+ * BENCH_CONNECTIONS (default 64), BENCH_QUICK=1 for a short smoke run (small sizes, 3 s scenarios),
+ * BENCH_ONLY=http|proofs|scaling to re-measure one part.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -341,22 +342,31 @@ async function main(): Promise<void> {
   const started = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vouch-bench-'));
   log(`Vouch benchmark: ${PATIENTS} patients, ${SECONDS} s per scenario, ${CONNECTIONS} connections, ${os.cpus().length} cores, node ${process.version}`);
-  const seedS = await seed(dir, PATIENTS);
-  log(`seeded ${PATIENTS} patients (consents, policies, sealed records) in ${seedS.toFixed(0)} s`);
-  await httpScenarios(dir);
-  log('access log and proofs:');
-  await logAppendThroughput();
-  results.proof_ms_1e6 = await proofLatency(PROOF_SIZES[0]!);
-  results.proof_ms_1e7 = await proofLatency(PROOF_SIZES[1]!);
-  log('records scaling:');
-  await scaling();
+  const only = process.env.BENCH_ONLY; // http | log | proofs | scaling: one part, for re-measuring
+  if (!only || only === 'http') {
+    const seedS = await seed(dir, PATIENTS);
+    log(`seeded ${PATIENTS} patients (consents, policies, sealed records) in ${seedS.toFixed(0)} s`);
+    await httpScenarios(dir);
+  }
+  if (!only || only === 'log' || only === 'proofs') {
+    log('access log and proofs:');
+    await logAppendThroughput();
+    results.proof_ms_1e6 = await proofLatency(PROOF_SIZES[0]!);
+    results.proof_ms_1e7 = await proofLatency(PROOF_SIZES[1]!);
+  }
+  if (!only || only === 'scaling') {
+    log('records scaling:');
+    await scaling();
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   results.total_s = Math.round((Date.now() - started) / 1000);
 
   const w = Math.max(...table.map((r) => r[0].length));
   process.stdout.write('\n');
   for (const [a, b, c] of table) process.stdout.write(`${a.padEnd(w)}  ${b.padStart(16)}  ${c}\n`);
-  process.stdout.write(`\nquote/hello ${results.quote_vs_hello}   settle/hello ${results.settle_vs_hello}   grpc quote/echo ${results.grpc_quote_vs_echo}   peak RSS ${results.rss_mb} MB\n`);
+  if (results.quote_vs_hello !== undefined) {
+    process.stdout.write(`\nquote/hello ${results.quote_vs_hello}   settle/hello ${results.settle_vs_hello}   grpc quote/echo ${results.grpc_quote_vs_echo}   peak RSS ${results.rss_mb} MB\n`);
+  }
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 

@@ -1,9 +1,12 @@
 import crypto from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../gateway/app.js';
+import { startGrpcServer, type GrpcServer } from '../gateway/grpc/server.js';
 import { loadConfig, type Config } from '../gateway/config.js';
 import { openGateway, type Gateway } from '../gateway/context.js';
 import { certnoCheckChar } from '../gateway/domain/certno.js';
@@ -87,4 +90,52 @@ export const FIXTURES = new URL('../../test/fixtures/', import.meta.url);
 
 export function fixture<T>(name: string): T {
   return JSON.parse(fs.readFileSync(new URL(name, FIXTURES), 'utf8')) as T;
+}
+
+/** A harness plus the gRPC server over the same gateway, on a free port. */
+export async function grpcHarness(env: Record<string, string> = {}, dir = tempDir()): Promise<{ h: Harness; server: GrpcServer; close: () => Promise<void> }> {
+  const h = await harness(env, dir);
+  const server = await startGrpcServer(testConfig(dir, { ...env, VOUCH_GRPC_PORT: '0' }), h.g, h.app.auth, h.app.log as never);
+  return {
+    h,
+    server,
+    close: async () => {
+      await server.close();
+      await h.close();
+    },
+  };
+}
+
+/** Starts the real server (dist/gateway/server.js) as a child process on free ports. */
+export async function spawnGateway(dataDir: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string; output: () => string; stop: () => Promise<void> }> {
+  const proc = spawn(process.execPath, [fileURLToPath(new URL('../gateway/server.js', import.meta.url))], {
+    env: { ...process.env, VOUCH_DATA_DIR: dataDir, VOUCH_HTTP_PORT: '0', VOUCH_GRPC_PORT: '0', VOUCH_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  return {
+    proc,
+    url,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
+  };
 }

@@ -105,6 +105,7 @@ export interface Repositories {
 
   // records
   insertRecord(r: RecordRow): void;
+  /** The newest version pushed under a settlement id, without its sealed record. */
   latestRecordBySetl(hospital: string, setlId: string): RecordRow | undefined;
   /** The newest version of a visit, without its sealed record (answers read only the facts). */
   latestRecordByVisit(hospital: string, mdtrtId: string, subject: string): RecordRow | undefined;
@@ -143,8 +144,8 @@ export interface Repositories {
 type Row = Record<string, unknown>;
 
 /**
- * Columns a visit lookup returns: everything but the sealed record itself, which answers never open
- * (they read the small sealed facts), so the big blob is not copied on every query.
+ * Columns a look-up returns: everything but the sealed record itself (kept in record_blobs), which
+ * answers never open — they read the small sealed facts.
  */
 const VISIT_COLUMNS =
   "record_id, version, hospital, subject, mdtrt_id, setl_id, visit_date, content_digest, kek_id, wrapped_dek, x'' AS sealed_record, sealed_facts, created_at";
@@ -238,13 +239,14 @@ export class SqliteRepositories implements Repositories {
   insertRecord(r: RecordRow): void {
     this.st(
       `INSERT INTO records (record_id, version, hospital, subject, mdtrt_id, setl_id, visit_date, content_digest, kek_id,
-         wrapped_dek, sealed_record, sealed_facts, created_at)
+         wrapped_dek, sealed_facts, created_at)
        VALUES (@record_id, @version, @hospital, @subject, @mdtrt_id, @setl_id, @visit_date, @content_digest, @kek_id,
-         @wrapped_dek, @sealed_record, @sealed_facts, @created_at)`,
+         @wrapped_dek, @sealed_facts, @created_at)`,
     ).run(r);
+    this.st('INSERT INTO record_blobs (record_id, version, sealed_record) VALUES (@record_id, @version, @sealed_record)').run(r);
   }
   latestRecordBySetl(hospital: string, setlId: string): RecordRow | undefined {
-    return this.st('SELECT * FROM records WHERE hospital = ? AND setl_id = ? ORDER BY version DESC LIMIT 1').get(hospital, setlId) as RecordRow | undefined;
+    return this.st(`SELECT ${VISIT_COLUMNS} FROM records WHERE hospital = ? AND setl_id = ? ORDER BY version DESC LIMIT 1`).get(hospital, setlId) as RecordRow | undefined;
   }
   latestRecordByVisit(hospital: string, mdtrtId: string, subject: string): RecordRow | undefined {
     return this.st(
@@ -255,7 +257,9 @@ export class SqliteRepositories implements Repositories {
     return this.st('SELECT role, status, level FROM parties WHERE code = ?').get(code) as Pick<Party, 'role' | 'status' | 'level'> | undefined;
   }
   recordVersions(recordId: string): RecordRow[] {
-    return this.st('SELECT * FROM records WHERE record_id = ? ORDER BY version').all(recordId) as RecordRow[];
+    return this.st(
+      'SELECT r.*, b.sealed_record FROM records r JOIN record_blobs b USING (record_id, version) WHERE record_id = ? ORDER BY version',
+    ).all(recordId) as RecordRow[];
   }
   recordsForRewrap(notKek: string, limit: number): Pick<RecordRow, 'record_id' | 'version' | 'subject' | 'kek_id' | 'wrapped_dek'>[] {
     return this.st('SELECT record_id, version, subject, kek_id, wrapped_dek FROM records WHERE kek_id <> ? LIMIT ?').all(notKek, limit) as RecordRow[];

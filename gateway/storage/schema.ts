@@ -164,6 +164,23 @@ export const MAIN_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'record blobs apart',
+    // Answers read only the small sealed facts; the sealed record (kilobytes) inline made every record row
+    // span overflow pages, so the table a query walks was several times larger than what it reads
+    // (quote throughput fell 43 % from 10^4 to 10^6 records). The blob now lives in its own table.
+    sql: `
+      CREATE TABLE record_blobs (
+        record_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        sealed_record BLOB NOT NULL,
+        PRIMARY KEY (record_id, version)
+      ) STRICT;
+      INSERT INTO record_blobs (record_id, version, sealed_record) SELECT record_id, version, sealed_record FROM records;
+      ALTER TABLE records DROP COLUMN sealed_record;
+    `,
+  },
 ];
 
 /**

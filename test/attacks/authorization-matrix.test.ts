@@ -1,7 +1,7 @@
 import t from 'tap';
 import * as grpc from '@grpc/grpc-js';
-import { loadProtos, startGrpcServer } from '../../gateway/grpc/server.js';
-import { certno, harness, testConfig } from '../helpers.js';
+import { loadProtos } from '../../gateway/grpc/server.js';
+import { certno, grpcHarness, harness, type Harness } from '../helpers.js';
 import { recordBody } from '../fixtures/records.js';
 
 /**
@@ -50,10 +50,9 @@ const ROWS: Row[] = [
 
 const DENIED_CODES = new Set(['UNAUTHENTICATED', 'TOKEN_INVALID', 'FORBIDDEN']);
 
-t.test('HTTP: every route × every role', async (t) => {
-  const h = await harness();
-  t.teardown(h.close);
-  const tokens: Record<Who, string | undefined> = {
+/** One registered party of each role, a patient, and no token at all. */
+async function tokensForEveryone(h: Harness): Promise<Record<Who, string | undefined>> {
+  return {
     none: undefined,
     hospital: await h.party('hospital', H),
     insurer: await h.party('insurer', 'INS-A'),
@@ -61,6 +60,12 @@ t.test('HTTP: every route × every role', async (t) => {
     admin: await h.party('admin', 'ADM'),
     patient: h.patientToken(who),
   };
+}
+
+t.test('HTTP: every route × every role', async (t) => {
+  const h = await harness();
+  t.teardown(h.close);
+  const tokens = await tokensForEveryone(h);
   // Something in the log so proofs have a tree.
   await h.call({ method: 'GET', url: '/v1/consents', token: tokens.patient });
   await h.g.audit.treeHead();
@@ -125,20 +130,9 @@ t.test('object-level authorisation (OWASP API1: BOLA)', async (t) => {
 });
 
 t.test('gRPC: every RPC × every role', async (t) => {
-  const h = await harness();
-  const server = await startGrpcServer(testConfig(h.dir, { VOUCH_GRPC_PORT: '0' }), h.g, h.app.auth, h.app.log as never);
-  t.teardown(async () => {
-    await server.close();
-    await h.close();
-  });
-  const tokens: Record<Who, string | undefined> = {
-    none: undefined,
-    hospital: await h.party('hospital', H),
-    insurer: await h.party('insurer', 'INS-A'),
-    bureau: await h.party('bureau', 'BUR'),
-    admin: await h.party('admin', 'ADM'),
-    patient: h.patientToken(who),
-  };
+  const { h, server, close } = await grpcHarness();
+  t.teardown(close);
+  const tokens = await tokensForEveryone(h);
   await h.g.audit.treeHead();
   const { proto } = loadProtos();
   const v1 = proto.vouch.v1 as unknown as Record<string, new (a: string, c: grpc.ChannelCredentials) => grpc.Client>;

@@ -1,13 +1,13 @@
 import t from 'tap';
 import crypto from 'node:crypto';
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openGateway } from '../../gateway/context.js';
 import { createLogger } from '../../gateway/logger.js';
-import { ADMIN, certno, tempDir, testConfig } from '../helpers.js';
+import { ADMIN, certno, spawnGateway, tempDir, testConfig } from '../helpers.js';
 import { feeLine, recordBody } from '../fixtures/records.js';
 
 /**
@@ -19,33 +19,13 @@ import { feeLine, recordBody } from '../fixtures/records.js';
  */
 const exec = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SERVER = path.join(here, '../../gateway/server.js');
 const CLI = path.join(here, '../../gateway/cli.js');
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 6);
 const SH = 'H31010100001';
 const PATIENTS = 40;
 const VISITS = 30;
 
-function start(dir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, VOUCH_DATA_DIR: dir, VOUCH_HTTP_PORT: '0', VOUCH_GRPC_PORT: '0', VOUCH_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start: ${out}`)), 30_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1]! });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-  });
-}
+const start = (dir: string) => spawnGateway(dir);
 
 t.test('kill -9 under load loses nothing that was acknowledged', { timeout: 900_000 }, async (t) => {
   const dir = tempDir();
@@ -120,8 +100,8 @@ t.test('kill -9 under load loses nothing that was acknowledged', { timeout: 900_
   t.ok(acknowledged.settlements.size > 0 && acknowledged.pushes.length > 0 && acknowledged.receipts.length > 0, `load ran: ${acknowledged.settlements.size} settlements, ${acknowledged.pushes.length} pushes, ${acknowledged.receipts.length} quotes acknowledged over ${ROUNDS} kills`);
 
   // After the last kill: restart once more and check everything acknowledged.
-  const { proc, url } = await start(dir);
-  t.teardown(() => new Promise<void>((r) => { proc.once('exit', () => r()); proc.kill('SIGTERM'); }));
+  const { url, stop: stopLast } = await start(dir);
+  t.teardown(stopLast);
   let settlementsOk = 0;
   for (const [requestId, ack] of acknowledged.settlements) {
     const again = await post(`${url}/v1/settlements`, tokens.hosp, ack.payload);

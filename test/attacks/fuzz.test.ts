@@ -2,8 +2,8 @@ import t from 'tap';
 import fc from 'fast-check';
 import * as grpc from '@grpc/grpc-js';
 import { ERROR_CATALOGUE } from '../../gateway/errors.js';
-import { loadProtos, startGrpcServer } from '../../gateway/grpc/server.js';
-import { certno, harness, testConfig, type Harness } from '../helpers.js';
+import { loadProtos } from '../../gateway/grpc/server.js';
+import { certno, grpcHarness, harness, type Harness } from '../helpers.js';
 import { recordBody } from '../fixtures/records.js';
 
 /**
@@ -191,12 +191,8 @@ t.test('hostile headers and query strings', async (t) => {
 });
 
 t.test('gRPC: hostile messages never produce INTERNAL', async (t) => {
-  const h = await harness();
-  const server = await startGrpcServer(testConfig(h.dir, { VOUCH_GRPC_PORT: '0' }), h.g, h.app.auth, h.app.log as never);
-  t.teardown(async () => {
-    await server.close();
-    await h.close();
-  });
+  const { h, server, close } = await grpcHarness();
+  t.teardown(close);
   const tok = { hospital: await h.party('hospital', H), insurer: await h.party('insurer', 'INS-A'), bureau: await h.party('bureau', 'BUR') };
   const { proto } = loadProtos();
   const v1 = proto.vouch.v1 as unknown as Record<string, new (a: string, c: grpc.ChannelCredentials) => grpc.Client>;

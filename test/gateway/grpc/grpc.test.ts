@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { loadProtos, startGrpcServer, type GrpcServer } from '../../../gateway/grpc/server.js';
-import { certno, harness, testConfig, type Harness } from '../../helpers.js';
+import { certno, grpcHarness, harness, testConfig, type Harness } from '../../helpers.js';
 import { feeLine, recordBody } from '../../fixtures/records.js';
 
 const SH = 'H31010100001';
@@ -19,8 +19,7 @@ interface Stack {
 }
 
 async function stack(env: Record<string, string> = {}, credentials = grpc.credentials.createInsecure()): Promise<Stack> {
-  const h = await harness(env);
-  const server = await startGrpcServer(testConfig(h.dir, { VOUCH_GRPC_PORT: '0', ...env }), h.g, h.app.auth, h.app.log as never);
+  const { h, server } = await grpcHarness(env);
   const { proto } = loadProtos();
   const v1 = proto.vouch.v1 as unknown as Record<string, new (addr: string, c: grpc.ChannelCredentials) => Client>;
   const clients: Record<string, Client> = {};
