@@ -40,17 +40,31 @@ interface Resolved {
   policy: PolicyRow | undefined;
   product: Product | undefined;
   hospitalLevel: number | null;
+  /** The visit's active one-stop settlement, if it has one. */
+  settlementId: string | undefined;
 }
 
-/** Builds the {@link HeldPolicy} the settlement domain evaluates, with this policy year's accumulator use. */
-export function heldPolicy(repos: Repositories, policy: PolicyRow, product: Product, visitDate: string): HeldPolicy {
+/**
+ * Builds the {@link HeldPolicy} the settlement domain evaluates, with this policy year's accumulator use.
+ * `excludeSettlement`: a visit already settled is evaluated as of before its own settlement, so its own
+ * deductible and cap use are not counted against it a second time.
+ */
+export function heldPolicy(repos: Repositories, policy: PolicyRow, product: Product, visitDate: string, excludeSettlement?: string): HeldPolicy {
   const yearStart = policyYearStart(policy.start_date, visitDate);
+  const use = repos.accumulatorUse(policy.insurer, policy.policy_no, yearStart);
+  if (excludeSettlement) {
+    for (const d of repos.settlementDeltas(excludeSettlement)) {
+      if (d.insurer === policy.insurer && d.policy_no === policy.policy_no && d.year_start === yearStart) {
+        use.set(d.acc_key, (use.get(d.acc_key) ?? 0) - d.delta_fen);
+      }
+    }
+  }
   return {
     insurer: policy.insurer,
     policy_no: policy.policy_no,
     product,
     terms: { start_date: policy.start_date, end_date: policy.end_date, pre_existing: policy.pre_existing, claim_free_years: policy.claim_free_years },
-    use: repos.accumulatorUse(policy.insurer, policy.policy_no, yearStart),
+    use,
   };
 }
 
@@ -73,14 +87,14 @@ export class QueryService {
 
   async eligibility(by: Principal, q: VisitQuery, now = Date.now()): Promise<{ eligible: boolean; reasons: ReasonCode[]; receipt: Receipt }> {
     return this.answer(by, 'eligibility', 'query.eligibility', q, now, true, (r) => {
-      const result = quoteProduct(r.facts, heldPolicy(this.storage.read, r.policy!, r.product!, r.facts.visit_date), r.hospitalLevel);
+      const result = quoteProduct(r.facts, heldPolicy(this.storage.read, r.policy!, r.product!, r.facts.visit_date, r.settlementId), r.hospitalLevel);
       return { eligible: result.payable_fen > 0, reasons: result.reasons };
     });
   }
 
   async quote(by: Principal, q: VisitQuery, now = Date.now()) {
     return this.answer(by, 'settlement', 'query.quote', q, now, true, (r) => {
-      const result = quoteProduct(r.facts, heldPolicy(this.storage.read, r.policy!, r.product!, r.facts.visit_date), r.hospitalLevel);
+      const result = quoteProduct(r.facts, heldPolicy(this.storage.read, r.policy!, r.product!, r.facts.visit_date, r.settlementId), r.hospitalLevel);
       return {
         payable_fen: result.payable_fen,
         liabilities: result.liabilities.map((l) => ({ liability: l.liability, payable_fen: l.payable_fen })),
@@ -163,6 +177,7 @@ export class QueryService {
       policy,
       product,
       hospitalLevel: repos.partyStatus(q.provider)?.level ?? null,
+      settlementId: needsPolicy ? repos.activeSettlementForVisit(q.provider, q.mdtrt_id, subject)?.settlement_id : undefined,
     });
     const receiptId = newReceiptId();
     const issuedAt = new Date(now).toISOString();

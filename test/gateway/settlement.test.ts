@@ -235,6 +235,14 @@ t.test('coordination of benefits: two and three payers at the cashier, each on w
   t.same(two.body.lines.map((l: { insurer: string; payable_fen: number }) => [l.insurer, l.payable_fen]), [[HHB, 6_300 * Y], [BW, 15_700 * Y]]);
   t.same([two.body.insurers_total_fen, two.body.patient_cash_fen], [22_000 * Y, 10_000 * Y]);
 
+  // A settled visit is quoted as of before its own settlement (its deductible use is not counted twice);
+  // another visit of the same policy year sees the deductible used: 21,000 × 70 % = 14,700.00.
+  const afterSettle = await quote(w, HHB, who, 'HHB-C', SH, 'C1');
+  t.same([afterSettle.body.payable_fen, afterSettle.body.deductible_applied_fen], [6_300 * Y, 12_000 * Y], 'settled visit: same quote as before');
+  await push(w, exampleA(who, 'C2'));
+  const nextVisit = await quote(w, HHB, who, 'HHB-C', SH, 'C2');
+  t.same([nextVisit.body.payable_fen, nextVisit.body.deductible_applied_fen], [14_700 * Y, 0], 'next visit: deductible already met');
+
   // Retries: the same request_id gives the same answer, receipt included, and settles nothing twice.
   const retry = await settle(w, SH, who, 'C1', 'two-payers');
   t.equal(retry.status, 201);
