@@ -22,10 +22,12 @@ const BW = 'INS-BAIWAN';
 const BUREAU = 'SH-YBJ';
 
 let step = 0;
+/** The demo talks to a person at a terminal (like the CLI), not to the service log. */
+const print = (line: string) => process.stdout.write(`${line}\n`);
 function say(title: string, detail?: unknown): void {
   step += 1;
-  console.log(`\n${String(step).padStart(2, ' ')}. ${title}`);
-  if (detail !== undefined) console.log(`    ${JSON.stringify(detail, null, 2).replace(/\n/g, '\n    ')}`);
+  print(`\n${String(step).padStart(2, ' ')}. ${title}`);
+  if (detail !== undefined) print(`    ${JSON.stringify(detail, null, 2).replace(/\n/g, '\n    ')}`);
 }
 
 // The demo reads answers loosely: it prints what the gateway said.
@@ -57,10 +59,10 @@ async function main(): Promise<void> {
     const health = await fetch(`${base}/readyz`);
     if (!health.ok) throw new Error(`readyz answered ${health.status}`);
   } catch (err) {
-    console.error(`No gateway answers at ${base} (${(err as Error).message}). Start it first: npm start`);
+    process.stderr.write(`No gateway answers at ${base} (${(err as Error).message}). Start it first: npm start\n`);
     process.exit(1);
   }
-  console.log(`Vouch demo against ${base}: the data stays inside, the answers go out.`);
+  print(`Vouch demo against ${base}: the data stays inside, the answers go out.`);
 
   const hosp = await party('hospital', HOSPITAL, '复旦大学附属中山医院 (demo)', 3);
   const hhb = await party('insurer', HHB, '沪惠保共保体 (demo)');
@@ -145,12 +147,12 @@ async function main(): Promise<void> {
   });
   const mine = await api('GET', '/v1/me/access-log', patient);
   say('And the patient sees every access to their data', mine.body.events.map((e: { actor: string; action: string; outcome: string }) => `${e.actor} ${e.action} ${e.outcome}`));
-  console.log('\nDone. `npx vouch audit verify` replays the whole log.');
+  print('\nDone. `npx vouch audit verify` replays the whole log.');
   g.close();
 }
 
 main().catch((err: unknown) => {
-  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
   g.close();
   process.exit(1);
 });
