@@ -54,10 +54,6 @@ export const ERROR_CATALOGUE = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
-export function isErrorCode(value: string): value is ErrorCode {
-  return Object.prototype.hasOwnProperty.call(ERROR_CATALOGUE, value);
-}
-
 /**
  * A failure the caller may see. `detail` is appended to the catalogue message and must come from a
  * closed vocabulary (never a value from the request). `cause` stays inside the process.

@@ -5,7 +5,6 @@ import type { SettlementRecord } from './record.js';
  * are written against") and sealed beside the record, so the query path never parses the full record.
  */
 export type VisitType = 'outpatient' | 'chronic_outpatient' | 'inpatient' | 'pharmacy';
-export const VISIT_TYPES: readonly VisitType[] = ['outpatient', 'chronic_outpatient', 'inpatient', 'pharmacy'];
 
 /**
  * The atoms the personal burden (psn_part_amt) splits into; every bucket is a union of atoms, so a
@@ -16,7 +15,6 @@ export const VISIT_TYPES: readonly VisitType[] = ['outpatient', 'chronic_outpati
  * - COP co-pay share of the in-list part = 目录内个人自付 − PRE − DED
  */
 export type Atom = 'OOL' | 'PRE' | 'DED' | 'COP';
-export const ATOMS: readonly Atom[] = ['OOL', 'PRE', 'DED', 'COP'];
 
 export interface FactLine {
   code: string;

@@ -28,15 +28,6 @@ export const DeductibleSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const BASES = [
-  'out_of_list_selfpay',
-  'in_list_personal_burden',
-  'in_list_excluding_preselfpay',
-  'personal_burden',
-  'cash_burden',
-  'listed_items',
-] as const;
-
 export const LiabilitySchema = Type.Object(
   {
     code: Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}$' }),

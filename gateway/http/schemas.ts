@@ -2,6 +2,7 @@ import { Type, type TSchema } from 'typebox';
 import { ERROR_CATALOGUE } from '../errors.js';
 import { PURPOSES } from '../domain/consent.js';
 import { REASON_CODES } from '../domain/reasons.js';
+import { ASSERTION_TYPE } from '../services/auth.js';
 
 /**
  * Route schemas. Request schemas reject what is malformed before any service runs; response schemas
@@ -70,7 +71,7 @@ export const NewPartyBody = Type.Object(
 
 export const TokenBody = Type.Object({
   grant_type: Type.Literal('client_credentials'),
-  client_assertion_type: Type.Literal('urn:ietf:params:oauth:client-assertion-type:jwt-bearer'),
+  client_assertion_type: Type.Literal(ASSERTION_TYPE),
   client_assertion: Type.String({ minLength: 10, maxLength: 8192 }),
 });
 export const TokenAnswer = Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer() });

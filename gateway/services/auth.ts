@@ -8,7 +8,6 @@ import type { PartyRole, Repositories } from '../storage/repositories.js';
 import type { Vault } from './vault.js';
 
 export type Role = PartyRole | 'patient';
-export const ROLES: readonly Role[] = ['hospital', 'insurer', 'bureau', 'admin', 'patient'];
 
 /** Who is calling, after authentication. A patient is known only by the blind index of their ID number. */
 export interface Principal {

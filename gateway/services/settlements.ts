@@ -66,7 +66,7 @@ export class SettlementService {
     const subject = this.vault.blindIndex(certno);
     const requestDigest = digestOf({ subject, mdtrt_id: input.mdtrt_id });
 
-    const { value: outcome } = await this.journal.change<StoredAnswer | { rejected: 'NO_RECORD' | 'ALREADY_SETTLED' }>((tx) => {
+    const { value: outcome, leaves } = await this.journal.change<StoredAnswer | { rejected: 'NO_RECORD' | 'ALREADY_SETTLED' }>((tx) => {
       const existing = tx.settlementByRequest(hospital, input.request_id);
       if (existing) {
         if (existing.request_digest !== requestDigest) throw new VouchError('IDEMPOTENCY_CONFLICT');
@@ -142,8 +142,9 @@ export class SettlementService {
         : new VouchError('ALREADY_SETTLED');
     }
     const stored = outcome;
-    // A replay finds its leaf by event id; appending is idempotent, so a leaf lost to a crash is restored here.
-    const leafIndex = await this.journal.audit.append(stored.event);
+    // A fresh settlement's leaf came with the change. A replay finds its leaf by event id; appending is
+    // idempotent, so a leaf lost to a crash between the two databases is restored here.
+    const leafIndex = leaves[0] ?? (await this.journal.audit.append(stored.event));
     return { ...stored.answer, receipt: this.receipt(stored, leafIndex) };
   }
 
@@ -166,7 +167,7 @@ export class SettlementService {
   /** Reverses a settlement: gives back exactly the accumulator use it took. Reversing twice is a no-op. */
   async reverse(by: Principal, settlementId: string, now = Date.now()): Promise<{ settlement_id: string; status: 'reversed'; receipt: Receipt }> {
     if (!/^stl_[0-9a-f]{24}$/.test(settlementId)) throw new VouchError('NOT_FOUND');
-    const { value } = await this.journal.change((tx: Repositories) => {
+    const { value, leaves } = await this.journal.change((tx: Repositories) => {
       const s = tx.getSettlement(settlementId);
       if (!s || s.hospital !== by.code) throw new VouchError('NOT_FOUND');
       const eventId = crypto.createHash('sha256').update(`reversal|${settlementId}`).digest('hex').slice(0, 32);
@@ -182,7 +183,7 @@ export class SettlementService {
       tx.markReversed(settlementId, now);
       return { value: { result, event }, events: [event] };
     });
-    const leafIndex = await this.journal.audit.append(value.event);
+    const leafIndex = leaves[0] ?? (await this.journal.audit.append(value.event));
     const receipt = signReceipt(this.keys, {
       receipt_id: value.event.refs!.receipt_id!,
       leaf_index: leafIndex,

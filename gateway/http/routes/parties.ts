@@ -8,7 +8,7 @@ import { rotateKey } from '../../services/keys.js';
 import { VouchError } from '../../errors.js';
 import { OPERATIONS } from '../../services/operations.js';
 import { principalOf } from '../auth.js';
-import { NewPartyBody, PartyView, TokenAnswer, TokenBody, withErrors } from '../schemas.js';
+import { KeysAnswer, NewPartyBody, PartyView, TokenAnswer, TokenBody, withErrors } from '../schemas.js';
 
 const CodeParams = Type.Object({ code: Type.String({ minLength: 2, maxLength: 40 }) });
 
@@ -86,11 +86,7 @@ export default async function partyRoutes(app: FastifyInstance, opts: { gateway:
       schema: {
         tags: ['audit'],
         description: 'The gateway’s signing public keys (receipts and tree heads), old ones included after rotation.',
-        response: withErrors({
-          200: Type.Object({
-            keys: Type.Array(Type.Object({ key_id: Type.String(), alg: Type.Literal('Ed25519'), public_key_pem: Type.String(), current: Type.Boolean() })),
-          }),
-        }),
+        response: withErrors({ 200: KeysAnswer }),
       },
     },
     async () => ({
