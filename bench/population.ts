@@ -118,7 +118,7 @@ export async function seed(dataDir: string, n: number): Promise<number> {
       });
     }
   } finally {
-    g.close();
+    await g.close();
   }
   return (Date.now() - started) / 1000;
 }

@@ -18,6 +18,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import Database from 'better-sqlite3';
 import { loadProtos } from '../gateway/grpc/server.js';
 import { AuditLog } from '../gateway/services/audit-log.js';
+import { WorkerLogWriter } from '../gateway/services/log-writer.js';
 import { makeEvent } from '../gateway/domain/audit-events.js';
 import { leafHash, nodeHash, verifyInclusion } from '../gateway/domain/merkle.js';
 import { openDatabase } from '../gateway/storage/sqlite.js';
@@ -160,7 +161,7 @@ async function httpScenarios(dataDir: string): Promise<void> {
     gz: g.tokens.partyToken(GZ, 'hospital', 7200),
     bureau: g.tokens.partyToken(BUREAU, 'bureau', 7200),
   };
-  g.close();
+  await g.close();
   const hello = await startChild([path.join(here, 'baselines.js'), 'http'], {}, /PORT (\d+)/);
   const gw = await startGateway(dataDir, path.join(dataDir, 'gateway.log'));
   const helloUrl = `http://127.0.0.1:${hello.port}`;
@@ -235,7 +236,8 @@ async function logAppendThroughput(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vouch-bench-log-'));
   const keys = KeyStore.open(dir);
   const db = openDatabase(path.join(dir, 'audit.db'), AUDIT_MIGRATIONS);
-  const audit = new AuditLog(db, keys, { maxDelayMs: 0, headIntervalMs: 0 });
+  // The writer the server uses: its own thread and connection.
+  const audit = new AuditLog(db, keys, { maxDelayMs: 0, headIntervalMs: 0, writer: new WorkerLogWriter(path.join(dir, 'audit.db')) });
   const n = quick ? 20_000 : 200_000;
   const subject = 'b'.repeat(64);
   const t0 = Date.now();
@@ -244,7 +246,7 @@ async function logAppendThroughput(): Promise<void> {
   }
   results.log_append_per_s = Math.round(n / ((Date.now() - t0) / 1000));
   table.push(['access-log append (durable, group commit)', `${results.log_append_per_s} leaves/s`, `${n} leaves`]);
-  audit.close();
+  await audit.close();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
@@ -305,7 +307,7 @@ async function proofLatency(size: number): Promise<number> {
   const ms = Number(process.hrtime.bigint() - t1) / 1e6 / samples;
   if (bad) throw new Error(`${bad} proofs failed to verify at size ${size}`);
   table.push([`inclusion proof at ${size.toExponential(0)} leaves`, `${ms.toFixed(3)} ms`, `tree built in ${buildS.toFixed(0)} s`]);
-  audit.close();
+  await audit.close();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
   return round(ms);
@@ -320,7 +322,7 @@ async function scaling(): Promise<void> {
     log(`  seeded ${n} patients in ${s.toFixed(0)} s`);
     const g = openBenchGateway(dir);
     const token = g.tokens.partyToken(HHB, 'insurer', 3600);
-    g.close();
+    await g.close();
     const gw = await startGateway(dir, path.join(dir, 'gateway.log'));
     try {
       const r = await cannon(`settlement quote, ${n.toExponential(0)} records`, `http://127.0.0.1:${gw.port}`, json('POST', '/v1/settlements/quote', token, () => {

@@ -89,7 +89,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     void reply.header('cache-control', 'no-store');
   });
   app.addHook('onClose', async () => {
-    if (!options.gateway) gateway.close();
+    if (!options.gateway) await gateway.close();
   });
 
   await app.register(swagger, {

@@ -74,7 +74,7 @@ async function run(argv: string[]): Promise<number> {
         const p = await g.parties.add({ code: need(values.code, '--code'), role, name: need(values.name, '--name'), level, public_key_pem: pem }, CLI_ACTOR);
         process.stdout.write(`${JSON.stringify(partyView(p))}\n`);
       } finally {
-        g.close();
+        await g.close();
       }
       return 0;
     }
@@ -83,7 +83,7 @@ async function run(argv: string[]): Promise<number> {
       try {
         for (const p of g.parties.list()) process.stdout.write(`${JSON.stringify(partyView(p))}\n`);
       } finally {
-        g.close();
+        await g.close();
       }
       return 0;
     }
@@ -94,7 +94,7 @@ async function run(argv: string[]): Promise<number> {
         const p = await g.parties.setStatus(need(values.code, '--code'), sub === 'suspend' ? 'suspended' : 'active', CLI_ACTOR);
         process.stdout.write(`${JSON.stringify(partyView(p))}\n`);
       } finally {
-        g.close();
+        await g.close();
       }
       return 0;
     }
@@ -117,7 +117,7 @@ async function run(argv: string[]): Promise<number> {
           process.stdout.write(`${g.tokens.partyToken(party.code, party.role, ttl)}\n`);
         }
       } finally {
-        g.close();
+        await g.close();
       }
       return 0;
     }
@@ -131,7 +131,7 @@ async function run(argv: string[]): Promise<number> {
         }
         process.stdout.write(`audit verify: ok — ${r.leaves} leaves, ${r.heads} signed tree heads, every head consistent with the next\n`);
       } finally {
-        g.close();
+        await g.close();
       }
       return 0;
     }
@@ -151,7 +151,7 @@ async function run(argv: string[]): Promise<number> {
         saveWitnessState(stateFile, { head: verdict.head });
         process.stdout.write(`audit witness: ok — holding the head at size ${verdict.head.tree_size}${verdict.grew ? '' : ' (unchanged)'}\n`);
       } finally {
-        g.close();
+        await g.close();
       }
       return 0;
     }
@@ -165,7 +165,7 @@ async function run(argv: string[]): Promise<number> {
         return 1;
       }
       let lookup: (kid: string) => crypto.KeyObject | undefined;
-      let close = () => {};
+      let close = async () => {};
       if (values['public-key']) {
         const k = crypto.createPublicKey(fs.readFileSync(values['public-key'], 'utf8'));
         lookup = () => k;
@@ -181,7 +181,7 @@ async function run(argv: string[]): Promise<number> {
         }
         process.stdout.write('receipt verify: genuine\n');
       } finally {
-        close();
+        await close();
       }
       return 0;
     }
@@ -192,7 +192,7 @@ async function run(argv: string[]): Promise<number> {
         const kid = await rotateKey(g.keys, g.journal, sub === 'rotate-signing' ? 'signing' : 'kek', CLI_ACTOR);
         process.stdout.write(`${sub === 'rotate-signing' ? 'signing' : 'key-encryption'} key ${kid} is now current (restart the server to use it)\n`);
       } finally {
-        g.close();
+        await g.close();
       }
       return 0;
     }
@@ -202,7 +202,7 @@ async function run(argv: string[]): Promise<number> {
         const moved = await rewrapRecords(g.vault, g.storage, g.keys.kek.kid);
         process.stdout.write(`keys rewrap: ${moved} record keys moved to ${g.keys.kek.kid}\n`);
       } finally {
-        g.close();
+        await g.close();
       }
       return 0;
     }
@@ -220,7 +220,7 @@ async function run(argv: string[]): Promise<number> {
         fs.writeFileSync(`${out}/ca.pem`, g.keys.ca.certPem);
         process.stdout.write(`wrote ${out}/cert.pem, ${out}/key.pem and ${out}/ca.pem\n`);
       } finally {
-        g.close();
+        await g.close();
       }
       return 0;
     }

@@ -1,9 +1,11 @@
+import path from 'node:path';
 import type pino from 'pino';
 import type { Config } from './config.js';
 import { loadPayerRegistry, type PayerRegistry } from '../adapters/payers/registry.js';
 import { KeyStore } from '../keys/keystore.js';
 import { openStorage, type Storage } from './storage/storage.js';
 import { AuditLog } from './services/audit-log.js';
+import { WorkerLogWriter } from './services/log-writer.js';
 import { AuditQueries } from './services/audit-queries.js';
 import { TokenIssuer } from './services/auth.js';
 import { ConsentService } from './services/consents.js';
@@ -37,7 +39,8 @@ export interface Gateway {
   settlements: SettlementService;
   /** Storage open, keys loaded, the log writable. */
   ready(): boolean;
-  close(): void;
+  /** Finishes what the log holds, then closes storage. */
+  close(): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -49,11 +52,17 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
   const payers = loadPayerRegistry(config.productsDir);
   const keys = KeyStore.open(config.dataDir, { idpPublicKeyFile: config.auth.idp.publicKeyFile });
   const storage = openStorage(config.dataDir, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs });
+  const writesLog = options.writesLog ?? true;
+  // The server writes the log on its own thread; tools that write at all write inline.
+  const writer = writesLog ? new WorkerLogWriter(path.join(config.dataDir, 'audit.db')) : undefined;
+  // Started now so the first answer does not wait for it; a failure here is retried by the first write.
+  writer?.start().catch(() => undefined);
   const audit = new AuditLog(storage.auditDb, keys, {
     maxDelayMs: config.audit.groupCommitMaxDelayMs,
-    headIntervalMs: options.writesLog === false ? 0 : config.audit.treeHeadIntervalMs,
+    headIntervalMs: writesLog ? config.audit.treeHeadIntervalMs : 0,
+    ...(writer ? { writer } : {}),
   });
-  const journal = new Journal(storage, audit, (err) => logger.error({ err }, 'background storage write failed'), options.writesLog ?? true);
+  const journal = new Journal(storage, audit, (err) => logger.error({ err }, 'background storage write failed'), writesLog);
   const vault = new Vault(keys);
   const read = () => storage.read;
   const records = new RecordService(journal, vault);
@@ -75,10 +84,10 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
     queries: new QueryService(journal, storage, vault, records, payers, keys, config.limits.claimAttemptsPerRecord),
     settlements: new SettlementService(journal, vault, records, payers, keys),
     ready: () => !closed && audit.healthy,
-    close() {
+    async close() {
       if (closed) return;
       closed = true;
-      audit.close();
+      await audit.close();
       storage.close();
     },
   };

@@ -148,11 +148,10 @@ async function main(): Promise<void> {
   const mine = await api('GET', '/v1/me/access-log', patient);
   say('And the patient sees every access to their data', mine.body.events.map((e: { actor: string; action: string; outcome: string }) => `${e.actor} ${e.action} ${e.outcome}`));
   print('\nDone. `npx vouch audit verify` replays the whole log.');
-  g.close();
+  await g.close();
 }
 
 main().catch((err: unknown) => {
   process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
-  g.close();
-  process.exit(1);
+  void g.close().finally(() => process.exit(1));
 });

@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down');
     clearInterval(drain);
-    Promise.all([grpcServer.close(), app.close()]).then(
+    // gRPC first, then HTTP: each waits for its calls in flight; the log is closed last (app onClose).
+    grpcServer.close().then(() => app.close()).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');

@@ -75,7 +75,7 @@ export async function harness(env: Record<string, string> = {}, dir = tempDir(),
     },
     async close() {
       await app.close();
-      g.close();
+      await g.close();
     },
   };
   return h;

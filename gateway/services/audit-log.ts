@@ -1,41 +1,13 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { VouchError } from '../errors.js';
-import { leafBytes, type AuditEvent } from '../domain/audit-events.js';
-import {
-  EMPTY_ROOT,
-  consistencyProof,
-  inclusionProof,
-  leafHash,
-  nodeHash,
-  splitPoint,
-  type SubtreeHashes,
-} from '../domain/merkle.js';
+import type { AuditEvent } from '../domain/audit-events.js';
+import { EMPTY_ROOT, consistencyProof, inclusionProof, nodeHash, splitPoint, type SubtreeHashes } from '../domain/merkle.js';
 import type { Db } from '../storage/sqlite.js';
 import type { KeyStore } from '../../keys/keystore.js';
+import { headFromRow, treeHeadSignedBytes, type HeadRow, type TreeHead, type WriteItem } from './log-appender.js';
+import { InlineLogWriter, type LogWriter } from './log-writer.js';
 
-/** A signed tree head (RFC 6962 §3.5 style), hashes in hex, signature base64. */
-export interface TreeHead {
-  tree_size: number;
-  root_hash: string;
-  timestamp: number;
-  key_id: string;
-  signature: string;
-}
-
-/**
- * The bytes a tree head signature covers, as RFC 6962 §3.5's TreeHeadSignature:
- * version (0 = v1) ‖ signature_type (1 = tree_hash) ‖ timestamp (uint64, ms) ‖ tree_size (uint64) ‖
- * sha256_root_hash (32 bytes). Ed25519 over these bytes.
- */
-export function treeHeadSignedBytes(treeSize: number, timestamp: number, root: Uint8Array): Buffer {
-  const b = Buffer.alloc(2 + 8 + 8 + 32);
-  b[0] = 0;
-  b[1] = 1;
-  b.writeBigUInt64BE(BigInt(timestamp), 2);
-  b.writeBigUInt64BE(BigInt(treeSize), 10);
-  Buffer.from(root).copy(b, 18);
-  return b;
-}
+export { treeHeadSignedBytes, type TreeHead } from './log-appender.js';
 
 export function verifyTreeHead(head: TreeHead, publicKey: KeyObject): boolean {
   try {
@@ -70,59 +42,53 @@ export interface EventRow {
   reason: string | null;
 }
 
-interface HeadRow {
-  tree_size: number;
-  timestamp: number;
-  root_hash: Buffer;
-  key_id: string;
-  signature: Buffer;
-}
-
 /**
  * The transparency access log: append-only leaves in their own database file, every completed subtree
  * hash stored (so proofs are O(log n) reads at any size), signed tree heads on an interval and on
  * demand. Appends are group-committed: `append` resolves with the leaf index only after the batch holding
- * the leaf is durable. A failed write makes the log unhealthy and every answer that needs it fails closed.
+ * the leaf is durable. Batches go to a {@link LogWriter} one at a time — in the server a writer thread, so
+ * the event loop never waits on an fsync; whatever arrives meanwhile forms the next batch. A failed
+ * write makes the log unhealthy and every answer that needs it fails closed. Reads (proofs, leaves,
+ * search) use this thread's connection and see only committed leaves.
  */
 type Pending =
   | { kind: 'leaf'; event: AuditEvent; resolve: (index: number) => void; reject: (e: unknown) => void }
   | { kind: 'head'; resolve: (head: TreeHead) => void; reject: (e: unknown) => void };
 
+const MAX_BATCH = 8192;
+
 export class AuditLog {
   private queue: Pending[] = [];
   private flushTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
   private closed = false;
   private readonly maxDelayMs: number;
-  /** frontier[l]: hash of the last complete, still unpaired subtree of 2^l leaves (the right edge). */
-  private frontier = new Map<number, Buffer>();
   private committedSize = 0;
-  private pendingSize = 0;
   private lastHead: TreeHead | undefined;
   private healthyFlag = true;
   private timer: NodeJS.Timeout | undefined;
   private readonly stmts;
+  private readonly writer: LogWriter;
+  private signingDer: { kid: string; key: Uint8Array } | undefined;
 
   constructor(
     readonly db: Db,
     private readonly keys: KeyStore,
-    options: { maxDelayMs: number; headIntervalMs: number },
+    options: { maxDelayMs: number; headIntervalMs: number; writer?: LogWriter },
   ) {
     this.maxDelayMs = options.maxDelayMs;
+    this.writer = options.writer ?? new InlineLogWriter(db);
     this.stmts = {
-      insertLeaf: db.prepare(
-        `INSERT INTO leaves (leaf_index, event_id, leaf, leaf_hash, time, actor, actor_role, action, purpose, subject, outcome, reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertNode: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
       node: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
       leafHash: db.prepare('SELECT leaf_hash FROM leaves WHERE leaf_index = ?').pluck(),
       byEvent: db.prepare('SELECT leaf_index FROM leaves WHERE event_id = ?').pluck(),
       size: db.prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM leaves').pluck(),
-      insertHead: db.prepare('INSERT OR IGNORE INTO tree_heads (tree_size, timestamp, root_hash, key_id, signature) VALUES (?, ?, ?, ?, ?)'),
       lastHead: db.prepare('SELECT * FROM tree_heads ORDER BY tree_size DESC LIMIT 1'),
       leaves: db.prepare('SELECT leaf_index, leaf FROM leaves WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index'),
     };
-    this.reload();
+    this.committedSize = this.stmts.size.get() as number;
+    const row = this.stmts.lastHead.get() as HeadRow | undefined;
+    this.lastHead = row ? headFromRow(row) : undefined;
     if (options.headIntervalMs > 0) {
       this.timer = setInterval(() => {
         if (this.committedSize > (this.lastHead?.tree_size ?? 0)) this.publishHead().catch(() => undefined);
@@ -139,17 +105,6 @@ export class AuditLog {
   /** Number of leaves durably committed. */
   get size(): number {
     return this.committedSize;
-  }
-
-  private reload(): void {
-    const n = this.stmts.size.get() as number;
-    this.frontier = new Map();
-    for (let l = 0; 2 ** l <= n; l++) {
-      if (Math.floor(n / 2 ** l) % 2 === 1) this.frontier.set(l, this.nodeAt(l, Math.floor(n / 2 ** l) - 1));
-    }
-    this.committedSize = this.pendingSize = n;
-    const row = this.stmts.lastHead.get() as HeadRow | undefined;
-    this.lastHead = row ? headFromRow(row) : undefined;
   }
 
   private nodeAt(level: number, idx: number): Buffer {
@@ -177,16 +132,23 @@ export class AuditLog {
       return;
     }
     this.queue.push(p);
-    if (this.queue.length >= 8192) this.flush();
+    if (this.inFlight) return; // the batch after the one being written picks it up
+    if (this.queue.length >= MAX_BATCH) this.flush();
     else if (!this.flushTimer) {
       this.flushTimer = this.maxDelayMs > 0 ? setTimeout(() => this.flush(), this.maxDelayMs) : setImmediate(() => this.flush());
     }
   }
 
+  private signingKey(): { kid: string; key: Uint8Array } {
+    const { kid, privateKey } = this.keys.signing;
+    if (this.signingDer?.kid !== kid) this.signingDer = { kid, key: privateKey.export({ type: 'pkcs8', format: 'der' }) };
+    return this.signingDer;
+  }
+
   /**
-   * Group commit: everything queued goes into one transaction — leaves, their completed subtree hashes
-   * and any requested head — and every waiter is answered after the COMMIT (fsync, synchronous=FULL).
-   * Leaf appends cannot partially fail, so unlike state changes they need no savepoint each.
+   * Group commit: everything queued goes to the writer as one transaction — leaves, their completed
+   * subtree hashes and any requested head — and every waiter is answered after its COMMIT (fsync,
+   * synchronous=FULL). One batch is in flight at a time; the queue that builds up meanwhile is the next.
    */
   private flush(): void {
     if (this.flushTimer) {
@@ -194,93 +156,46 @@ export class AuditLog {
       clearImmediate(this.flushTimer as NodeJS.Immediate);
       this.flushTimer = undefined;
     }
-    const batch = this.queue;
-    this.queue = [];
-    if (!batch.length) return;
-    const results: (number | TreeHead)[] = [];
-    const frontierBefore = new Map(this.frontier);
-    const sizeBefore = this.pendingSize;
+    if (this.inFlight || !this.queue.length) return;
+    const batch = this.queue.splice(0, MAX_BATCH);
+    let items: WriteItem[];
     try {
-      this.db.transaction(() => {
-        for (const p of batch) results.push(p.kind === 'leaf' ? this.appendInTransaction(p.event) : this.headInTransaction());
-      }).immediate();
+      items = batch.map((p) => (p.kind === 'leaf' ? { kind: 'leaf', event: p.event } : { kind: 'head', ...this.signingKey() }));
     } catch (cause) {
-      this.frontier = frontierBefore;
-      this.pendingSize = sizeBefore;
-      this.healthyFlag = false;
-      try {
-        this.reload();
-      } catch {
-        // storage is gone; stay unhealthy
-      }
-      const err = new VouchError('LOG_UNAVAILABLE', undefined, { cause });
-      for (const p of batch) p.reject(err);
+      this.fail(batch, cause);
       return;
     }
-    this.committedSize = this.pendingSize;
-    this.healthyFlag = true;
-    batch.forEach((p, i) => {
-      const r = results[i]!;
-      if (p.kind === 'leaf') p.resolve(r as number);
-      else {
-        const head = r as TreeHead;
-        if (!this.lastHead || head.tree_size > this.lastHead.tree_size) this.lastHead = head;
-        p.resolve(head);
-      }
+    this.inFlight = this.writer.write(items).then(
+      ({ results, size }) => {
+        this.committedSize = Math.max(this.committedSize, size);
+        this.healthyFlag = true;
+        batch.forEach((p, i) => {
+          const r = results[i]!;
+          if (p.kind === 'leaf') p.resolve(r as number);
+          else {
+            const head = r as TreeHead;
+            if (!this.lastHead || head.tree_size > this.lastHead.tree_size) this.lastHead = head;
+            p.resolve(head);
+          }
+        });
+      },
+      (cause: unknown) => this.fail(batch, cause),
+    ).catch((cause: unknown) => this.fail(batch, cause)).finally(() => {
+      this.inFlight = undefined;
+      if (this.queue.length) this.flush();
     });
   }
 
-  private appendInTransaction(e: AuditEvent): number {
-    const existing = this.stmts.byEvent.get(e.event_id) as number | undefined;
-    if (existing !== undefined) return existing;
-    const bytes = leafBytes(e);
-    let h = leafHash(bytes);
-    const index = this.pendingSize;
-    this.stmts.insertLeaf.run(
-      index, e.event_id, bytes, h, e.time, e.actor, e.actor_role, e.kind,
-      e.purpose ?? null, e.subject ?? null, e.outcome, e.reason ?? null,
-    );
-    let idx = index;
-    let level = 0;
-    while (idx % 2 === 1) {
-      h = nodeHash(this.frontier.get(level)!, h);
-      this.frontier.delete(level);
-      level++;
-      idx = Math.floor(idx / 2);
-      this.stmts.insertNode.run(level, idx, h);
-    }
-    this.frontier.set(level, h);
-    this.pendingSize = index + 1;
-    return index;
+  private fail(batch: Pending[], cause: unknown): void {
+    this.healthyFlag = false;
+    const err = new VouchError('LOG_UNAVAILABLE', undefined, { cause });
+    for (const p of batch) p.reject(err);
   }
 
   /** Leaf index of an event already in the log. */
   indexOf(eventId: string): number | undefined {
     const i = this.stmts.byEvent.get(eventId) as number | undefined;
     return i !== undefined && i < this.committedSize ? i : undefined;
-  }
-
-  private rootOfPending(): Buffer {
-    let acc: Buffer | undefined;
-    for (const level of [...this.frontier.keys()].sort((a, b) => a - b)) {
-      const h = this.frontier.get(level)!;
-      acc = acc ? nodeHash(h, acc) : h;
-    }
-    return acc ?? EMPTY_ROOT;
-  }
-
-  private headInTransaction(): TreeHead {
-    const size = this.pendingSize;
-    const last = this.lastHead;
-    if (last && last.tree_size >= size) return last;
-    const root = this.rootOfPending();
-    const timestamp = Math.max(Date.now(), (last?.timestamp ?? 0) + 1);
-    const key = this.keys.signing;
-    const signature = crypto.sign(null, treeHeadSignedBytes(size, timestamp, root), key.privateKey);
-    this.stmts.insertHead.run(size, timestamp, root, key.kid, signature);
-    const head = { tree_size: size, root_hash: root.toString('hex'), timestamp, key_id: key.kid, signature: signature.toString('base64') };
-    this.lastHead = head;
-    return head;
   }
 
   /** The latest signed head, signing a new one first when the tree has grown since (on demand). */
@@ -390,20 +305,14 @@ export class AuditLog {
     return (this.db.prepare('SELECT * FROM tree_heads ORDER BY tree_size').all() as HeadRow[]).map(headFromRow);
   }
 
-  close(): void {
+  /** Writes what is queued, waits for it, then closes the writer; later appends fail closed. */
+  async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    if (this.db.open) this.flush();
-    else for (const p of this.queue.splice(0)) p.reject(new VouchError('LOG_UNAVAILABLE'));
     this.closed = true;
+    while (this.inFlight || this.queue.length) {
+      this.flush();
+      await this.inFlight;
+    }
+    await this.writer.close();
   }
-}
-
-function headFromRow(r: HeadRow): TreeHead {
-  return {
-    tree_size: r.tree_size,
-    root_hash: r.root_hash.toString('hex'),
-    timestamp: r.timestamp,
-    key_id: r.key_id,
-    signature: r.signature.toString('base64'),
-  };
 }

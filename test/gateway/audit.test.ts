@@ -6,6 +6,7 @@ import { EVENT_KINDS, makeEvent, type AuditEvent } from '../../gateway/domain/au
 import { MemoryTree, leafHash, verifyConsistency, verifyInclusion } from '../../gateway/domain/merkle.js';
 import { AuditLog, verifyTreeHead } from '../../gateway/services/audit-log.js';
 import { verifyAuditLog } from '../../gateway/services/audit-verify.js';
+import { WorkerLogWriter } from '../../gateway/services/log-writer.js';
 import { verifyReceipt } from '../../gateway/services/receipts.js';
 import { witness, type WitnessSource } from '../../gateway/services/witness.js';
 import { openDatabase } from '../../gateway/storage/sqlite.js';
@@ -79,6 +80,41 @@ t.test('a log that cannot be written fails closed and says so', async (t) => {
   t.equal(log.healthy, false, '/readyz reports it');
   log.close();
   t.doesNotThrow(close === undefined ? () => {} : () => undefined);
+});
+
+t.test('the writer thread: same tree, heads signed there, and a lost thread fails closed then recovers', async (t) => {
+  const dir = tempDir();
+  const keys = KeyStore.open(dir);
+  const db = openDatabase(path.join(dir, 'audit.db'), AUDIT_MIGRATIONS);
+  const writer = new WorkerLogWriter(path.join(dir, 'audit.db'));
+  const log = new AuditLog(db, keys, { maxDelayMs: 0, headIntervalMs: 0, writer });
+  t.teardown(async () => {
+    await log.close();
+    db.close();
+  });
+  const events = Array.from({ length: 300 }, (_, i) => event(i));
+  const first = await Promise.all(events.map((e) => log.append(e)));
+  t.same(first, first.map((_, i) => i), 'indexes in order across batches written by the thread');
+  t.equal(log.size, 300, 'committed size seen by the gateway thread');
+  const head = await log.treeHead();
+  t.equal(head.tree_size, 300);
+  t.ok(verifyTreeHead(head, keys.signing.publicKey), 'a head signed on the writer thread verifies');
+  const mem = new MemoryTree();
+  for (const leaf of db.prepare('SELECT leaf FROM leaves ORDER BY leaf_index').pluck().all() as Buffer[]) mem.append(leafHash(leaf));
+  t.equal(head.root_hash, mem.root(300).toString('hex'), 'its root is the RFC 6962 root of the stored leaves');
+  t.equal(await log.append(events[7]!), 7, 'an event already in the log keeps its index (outbox replay)');
+
+  // The thread dies with a batch out: that batch's callers get LOG_UNAVAILABLE, never an answer.
+  const lost = log.append(event(1000));
+  await writer.crashForTest();
+  await t.rejects(lost, { code: 'LOG_UNAVAILABLE' });
+  t.equal(log.healthy, false, '/readyz reports it');
+  // The next batch starts a new thread, which rebuilds the tree's edge from disk.
+  const next = await log.append(event(1001));
+  t.equal(log.healthy, true, 'healthy again after a durable write');
+  const stored = db.prepare('SELECT COUNT(*) FROM leaves').pluck().get() as number;
+  t.equal(next, stored - 1, 'the new leaf follows whatever the lost batch did or did not commit');
+  t.same(verifyAuditLog(db, (k) => keys.signingPublicKey(k)), { ok: true, leaves: stored, heads: 1 }, 'the stored log still verifies end to end');
 });
 
 async function scenario(h: Harness) {

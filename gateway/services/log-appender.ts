@@ -1,0 +1,183 @@
+import crypto from 'node:crypto';
+import { leafBytes, type AuditEvent } from '../domain/audit-events.js';
+import { EMPTY_ROOT, leafHash, nodeHash } from '../domain/merkle.js';
+import type { Db } from '../storage/sqlite.js';
+
+/** A signed tree head (RFC 6962 §3.5 style), hashes in hex, signature base64. */
+export interface TreeHead {
+  tree_size: number;
+  root_hash: string;
+  timestamp: number;
+  key_id: string;
+  signature: string;
+}
+
+/** One unit of a log write: a leaf to append, or a head to sign over everything before it. */
+export type WriteItem =
+  | { kind: 'leaf'; event: AuditEvent }
+  /** The signing key travels with the request (PKCS#8 DER) so a rotation takes effect at the next head. */
+  | { kind: 'head'; kid: string; key: Uint8Array };
+
+export type WriteResult = number | TreeHead;
+
+/**
+ * The bytes a tree head signature covers, as RFC 6962 §3.5's TreeHeadSignature:
+ * version (0 = v1) ‖ signature_type (1 = tree_hash) ‖ timestamp (uint64, ms) ‖ tree_size (uint64) ‖
+ * sha256_root_hash (32 bytes). Ed25519 over these bytes.
+ */
+export function treeHeadSignedBytes(treeSize: number, timestamp: number, root: Uint8Array): Buffer {
+  const b = Buffer.alloc(2 + 8 + 8 + 32);
+  b[0] = 0;
+  b[1] = 1;
+  b.writeBigUInt64BE(BigInt(timestamp), 2);
+  b.writeBigUInt64BE(BigInt(treeSize), 10);
+  Buffer.from(root).copy(b, 18);
+  return b;
+}
+
+export interface HeadRow {
+  tree_size: number;
+  timestamp: number;
+  root_hash: Buffer;
+  key_id: string;
+  signature: Buffer;
+}
+
+export function headFromRow(r: HeadRow): TreeHead {
+  return {
+    tree_size: r.tree_size,
+    root_hash: r.root_hash.toString('hex'),
+    timestamp: r.timestamp,
+    key_id: r.key_id,
+    signature: r.signature.toString('base64'),
+  };
+}
+
+/**
+ * The write side of the access log, on the one connection allowed to write `audit.db`: leaves, every
+ * subtree hash they complete, and signed heads, one transaction per batch. It keeps the tree's right
+ * edge (the frontier) in memory and rebuilds it from storage when opened or after a failed write. It runs
+ * on the log writer thread in the server (so hashing, inserts and the fsync never stall the event loop)
+ * and inline in tools and tests.
+ */
+export class LogAppender {
+  /** frontier[l]: hash of the last complete, still unpaired subtree of 2^l leaves (the right edge). */
+  private frontier = new Map<number, Buffer>();
+  private size = 0;
+  private lastHead: TreeHead | undefined;
+  private readonly stmts;
+  private readonly keys = new Map<string, crypto.KeyObject>();
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      insertLeaf: db.prepare(
+        `INSERT INTO leaves (leaf_index, event_id, leaf, leaf_hash, time, actor, actor_role, action, purpose, subject, outcome, reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertNode: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
+      node: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
+      leafHash: db.prepare('SELECT leaf_hash FROM leaves WHERE leaf_index = ?').pluck(),
+      byEvent: db.prepare('SELECT leaf_index FROM leaves WHERE event_id = ?').pluck(),
+      size: db.prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM leaves').pluck(),
+      insertHead: db.prepare('INSERT OR IGNORE INTO tree_heads (tree_size, timestamp, root_hash, key_id, signature) VALUES (?, ?, ?, ?, ?)'),
+      lastHead: db.prepare('SELECT * FROM tree_heads ORDER BY tree_size DESC LIMIT 1'),
+    };
+    this.reload();
+  }
+
+  /** Leaves durably in the log (after the last successful {@link write}). */
+  get treeSize(): number {
+    return this.size;
+  }
+
+  private reload(): void {
+    const n = this.stmts.size.get() as number;
+    const frontier = new Map<number, Buffer>();
+    for (let l = 0; 2 ** l <= n; l++) {
+      if (Math.floor(n / 2 ** l) % 2 === 1) frontier.set(l, this.nodeAt(l, Math.floor(n / 2 ** l) - 1));
+    }
+    const row = this.stmts.lastHead.get() as HeadRow | undefined;
+    this.frontier = frontier;
+    this.size = n;
+    this.lastHead = row ? headFromRow(row) : undefined;
+  }
+
+  private nodeAt(level: number, idx: number): Buffer {
+    const h = (level === 0 ? this.stmts.leafHash.get(idx) : this.stmts.node.get(level, idx)) as Buffer | undefined;
+    if (!h) throw new Error(`missing tree node ${level}/${idx}`);
+    return h;
+  }
+
+  /**
+   * Writes a batch in one transaction (with synchronous=FULL the COMMIT returns after the fsync) and
+   * returns each item's result: a leaf's index (an event id already in the log keeps its index, so outbox
+   * replays are idempotent) or a head. On failure nothing of the batch is kept and the in-memory state is
+   * rebuilt from storage before the error is thrown.
+   */
+  write(items: readonly WriteItem[]): WriteResult[] {
+    const results: WriteResult[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const item of items) results.push(item.kind === 'leaf' ? this.appendLeaf(item.event) : this.signHead(item.kid, item.key));
+      }).immediate();
+    } catch (err) {
+      try {
+        this.reload();
+      } catch {
+        // storage is gone; the next write fails too and says so
+      }
+      throw err;
+    }
+    return results;
+  }
+
+  private appendLeaf(e: AuditEvent): number {
+    const existing = this.stmts.byEvent.get(e.event_id) as number | undefined;
+    if (existing !== undefined) return existing;
+    const bytes = leafBytes(e);
+    let h = leafHash(bytes);
+    const index = this.size;
+    this.stmts.insertLeaf.run(
+      index, e.event_id, bytes, h, e.time, e.actor, e.actor_role, e.kind,
+      e.purpose ?? null, e.subject ?? null, e.outcome, e.reason ?? null,
+    );
+    let idx = index;
+    let level = 0;
+    while (idx % 2 === 1) {
+      h = nodeHash(this.frontier.get(level)!, h);
+      this.frontier.delete(level);
+      level++;
+      idx = Math.floor(idx / 2);
+      this.stmts.insertNode.run(level, idx, h);
+    }
+    this.frontier.set(level, h);
+    this.size = index + 1;
+    return index;
+  }
+
+  private root(): Buffer {
+    let acc: Buffer | undefined;
+    for (const level of [...this.frontier.keys()].sort((a, b) => a - b)) {
+      const h = this.frontier.get(level)!;
+      acc = acc ? nodeHash(h, acc) : h;
+    }
+    return acc ?? EMPTY_ROOT;
+  }
+
+  private signHead(kid: string, der: Uint8Array): TreeHead {
+    const last = this.lastHead;
+    if (last && last.tree_size >= this.size) return last;
+    let key = this.keys.get(kid);
+    if (!key) {
+      key = crypto.createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
+      this.keys.set(kid, key);
+    }
+    const root = this.root();
+    const timestamp = Math.max(Date.now(), (last?.timestamp ?? 0) + 1);
+    const signature = crypto.sign(null, treeHeadSignedBytes(this.size, timestamp, root), key);
+    this.stmts.insertHead.run(this.size, timestamp, root, kid, signature);
+    const head = { tree_size: this.size, root_hash: root.toString('hex'), timestamp, key_id: kid, signature: signature.toString('base64') };
+    this.lastHead = head;
+    return head;
+  }
+}
