@@ -21,7 +21,7 @@ export class GroupCommitter {
 
   constructor(
     private readonly db: Db,
-    private readonly options: { maxDelayMs: number; maxBatch: number } = { maxDelayMs: 0, maxBatch: 512 },
+    private readonly options: { maxDelayMs: number; maxBatch: number; beforeCommit?: () => void } = { maxDelayMs: 0, maxBatch: 512 },
   ) {}
 
   /** Runs `work` in the current batch; resolves with its result once the batch is committed. */
@@ -61,6 +61,7 @@ export class GroupCommitter {
     this.pending = [];
     this.open = false;
     try {
+      this.options.beforeCommit?.();
       this.db.exec('COMMIT');
     } catch (err) {
       try {

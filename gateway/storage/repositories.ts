@@ -1,6 +1,7 @@
 import type { Consent, Purpose } from '../domain/consent.js';
 import type { Db } from './sqlite.js';
 import type Database from 'better-sqlite3';
+import type { ReadSnapshot } from './snapshot.js';
 
 /**
  * Storage behind small interfaces. Only this file and its siblings see SQL; services see
@@ -161,10 +162,18 @@ const toPolicy = (r: Row): PolicyRow => ({ ...(r as unknown as PolicyRow), pre_e
 /** SQLite implementation over one connection (the writer inside group commit, or a reader). */
 export class SqliteRepositories implements Repositories {
   private readonly cache = new Map<string, Database.Statement>();
+  /** Party status read in the current snapshot: authentication and facility checks ask on every request. */
+  private parties = new Map<string, Pick<Party, 'role' | 'status' | 'level'> | undefined>();
+  private partiesGeneration = -1;
 
-  constructor(private readonly db: Db) {}
+  /** `snapshot`: for the reader connection, reads share one transaction per event-loop turn. */
+  constructor(
+    private readonly db: Db,
+    private readonly snapshot?: ReadSnapshot,
+  ) {}
 
   private st(sql: string): Database.Statement {
+    this.snapshot?.enter();
     let s = this.cache.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
@@ -254,7 +263,17 @@ export class SqliteRepositories implements Repositories {
     ).get(hospital, mdtrtId, subject) as RecordRow | undefined;
   }
   partyStatus(code: string): Pick<Party, 'role' | 'status' | 'level'> | undefined {
-    return this.st('SELECT role, status, level FROM parties WHERE code = ?').get(code) as Pick<Party, 'role' | 'status' | 'level'> | undefined;
+    const read = () => this.st('SELECT role, status, level FROM parties WHERE code = ?').get(code) as Pick<Party, 'role' | 'status' | 'level'> | undefined;
+    if (!this.snapshot) return read();
+    this.snapshot.enter();
+    if (this.partiesGeneration !== this.snapshot.generation) {
+      this.parties = new Map();
+      this.partiesGeneration = this.snapshot.generation;
+    }
+    if (this.parties.has(code)) return this.parties.get(code);
+    const r = read();
+    this.parties.set(code, r);
+    return r;
   }
   recordVersions(recordId: string): RecordRow[] {
     return this.st(

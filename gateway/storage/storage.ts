@@ -3,6 +3,7 @@ import { GroupCommitter } from './group-commit.js';
 import { SqliteRepositories, type Repositories } from './repositories.js';
 import { AUDIT_MIGRATIONS, MAIN_MIGRATIONS } from './schema.js';
 import { openDatabase, type Db } from './sqlite.js';
+import { ReadSnapshot } from './snapshot.js';
 
 /**
  * The gateway's storage: committed reads on one connection, group-committed writes on another (WAL lets
@@ -27,14 +28,18 @@ export function openStorage(dataDir: string, options: { groupCommitMaxDelayMs: n
   const readerDb = openDatabase(mainFile, MAIN_MIGRATIONS, { readonly: true });
   const auditDb = openDatabase(path.join(dataDir, 'audit.db'), AUDIT_MIGRATIONS);
   const writer = new SqliteRepositories(mainDb);
-  const committer = new GroupCommitter(mainDb, { maxDelayMs: options.groupCommitMaxDelayMs, maxBatch: 1024 });
+  const snapshot = new ReadSnapshot(readerDb);
+  // The reader's snapshot ends at each COMMIT (just before it, which also lets the checkpoint run past
+  // it), so whoever is answered after a commit is read against what it committed.
+  const committer = new GroupCommitter(mainDb, { maxDelayMs: options.groupCommitMaxDelayMs, maxBatch: 1024, beforeCommit: snapshot.release });
   return {
-    read: new SqliteRepositories(readerDb),
+    read: new SqliteRepositories(readerDb, snapshot),
     write: (work) => committer.submit(() => work(writer)),
     auditDb,
     mainDb,
     close() {
       committer.close();
+      snapshot.release();
       readerDb.close();
       mainDb.close();
       auditDb.close();
