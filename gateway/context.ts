@@ -58,7 +58,9 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
   // Started now so the first answer does not wait for it; a failure here is retried by the first write.
   writer?.start().catch(() => undefined);
   const audit = new AuditLog(storage.auditDb, keys, {
-    maxDelayMs: config.audit.groupCommitMaxDelayMs,
+    // With a writer thread, each turn's leaves go at once: the thread groups whatever arrives while it
+    // commits. The delay is for writers on this thread, where every COMMIT blocks the event loop.
+    maxDelayMs: writer ? 0 : config.audit.groupCommitMaxDelayMs,
     headIntervalMs: writesLog ? config.audit.treeHeadIntervalMs : 0,
     ...(writer ? { writer } : {}),
   });
@@ -81,7 +83,7 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
     consents: new ConsentService(journal, vault, read),
     records,
     policies: new PolicyService(journal, vault, payers),
-    queries: new QueryService(journal, storage, vault, records, payers, keys, config.limits.claimAttemptsPerRecord),
+    queries: new QueryService(journal, storage, vault, records, payers, config.limits.claimAttemptsPerRecord),
     settlements: new SettlementService(journal, vault, records, payers, keys),
     ready: () => !closed && audit.healthy,
     async close() {

@@ -4,7 +4,8 @@ import type { AuditEvent } from '../domain/audit-events.js';
 import { EMPTY_ROOT, consistencyProof, inclusionProof, nodeHash, splitPoint, type SubtreeHashes } from '../domain/merkle.js';
 import type { Db } from '../storage/sqlite.js';
 import type { KeyStore } from '../../keys/keystore.js';
-import { headFromRow, treeHeadSignedBytes, type HeadRow, type TreeHead, type WriteItem } from './log-appender.js';
+import { headFromRow, treeHeadSignedBytes, type HeadRow, type LeafResult, type SignerKey, type TreeHead, type WriteItem } from './log-appender.js';
+import type { Receipt, UnsignedReceipt } from './receipts.js';
 import { InlineLogWriter, type LogWriter } from './log-writer.js';
 
 export { treeHeadSignedBytes, type TreeHead } from './log-appender.js';
@@ -46,13 +47,13 @@ export interface EventRow {
  * The transparency access log: append-only leaves in their own database file, every completed subtree
  * hash stored (so proofs are O(log n) reads at any size), signed tree heads on an interval and on
  * demand. Appends are group-committed: `append` resolves with the leaf index only after the batch holding
- * the leaf is durable. Batches go to a {@link LogWriter} one at a time — in the server a writer thread, so
- * the event loop never waits on an fsync; whatever arrives meanwhile forms the next batch. A failed
+ * the leaf is durable. Batches go to a {@link LogWriter} — in the server a writer thread, so the event
+ * loop never waits on an fsync. A failed
  * write makes the log unhealthy and every answer that needs it fails closed. Reads (proofs, leaves,
  * search) use this thread's connection and see only committed leaves.
  */
 type Pending =
-  | { kind: 'leaf'; event: AuditEvent; resolve: (index: number) => void; reject: (e: unknown) => void }
+  | { kind: 'leaf'; event: AuditEvent; receipt?: Omit<UnsignedReceipt, 'leaf_index'>; resolve: (r: LeafResult) => void; reject: (e: unknown) => void }
   | { kind: 'head'; resolve: (head: TreeHead) => void; reject: (e: unknown) => void };
 
 const MAX_BATCH = 8192;
@@ -60,7 +61,7 @@ const MAX_BATCH = 8192;
 export class AuditLog {
   private queue: Pending[] = [];
   private flushTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
   private readonly maxDelayMs: number;
   private committedSize = 0;
@@ -69,7 +70,7 @@ export class AuditLog {
   private timer: NodeJS.Timeout | undefined;
   private readonly stmts;
   private readonly writer: LogWriter;
-  private signingDer: { kid: string; key: Uint8Array } | undefined;
+  private signingDer: SignerKey | undefined;
 
   constructor(
     readonly db: Db,
@@ -85,6 +86,7 @@ export class AuditLog {
       size: db.prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM leaves').pluck(),
       lastHead: db.prepare('SELECT * FROM tree_heads ORDER BY tree_size DESC LIMIT 1'),
       leaves: db.prepare('SELECT leaf_index, leaf FROM leaves WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index'),
+      indexedUpto: db.prepare('SELECT indexed_upto FROM search_progress WHERE id = 1').pluck(),
     };
     this.committedSize = this.stmts.size.get() as number;
     const row = this.stmts.lastHead.get() as HeadRow | undefined;
@@ -118,7 +120,15 @@ export class AuditLog {
    * in the log resolves with its existing index (outbox replays after a crash are idempotent).
    */
   append(event: AuditEvent): Promise<number> {
-    return new Promise<number>((resolve, reject) => this.enqueue({ kind: 'leaf', event, resolve, reject }));
+    return new Promise<LeafResult>((resolve, reject) => this.enqueue({ kind: 'leaf', event, resolve, reject })).then((r) => r.leaf_index);
+  }
+
+  /**
+   * Appends an answer's event and signs its receipt with the leaf index it got, in the same batch (on the
+   * writer thread in the server); resolves once the leaf is durable.
+   */
+  appendWithReceipt(event: AuditEvent, receipt: Omit<UnsignedReceipt, 'leaf_index'>): Promise<Receipt> {
+    return new Promise<LeafResult>((resolve, reject) => this.enqueue({ kind: 'leaf', event, receipt, resolve, reject })).then((r) => r.receipt!);
   }
 
   /** Signs and stores a head for everything committed so far, in the same group commit as the leaves. */
@@ -132,23 +142,24 @@ export class AuditLog {
       return;
     }
     this.queue.push(p);
-    if (this.inFlight) return; // the batch after the one being written picks it up
     if (this.queue.length >= MAX_BATCH) this.flush();
     else if (!this.flushTimer) {
       this.flushTimer = this.maxDelayMs > 0 ? setTimeout(() => this.flush(), this.maxDelayMs) : setImmediate(() => this.flush());
     }
   }
 
-  private signingKey(): { kid: string; key: Uint8Array } {
+  private signingKey(): SignerKey {
     const { kid, privateKey } = this.keys.signing;
     if (this.signingDer?.kid !== kid) this.signingDer = { kid, key: privateKey.export({ type: 'pkcs8', format: 'der' }) };
     return this.signingDer;
   }
 
   /**
-   * Group commit: everything queued goes to the writer as one transaction — leaves, their completed
+   * Group commit: what one turn of the event loop queued goes to the writer — leaves, their completed
    * subtree hashes and any requested head — and every waiter is answered after its COMMIT (fsync,
-   * synchronous=FULL). One batch is in flight at a time; the queue that builds up meanwhile is the next.
+   * synchronous=FULL). Batches are not held back while another is being written: the writer thread
+   * writes everything that reached it meanwhile in one transaction, so the event loop never waits for
+   * the disk to hand over work, and one fsync still serves everyone who arrived during the last one.
    */
   private flush(): void {
     if (this.flushTimer) {
@@ -156,22 +167,23 @@ export class AuditLog {
       clearImmediate(this.flushTimer as NodeJS.Immediate);
       this.flushTimer = undefined;
     }
-    if (this.inFlight || !this.queue.length) return;
+    if (!this.queue.length) return;
     const batch = this.queue.splice(0, MAX_BATCH);
-    let items: WriteItem[];
+    let signer: SignerKey;
     try {
-      items = batch.map((p) => (p.kind === 'leaf' ? { kind: 'leaf', event: p.event } : { kind: 'head', ...this.signingKey() }));
+      signer = this.signingKey();
     } catch (cause) {
       this.fail(batch, cause);
       return;
     }
-    this.inFlight = this.writer.write(items).then(
+    const items = batch.map((p): WriteItem => (p.kind === 'head' ? { kind: 'head' } : p.receipt ? { kind: 'leaf', event: p.event, receipt: p.receipt } : { kind: 'leaf', event: p.event }));
+    const done: Promise<void> = this.writer.write(items, signer).then(
       ({ results, size }) => {
         this.committedSize = Math.max(this.committedSize, size);
         this.healthyFlag = true;
         batch.forEach((p, i) => {
           const r = results[i]!;
-          if (p.kind === 'leaf') p.resolve(r as number);
+          if (p.kind === 'leaf') p.resolve(r as LeafResult);
           else {
             const head = r as TreeHead;
             if (!this.lastHead || head.tree_size > this.lastHead.tree_size) this.lastHead = head;
@@ -180,10 +192,8 @@ export class AuditLog {
         });
       },
       (cause: unknown) => this.fail(batch, cause),
-    ).catch((cause: unknown) => this.fail(batch, cause)).finally(() => {
-      this.inFlight = undefined;
-      if (this.queue.length) this.flush();
-    });
+    ).catch((cause: unknown) => this.fail(batch, cause)).finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
   }
 
   private fail(batch: Pending[], cause: unknown): void {
@@ -259,45 +269,46 @@ export class AuditLog {
     return this.stmts.leaves.all(start, Math.min(end, this.committedSize)) as { leaf_index: number; leaf: Buffer }[];
   }
 
-  /** Bureau search and the patient's access log: stable order by leaf index, cursor = last index seen. */
+  /**
+   * Bureau search and the patient's access log: stable order by leaf index, cursor = last index seen.
+   * By subject, the leaves already in the subject index are found through it and the few the log writer
+   * has not indexed yet are read from the table behind them, so every committed leaf is found.
+   */
   search(f: EventFilter): EventRow[] {
-    const where: string[] = ['leaf_index < ?'];
-    const args: (string | number)[] = [this.committedSize];
-    if (f.after !== undefined) {
-      where.push('leaf_index > ?');
-      args.push(f.after);
+    const filters = (col: (name: string) => string, args: (string | number)[]): string[] => {
+      const where: string[] = [];
+      const add = (sql: string, v: string | number | undefined) => {
+        if (v === undefined) return;
+        where.push(sql);
+        args.push(v);
+      };
+      add(`${col('leaf_index')} > ?`, f.after);
+      add(`${col('time')} >= ?`, f.from);
+      add(`${col('time')} < ?`, f.to);
+      add(`${col('actor')} = ?`, f.actor);
+      add(`${col('action')} = ?`, f.action);
+      add(`${col('outcome')} = ?`, f.outcome);
+      return where;
+    };
+    const columns = (p: string) => ['leaf_index', 'time', 'actor', 'actor_role', 'action', 'purpose', 'subject', 'outcome', 'reason'].map((c) => `${p}${c}`).join(', ');
+    const committed = this.committedSize;
+    if (f.subject === undefined) {
+      const args: (string | number)[] = [committed];
+      const where = ['leaf_index < ?', ...filters((c) => c, args)];
+      return this.db.prepare(`SELECT ${columns('')} FROM leaves WHERE ${where.join(' AND ')} ORDER BY leaf_index LIMIT ?`).all(...args, f.limit) as EventRow[];
     }
-    if (f.from !== undefined) {
-      where.push('time >= ?');
-      args.push(f.from);
+    const indexed = Math.min(committed, this.stmts.indexedUpto.get() as number);
+    const a: (string | number)[] = [f.subject, indexed];
+    const whereA = ['s.subject = ?', 's.leaf_index < ?', ...filters((c) => (c === 'leaf_index' ? 's.leaf_index' : `l.${c}`), a)];
+    const rows = this.db
+      .prepare(`SELECT ${columns('l.')} FROM leaf_subjects s JOIN leaves l ON l.leaf_index = s.leaf_index WHERE ${whereA.join(' AND ')} ORDER BY s.leaf_index LIMIT ?`)
+      .all(...a, f.limit) as EventRow[];
+    if (rows.length < f.limit && indexed < committed) {
+      const b: (string | number)[] = [indexed, committed, f.subject];
+      const whereB = ['leaf_index >= ?', 'leaf_index < ?', 'subject = ?', ...filters((c) => c, b)];
+      rows.push(...(this.db.prepare(`SELECT ${columns('')} FROM leaves WHERE ${whereB.join(' AND ')} ORDER BY leaf_index LIMIT ?`).all(...b, f.limit - rows.length) as EventRow[]));
     }
-    if (f.to !== undefined) {
-      where.push('time < ?');
-      args.push(f.to);
-    }
-    if (f.actor !== undefined) {
-      where.push('actor = ?');
-      args.push(f.actor);
-    }
-    if (f.subject !== undefined) {
-      where.push('subject = ?');
-      args.push(f.subject);
-    }
-    if (f.action !== undefined) {
-      where.push('action = ?');
-      args.push(f.action);
-    }
-    if (f.outcome !== undefined) {
-      where.push('outcome = ?');
-      args.push(f.outcome);
-    }
-    args.push(f.limit);
-    return this.db
-      .prepare(
-        `SELECT leaf_index, time, actor, actor_role, action, purpose, subject, outcome, reason FROM leaves
-         WHERE ${where.join(' AND ')} ORDER BY leaf_index LIMIT ?`,
-      )
-      .all(...args) as EventRow[];
+    return rows;
   }
 
   /** Every stored head in size order (for `vouch audit verify`). */
@@ -309,10 +320,8 @@ export class AuditLog {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.closed = true;
-    while (this.inFlight || this.queue.length) {
-      this.flush();
-      await this.inFlight;
-    }
+    this.flush();
+    await Promise.all(this.inFlight);
     await this.writer.close();
   }
 }

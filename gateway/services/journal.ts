@@ -2,6 +2,7 @@ import type { AuditEvent } from '../domain/audit-events.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { Storage } from '../storage/storage.js';
 import type { AuditLog } from './audit-log.js';
+import type { Receipt, UnsignedReceipt } from './receipts.js';
 
 /**
  * Couples state changes to the access log without losing either. A change and its events commit in one
@@ -35,6 +36,11 @@ export class Journal {
   /** Logs an event that accompanies no state change (a query, a refusal); resolves with its leaf index. */
   record(event: AuditEvent): Promise<number> {
     return this.audit.append(event);
+  }
+
+  /** Logs an answer's event and resolves, once it is durable, with the answer's receipt naming its leaf. */
+  recordAnswer(event: AuditEvent, receipt: Omit<UnsignedReceipt, 'leaf_index'>): Promise<Receipt> {
+    return this.audit.appendWithReceipt(event, receipt);
   }
 
   private forget(ids: string[]): void {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { leafBytes, type AuditEvent } from '../domain/audit-events.js';
 import { EMPTY_ROOT, leafHash, nodeHash } from '../domain/merkle.js';
+import { signReceiptWith, type Receipt, type UnsignedReceipt } from './receipts.js';
 import type { Db } from '../storage/sqlite.js';
 
 /** A signed tree head (RFC 6962 §3.5 style), hashes in hex, signature base64. */
@@ -12,13 +13,22 @@ export interface TreeHead {
   signature: string;
 }
 
-/** One unit of a log write: a leaf to append, or a head to sign over everything before it. */
-export type WriteItem =
-  | { kind: 'leaf'; event: AuditEvent }
-  /** The signing key travels with the request (PKCS#8 DER) so a rotation takes effect at the next head. */
-  | { kind: 'head'; kid: string; key: Uint8Array };
+/** The gateway's current signing key, as sent to the writer (PKCS#8 DER) so a rotation takes effect at once. */
+export interface SignerKey {
+  kid: string;
+  key: Uint8Array;
+}
 
-export type WriteResult = number | TreeHead;
+/**
+ * One unit of a log write: a leaf to append — with, for an answer, the receipt to sign once the leaf's
+ * index is known — or a head to sign over everything before it.
+ */
+export type WriteItem =
+  | { kind: 'leaf'; event: AuditEvent; receipt?: Omit<UnsignedReceipt, 'leaf_index'> }
+  | { kind: 'head' };
+
+export type LeafResult = { leaf_index: number; receipt?: Receipt };
+export type WriteResult = LeafResult | TreeHead;
 
 /**
  * The bytes a tree head signature covers, as RFC 6962 §3.5's TreeHeadSignature:
@@ -64,6 +74,7 @@ export class LogAppender {
   /** frontier[l]: hash of the last complete, still unpaired subtree of 2^l leaves (the right edge). */
   private frontier = new Map<number, Buffer>();
   private size = 0;
+  private indexedUpto = 0;
   private lastHead: TreeHead | undefined;
   private readonly stmts;
   private readonly keys = new Map<string, crypto.KeyObject>();
@@ -81,8 +92,35 @@ export class LogAppender {
       size: db.prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM leaves').pluck(),
       insertHead: db.prepare('INSERT OR IGNORE INTO tree_heads (tree_size, timestamp, root_hash, key_id, signature) VALUES (?, ?, ?, ?, ?)'),
       lastHead: db.prepare('SELECT * FROM tree_heads ORDER BY tree_size DESC LIMIT 1'),
+      indexedUpto: db.prepare('SELECT indexed_upto FROM search_progress WHERE id = 1').pluck(),
+      indexSubjects: db.prepare(
+        'INSERT OR IGNORE INTO leaf_subjects (subject, leaf_index) SELECT subject, leaf_index FROM leaves WHERE leaf_index >= ? AND leaf_index < ? AND subject IS NOT NULL',
+      ),
+      setIndexedUpto: db.prepare('UPDATE search_progress SET indexed_upto = ? WHERE id = 1'),
     };
     this.reload();
+  }
+
+  /** Leaves committed but not yet in the subject search index. */
+  get unindexed(): number {
+    return this.size - this.indexedUpto;
+  }
+
+  /**
+   * Adds up to `max` committed leaves to the subject search index, in its own transaction (it is derived
+   * data, rebuilt from the leaves if lost); returns how many remain. Searches read the rest directly.
+   */
+  indexSearch(max: number): number {
+    const from = this.indexedUpto;
+    const to = Math.min(this.size, from + max);
+    if (to > from) {
+      this.db.transaction(() => {
+        this.stmts.indexSubjects.run(from, to);
+        this.stmts.setIndexedUpto.run(to);
+      }).immediate();
+      this.indexedUpto = to;
+    }
+    return this.unindexed;
   }
 
   /** Leaves durably in the log (after the last successful {@link write}). */
@@ -99,6 +137,7 @@ export class LogAppender {
     const row = this.stmts.lastHead.get() as HeadRow | undefined;
     this.frontier = frontier;
     this.size = n;
+    this.indexedUpto = Math.min(n, this.stmts.indexedUpto.get() as number);
     this.lastHead = row ? headFromRow(row) : undefined;
   }
 
@@ -114,11 +153,19 @@ export class LogAppender {
    * replays are idempotent) or a head. On failure nothing of the batch is kept and the in-memory state is
    * rebuilt from storage before the error is thrown.
    */
-  write(items: readonly WriteItem[]): WriteResult[] {
+  write(items: readonly WriteItem[], signer: SignerKey): WriteResult[] {
     const results: WriteResult[] = [];
+    const key = { kid: signer.kid, privateKey: this.privateKey(signer) };
     try {
       this.db.transaction(() => {
-        for (const item of items) results.push(item.kind === 'leaf' ? this.appendLeaf(item.event) : this.signHead(item.kid, item.key));
+        for (const item of items) {
+          if (item.kind === 'head') {
+            results.push(this.signHead(key));
+            continue;
+          }
+          const leaf_index = this.appendLeaf(item.event);
+          results.push(item.receipt ? { leaf_index, receipt: signReceiptWith(key, { ...item.receipt, leaf_index }) } : { leaf_index });
+        }
       }).immediate();
     } catch (err) {
       try {
@@ -164,19 +211,23 @@ export class LogAppender {
     return acc ?? EMPTY_ROOT;
   }
 
-  private signHead(kid: string, der: Uint8Array): TreeHead {
+  private privateKey(signer: SignerKey): crypto.KeyObject {
+    let key = this.keys.get(signer.kid);
+    if (!key) {
+      key = crypto.createPrivateKey({ key: Buffer.from(signer.key), format: 'der', type: 'pkcs8' });
+      this.keys.set(signer.kid, key);
+    }
+    return key;
+  }
+
+  private signHead(key: { kid: string; privateKey: crypto.KeyObject }): TreeHead {
     const last = this.lastHead;
     if (last && last.tree_size >= this.size) return last;
-    let key = this.keys.get(kid);
-    if (!key) {
-      key = crypto.createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
-      this.keys.set(kid, key);
-    }
     const root = this.root();
     const timestamp = Math.max(Date.now(), (last?.timestamp ?? 0) + 1);
-    const signature = crypto.sign(null, treeHeadSignedBytes(this.size, timestamp, root), key);
-    this.stmts.insertHead.run(this.size, timestamp, root, kid, signature);
-    const head = { tree_size: this.size, root_hash: root.toString('hex'), timestamp, key_id: kid, signature: signature.toString('base64') };
+    const signature = crypto.sign(null, treeHeadSignedBytes(this.size, timestamp, root), key.privateKey);
+    this.stmts.insertHead.run(this.size, timestamp, root, key.kid, signature);
+    const head = { tree_size: this.size, root_hash: root.toString('hex'), timestamp, key_id: key.kid, signature: signature.toString('base64') };
     this.lastHead = head;
     return head;
   }

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../storage/sqlite.js';
 import { AUDIT_MIGRATIONS } from '../storage/schema.js';
 import { LogAppender } from './log-appender.js';
-import type { FromWriter, ToWriter, WriteItem } from './log-writer.js';
+import { SEARCH_INDEX_CHUNK, type FromWriter, type SignerKey, type ToWriter, type WriteItem } from './log-writer.js';
 
 const port = parentPort!;
 const send = (m: FromWriter) => port.postMessage(m);
@@ -22,9 +22,34 @@ try {
   port.close();
 }
 
-let pending: { id: number; items: WriteItem[] }[] = [];
+let pending: { id: number; items: WriteItem[]; signer: SignerKey }[] = [];
 let scheduled = false;
+let indexing = false;
 let closing: number | undefined;
+
+/** Past this many unindexed leaves the index is brought up even under load, so searches stay cheap. */
+const MAX_UNINDEXED = 65_536;
+/** Leaves per idle-time index transaction: small, so a batch that arrives meanwhile waits only briefly. */
+const IDLE_CHUNK = 128;
+
+/** The subject search index is filled when no batch is waiting: it never delays an answer. */
+function indexWhenIdle(): void {
+  indexing = false;
+  if (pending.length || closing !== undefined) return;
+  let remaining = 0;
+  try {
+    remaining = appender.indexSearch(IDLE_CHUNK);
+  } catch {
+    return; // derived data: retried after the next batch; searches read unindexed leaves directly
+  }
+  if (remaining > 0) scheduleIndexing();
+}
+
+function scheduleIndexing(): void {
+  if (indexing) return;
+  indexing = true;
+  setImmediate(indexWhenIdle);
+}
 
 function drain(): void {
   scheduled = false;
@@ -32,7 +57,8 @@ function drain(): void {
   pending = [];
   if (batch.length) {
     try {
-      const results = appender.write(batch.flatMap((b) => b.items));
+      // Every message carries the current key; the newest one signs the whole combined batch.
+      const results = appender.write(batch.flatMap((b) => b.items), batch[batch.length - 1]!.signer);
       const size = appender.treeSize;
       let at = 0;
       for (const b of batch) {
@@ -43,6 +69,12 @@ function drain(): void {
       const message = err instanceof Error ? err.message : String(err);
       for (const b of batch) send({ id: b.id, ok: false, message });
     }
+    try {
+      if (appender.unindexed > MAX_UNINDEXED) appender.indexSearch(SEARCH_INDEX_CHUNK);
+    } catch {
+      // retried later
+    }
+    scheduleIndexing();
   }
   if (closing !== undefined) {
     db.close();

@@ -8,13 +8,12 @@ import type { Product } from '../domain/product.js';
 import type { ReasonCode } from '../domain/reasons.js';
 import { quote as quoteProduct, type HeldPolicy } from '../domain/settlement.js';
 import type { PayerRegistry } from '../../adapters/payers/registry.js';
-import type { KeyStore } from '../../keys/keystore.js';
 import type { PolicyRow, Repositories } from '../storage/repositories.js';
 import type { Storage } from '../storage/storage.js';
 import type { Principal } from './auth.js';
 import type { Journal } from './journal.js';
 import { POLICY_NO } from './policies.js';
-import { newReceiptId, signReceipt, type Receipt } from './receipts.js';
+import { newReceiptId, type Receipt } from './receipts.js';
 import type { RecordService } from './records.js';
 import { HOSPITAL_CODE } from './parties.js';
 import type { Vault } from './vault.js';
@@ -81,7 +80,6 @@ export class QueryService {
     private readonly vault: Vault,
     private readonly records: RecordService,
     private readonly payers: PayerRegistry,
-    private readonly keys: KeyStore,
     private readonly claimAttempts: number,
   ) {}
 
@@ -180,25 +178,24 @@ export class QueryService {
       settlementId: needsPolicy ? repos.activeSettlementForVisit(q.provider, q.mdtrt_id, subject)?.settlement_id : undefined,
     });
     const receiptId = newReceiptId();
-    const issuedAt = new Date(now).toISOString();
     const resultDigest = digestOf(result);
-    const leafIndex = await this.journal.record(
+    // The receipt is signed with the leaf index the log gives the event, by the log's writer.
+    const receipt = await this.journal.recordAnswer(
       makeEvent({
         ...base, kind, outcome: 'allowed',
         refs: { ...budgetRefs, receipt_id: receiptId, ...(product ? { product: product.code, product_version: product.version } : {}) },
         digests: { result: resultDigest, record: record.content_digest },
       }),
+      {
+        receipt_id: receiptId,
+        issued_at: new Date(now).toISOString(),
+        result_digest: resultDigest,
+        consent_id: consent.consent_id,
+        consent_version: consent.version,
+        record_digest: record.content_digest,
+        ...(product ? { product_version: `${product.code}@${product.version}` } : {}),
+      },
     );
-    const receipt = signReceipt(this.keys, {
-      receipt_id: receiptId,
-      leaf_index: leafIndex,
-      issued_at: issuedAt,
-      result_digest: resultDigest,
-      consent_id: consent.consent_id,
-      consent_version: consent.version,
-      record_digest: record.content_digest,
-      ...(product ? { product_version: `${product.code}@${product.version}` } : {}),
-    });
     return { ...result, receipt };
   }
 }

@@ -32,7 +32,11 @@ export function receiptSignedBytes(r: Omit<Receipt, 'signature'>): Buffer {
 }
 
 export function signReceipt(keys: KeyStore, r: UnsignedReceipt): Receipt {
-  const key = keys.signing;
+  return signReceiptWith(keys.signing, r);
+}
+
+/** Signs with a given key (the log writer thread signs the receipts of the leaves it appends). */
+export function signReceiptWith(key: { kid: string; privateKey: KeyObject }, r: UnsignedReceipt): Receipt {
   const body: Omit<Receipt, 'signature'> = { ...r, alg: 'Ed25519', key_id: key.kid };
   const signature = crypto.sign(null, receiptSignedBytes(body), key.privateKey).toString('base64');
   return { ...body, signature };
