@@ -29,10 +29,22 @@ declare module 'fastify' {
  * time, written when the answer is sent. Errors are logged by the error handler, by code.
  */
 class OneLinePerRequest extends LogController {
+  /**
+   * The request line holds only what the req/res serializers pick (id, method, route pattern, status)
+   * and a time, so it skips the redaction pass every other line gets — a deep copy per line, ~3 % of a
+   * quote. The canary test reads these lines.
+   */
+  private readonly lines: pino.Logger;
+
+  constructor(logger: pino.Logger) {
+    super();
+    this.lines = logger.child({}, { redact: { paths: [] } });
+  }
+
   override incomingRequest(): void {}
 
   override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    reply.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
+    this.lines.info({ reqId: request.id, req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
   }
 }
 
@@ -70,7 +82,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Money is never coerced from strings; unknown members are refused where a schema closes an object.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
-    logController: new OneLinePerRequest(),
+    logController: new OneLinePerRequest(logger),
     // Errors Fastify raises before routing (bad URL encoding, over-long path parameters) get the catalogue too.
     frameworkErrors: (_err, request, reply) => {
       const plain = reply as unknown as { code(status: number): { send(body: unknown): unknown } };
