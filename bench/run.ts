@@ -256,9 +256,14 @@ async function logAppendThroughput(): Promise<void> {
  * written exactly as the log stores them, without the search indexes) — building 10^7 real events
  * through the append path would take the whole budget; proofs read only leaf hashes and subtrees.
  */
-async function proofLatency(size: number): Promise<number> {
+interface ProofTree {
+  dir: string;
+  size: number;
+  buildS: number;
+}
+
+function buildProofTree(size: number): ProofTree {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vouch-bench-proof-'));
-  const keys = KeyStore.open(dir);
   const file = path.join(dir, 'audit.db');
   openDatabase(file, AUDIT_MIGRATIONS).close();
   const raw = new Database(file);
@@ -291,8 +296,12 @@ async function proofLatency(size: number): Promise<number> {
     })();
   }
   raw.close();
-  const buildS = (Date.now() - t0) / 1000;
-  const db = openDatabase(file, AUDIT_MIGRATIONS);
+  return { dir, size, buildS: (Date.now() - t0) / 1000 };
+}
+
+async function proofLatency({ dir, size, buildS }: ProofTree): Promise<number> {
+  const keys = KeyStore.open(dir);
+  const db = openDatabase(path.join(dir, 'audit.db'), AUDIT_MIGRATIONS);
   const audit = new AuditLog(db, keys, { maxDelayMs: 0, headIntervalMs: 0 });
   const head = await audit.treeHead();
   const root = Buffer.from(head.root_hash, 'hex');
@@ -313,13 +322,25 @@ async function proofLatency(size: number): Promise<number> {
   return round(ms);
 }
 
+/**
+ * Seeds a population in a child process, on the other core, while this process sets up the rest:
+ * setting the stage is not measured, so it may run in parallel; every measurement waits for it.
+ */
+function seedInChild(dir: string, n: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { env: { ...process.env, BENCH_SEED_DIR: dir, BENCH_SEED_N: String(n) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`seeding ${n} patients failed (exit ${code})`))));
+  });
+}
+
 /** Quote throughput with few and many records on the same node (does the working set hurt?). */
-async function scaling(): Promise<void> {
+async function scaling(dirs: string[]): Promise<void> {
   const rps: number[] = [];
-  for (const n of SCALE_SIZES) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `vouch-bench-scale-${n}-`));
-    const s = await seed(dir, n);
-    log(`  seeded ${n} patients in ${s.toFixed(0)} s`);
+  for (const [k, n] of SCALE_SIZES.entries()) {
+    const dir = dirs[k]!;
     const g = openBenchGateway(dir);
     const token = g.tokens.partyToken(HHB, 'insurer', 3600);
     await g.close();
@@ -345,21 +366,38 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vouch-bench-'));
   log(`Vouch benchmark: ${PATIENTS} patients, ${SECONDS} s per scenario, ${CONNECTIONS} connections, ${os.cpus().length} cores, node ${process.version}`);
   const only = process.env.BENCH_ONLY; // http | log | proofs | scaling: one part, for re-measuring
-  if (!only || only === 'http') {
-    const seedS = await seed(dir, PATIENTS);
-    log(`seeded ${PATIENTS} patients (consents, policies, sealed records) in ${seedS.toFixed(0)} s`);
-    await httpScenarios(dir);
+  const part = (name: string) => !only || only === name;
+
+  // Setting the stage, on both cores: the large scaling population in a child process, the rest here.
+  log('setting the stage (not measured):');
+  const scaleDirs = SCALE_SIZES.map((n) => fs.mkdtempSync(path.join(os.tmpdir(), `vouch-bench-scale-${n}-`)));
+  const bigSeed = part('scaling') ? seedInChild(scaleDirs[1]!, SCALE_SIZES[1]!) : Promise.resolve(0);
+  bigSeed.catch(() => undefined); // awaited below; a failure is reported there
+  if (part('http')) log(`  seeded ${PATIENTS} patients (consents, policies, sealed records) in ${(await seed(dir, PATIENTS)).toFixed(0)} s`);
+  const trees: ProofTree[] = [];
+  if (part('log') || part('proofs')) {
+    for (const size of PROOF_SIZES) {
+      trees.push(buildProofTree(size));
+      log(`  built a tree of ${size} leaves in ${trees[trees.length - 1]!.buildS.toFixed(0)} s`);
+    }
   }
-  if (!only || only === 'log' || only === 'proofs') {
+  if (part('scaling')) {
+    log(`  seeded ${SCALE_SIZES[0]} patients in ${(await seed(scaleDirs[0]!, SCALE_SIZES[0]!)).toFixed(0)} s`);
+    log(`  seeded ${SCALE_SIZES[1]} patients in ${(await bigSeed).toFixed(0)} s (child process)`);
+  }
+
+  if (part('http')) await httpScenarios(dir);
+  if (part('log') || part('proofs')) {
     log('access log and proofs:');
     await logAppendThroughput();
-    results.proof_ms_1e6 = await proofLatency(PROOF_SIZES[0]!);
-    results.proof_ms_1e7 = await proofLatency(PROOF_SIZES[1]!);
+    results.proof_ms_1e6 = await proofLatency(trees[0]!);
+    results.proof_ms_1e7 = await proofLatency(trees[1]!);
   }
-  if (!only || only === 'scaling') {
+  if (part('scaling')) {
     log('records scaling:');
-    await scaling();
+    await scaling(scaleDirs);
   }
+  for (const d of scaleDirs) fs.rmSync(d, { recursive: true, force: true });
   fs.rmSync(dir, { recursive: true, force: true });
   results.total_s = Math.round((Date.now() - started) / 1000);
 
@@ -373,7 +411,18 @@ async function main(): Promise<void> {
 }
 
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+if (process.env.BENCH_SEED_DIR) {
+  // A child started by seedInChild: seed, print the seconds taken, exit.
+  seed(process.env.BENCH_SEED_DIR, Number(process.env.BENCH_SEED_N)).then(
+    (seconds) => process.stdout.write(`${seconds}\n`),
+    (err: unknown) => {
+      process.stderr.write(`seeding failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+} else {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}
