@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { VouchError } from '../errors.js';
 import { digestOf, makeEvent } from '../domain/audit-events.js';
 import { normaliseCertno } from '../domain/certno.js';
@@ -27,8 +28,12 @@ export interface PushResult {
  * pushing hospital; each version is sealed under its own data key; the facts products need are derived
  * at push time and sealed beside it, so the query path decrypts a few hundred bytes, not the record.
  */
-/** Opened facts kept in memory (a few hundred bytes each). */
-const OPENED_FACTS_MAX = 20_000;
+/**
+ * Opened facts kept in memory (a few hundred bytes each). Small on purpose: it serves the same visit
+ * asked about within minutes; with 10^6 patients asked about at random, hits are rare and a larger
+ * cache only holds more of the old generation.
+ */
+const OPENED_FACTS_MAX = 4096;
 
 export class RecordService {
   private readonly openedFacts = new Map<string, RecordFacts>();
@@ -104,14 +109,14 @@ export class RecordService {
   /**
    * The facts of a record version (opens the small sealed part only). A version's facts never change, and
    * the same visit is asked about again and again (eligibility, quote, settlement, claim check), so the
-   * opened facts are kept, keyed by everything the opening depends on — the AAD, the key id, the wrapped
-   * data key and the sealed bytes themselves: a swapped or edited row is a different key and is opened
-   * (and refused) afresh. Unwrapping, AES-GCM and JSON.parse were ~10 % of a quote. Callers treat facts
+   * opened facts are kept, keyed by a SHA-256 of everything the opening depends on — the AAD, the key id,
+   * the wrapped data key and the sealed bytes themselves: a swapped or edited row is a different key and
+   * is opened (and refused) afresh. Unwrapping, AES-GCM and JSON.parse were ~10 % of a quote. Callers treat facts
    * as read-only (the domain functions are pure).
    */
   facts(row: RecordRow): RecordFacts {
     const aad = recordAad(row);
-    const key = `${aad}|${row.kek_id}|${row.wrapped_dek.toString('base64')}|${row.sealed_facts.toString('base64')}`;
+    const key = crypto.createHash('sha256').update(`${aad}|${row.kek_id}|`).update(row.wrapped_dek).update(row.sealed_facts).digest('base64');
     const hit = this.openedFacts.get(key);
     if (hit) return hit;
     const facts = this.vault.openPart<RecordFacts>(this.vault.dataKey(row, aad), aad, 'facts', row.sealed_facts);
