@@ -4,7 +4,7 @@ import type { AuditEvent } from '../domain/audit-events.js';
 import { EMPTY_ROOT, consistencyProof, inclusionProof, nodeHash, splitPoint, type SubtreeHashes } from '../domain/merkle.js';
 import type { Db } from '../storage/sqlite.js';
 import type { KeyStore } from '../../keys/keystore.js';
-import { headFromRow, treeHeadSignedBytes, type HeadRow, type LeafResult, type SignerKey, type TreeHead, type WriteItem } from './log-appender.js';
+import { LogReads, headFromRow, treeHeadSignedBytes, type HeadRow, type LeafResult, type SignerKey, type TreeHead, type WriteItem } from './log-appender.js';
 import type { Receipt, UnsignedReceipt } from './receipts.js';
 import { InlineLogWriter, type LogWriter } from './log-writer.js';
 
@@ -68,7 +68,8 @@ export class AuditLog {
   private lastHead: TreeHead | undefined;
   private healthyFlag = true;
   private timer: NodeJS.Timeout | undefined;
-  private readonly stmts;
+  private readonly reads: LogReads;
+  private readonly leavesStmt;
   private readonly writer: LogWriter;
   private signingDer: SignerKey | undefined;
 
@@ -79,18 +80,10 @@ export class AuditLog {
   ) {
     this.maxDelayMs = options.maxDelayMs;
     this.writer = options.writer ?? new InlineLogWriter(db);
-    this.stmts = {
-      node: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
-      leafHash: db.prepare('SELECT leaf_hash FROM leaves WHERE leaf_index = ?').pluck(),
-      byEvent: db.prepare('SELECT leaf_index FROM leaves WHERE event_id = ?').pluck(),
-      size: db.prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM leaves').pluck(),
-      lastHead: db.prepare('SELECT * FROM tree_heads ORDER BY tree_size DESC LIMIT 1'),
-      leaves: db.prepare('SELECT leaf_index, leaf FROM leaves WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index'),
-      indexedUpto: db.prepare('SELECT indexed_upto FROM search_progress WHERE id = 1').pluck(),
-    };
-    this.committedSize = this.stmts.size.get() as number;
-    const row = this.stmts.lastHead.get() as HeadRow | undefined;
-    this.lastHead = row ? headFromRow(row) : undefined;
+    this.reads = new LogReads(db);
+    this.leavesStmt = db.prepare('SELECT leaf_index, leaf FROM leaves WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index');
+    this.committedSize = this.reads.size();
+    this.lastHead = this.reads.lastHead();
     if (options.headIntervalMs > 0) {
       this.timer = setInterval(() => {
         if (this.committedSize > (this.lastHead?.tree_size ?? 0)) this.publishHead().catch(() => undefined);
@@ -107,12 +100,6 @@ export class AuditLog {
   /** Number of leaves durably committed. */
   get size(): number {
     return this.committedSize;
-  }
-
-  private nodeAt(level: number, idx: number): Buffer {
-    const h = (level === 0 ? this.stmts.leafHash.get(idx) : this.stmts.node.get(level, idx)) as Buffer | undefined;
-    if (!h) throw new Error(`missing tree node ${level}/${idx}`);
-    return h;
   }
 
   /**
@@ -204,7 +191,7 @@ export class AuditLog {
 
   /** Leaf index of an event already in the log. */
   indexOf(eventId: string): number | undefined {
-    const i = this.stmts.byEvent.get(eventId) as number | undefined;
+    const i = this.reads.indexOf(eventId);
     return i !== undefined && i < this.committedSize ? i : undefined;
   }
 
@@ -224,7 +211,7 @@ export class AuditLog {
       if (hit) return hit;
       let h: Buffer;
       if ((n & (n - 1)) === 0 && start % n === 0) {
-        h = this.nodeAt(Math.log2(n), start / n);
+        h = this.reads.nodeAt(Math.log2(n), start / n);
       } else {
         const k = splitPoint(n);
         h = nodeHash(subtree(start, start + k), subtree(start + k, end));
@@ -247,7 +234,7 @@ export class AuditLog {
       throw new VouchError('VALIDATION_FAILED', 'leaf_index must be below tree_size.');
     }
     const path = inclusionProof(leafIndex, treeSize, this.source());
-    return { leaf_hash: this.nodeAt(0, leafIndex).toString('hex'), audit_path: path.map((h) => h.toString('hex')) };
+    return { leaf_hash: this.reads.nodeAt(0, leafIndex).toString('hex'), audit_path: path.map((h) => h.toString('hex')) };
   }
 
   consistencyProof(first: number, second: number): string[] {
@@ -266,7 +253,7 @@ export class AuditLog {
   }
 
   leaves(start: number, end: number): { leaf_index: number; leaf: Buffer }[] {
-    return this.stmts.leaves.all(start, Math.min(end, this.committedSize)) as { leaf_index: number; leaf: Buffer }[];
+    return this.leavesStmt.all(start, Math.min(end, this.committedSize)) as { leaf_index: number; leaf: Buffer }[];
   }
 
   /**
@@ -297,7 +284,7 @@ export class AuditLog {
       const where = ['leaf_index < ?', ...filters((c) => c, args)];
       return this.db.prepare(`SELECT ${columns('')} FROM leaves WHERE ${where.join(' AND ')} ORDER BY leaf_index LIMIT ?`).all(...args, f.limit) as EventRow[];
     }
-    const indexed = Math.min(committed, this.stmts.indexedUpto.get() as number);
+    const indexed = Math.min(committed, this.reads.indexedUpto());
     const a: (string | number)[] = [f.subject, indexed];
     const whereA = ['s.subject = ?', 's.leaf_index < ?', ...filters((c) => (c === 'leaf_index' ? 's.leaf_index' : `l.${c}`), a)];
     const rows = this.db

@@ -64,6 +64,52 @@ export function headFromRow(r: HeadRow): TreeHead {
 }
 
 /**
+ * The log's look-ups, on any connection to `audit.db`: the writer's own and the gateway's reads share them.
+ */
+export class LogReads {
+  private readonly node;
+  private readonly leafHash;
+  private readonly byEvent;
+  private readonly count;
+  private readonly head;
+  private readonly indexed;
+
+  constructor(db: Db) {
+    this.node = db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck();
+    this.leafHash = db.prepare('SELECT leaf_hash FROM leaves WHERE leaf_index = ?').pluck();
+    this.byEvent = db.prepare('SELECT leaf_index FROM leaves WHERE event_id = ?').pluck();
+    this.count = db.prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM leaves').pluck();
+    this.head = db.prepare('SELECT * FROM tree_heads ORDER BY tree_size DESC LIMIT 1');
+    this.indexed = db.prepare('SELECT indexed_upto FROM search_progress WHERE id = 1').pluck();
+  }
+
+  /** A stored subtree hash: level 0 is a leaf hash, level l ≥ 1 the hash of 2^l leaves from idx·2^l. */
+  nodeAt(level: number, idx: number): Buffer {
+    const h = (level === 0 ? this.leafHash.get(idx) : this.node.get(level, idx)) as Buffer | undefined;
+    if (!h) throw new Error(`missing tree node ${level}/${idx}`);
+    return h;
+  }
+
+  indexOf(eventId: string): number | undefined {
+    return this.byEvent.get(eventId) as number | undefined;
+  }
+
+  size(): number {
+    return this.count.get() as number;
+  }
+
+  lastHead(): TreeHead | undefined {
+    const row = this.head.get() as HeadRow | undefined;
+    return row ? headFromRow(row) : undefined;
+  }
+
+  /** How many leaves the subject search index covers. */
+  indexedUpto(): number {
+    return this.indexed.get() as number;
+  }
+}
+
+/**
  * The write side of the access log, on the one connection allowed to write `audit.db`: leaves, every
  * subtree hash they complete, and signed heads, one transaction per batch. It keeps the tree's right
  * edge (the frontier) in memory and rebuilds it from storage when opened or after a failed write. It runs
@@ -79,20 +125,17 @@ export class LogAppender {
   private readonly stmts;
   private readonly keys = new Map<string, crypto.KeyObject>();
 
+  private readonly reads: LogReads;
+
   constructor(private readonly db: Db) {
+    this.reads = new LogReads(db);
     this.stmts = {
       insertLeaf: db.prepare(
         `INSERT INTO leaves (leaf_index, event_id, leaf, leaf_hash, time, actor, actor_role, action, purpose, subject, outcome, reason)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertNode: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
-      node: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
-      leafHash: db.prepare('SELECT leaf_hash FROM leaves WHERE leaf_index = ?').pluck(),
-      byEvent: db.prepare('SELECT leaf_index FROM leaves WHERE event_id = ?').pluck(),
-      size: db.prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM leaves').pluck(),
       insertHead: db.prepare('INSERT OR IGNORE INTO tree_heads (tree_size, timestamp, root_hash, key_id, signature) VALUES (?, ?, ?, ?, ?)'),
-      lastHead: db.prepare('SELECT * FROM tree_heads ORDER BY tree_size DESC LIMIT 1'),
-      indexedUpto: db.prepare('SELECT indexed_upto FROM search_progress WHERE id = 1').pluck(),
       indexSubjects: db.prepare(
         'INSERT OR IGNORE INTO leaf_subjects (subject, leaf_index) SELECT subject, leaf_index FROM leaves WHERE leaf_index >= ? AND leaf_index < ? AND subject IS NOT NULL',
       ),
@@ -129,22 +172,15 @@ export class LogAppender {
   }
 
   private reload(): void {
-    const n = this.stmts.size.get() as number;
+    const n = this.reads.size();
     const frontier = new Map<number, Buffer>();
     for (let l = 0; 2 ** l <= n; l++) {
-      if (Math.floor(n / 2 ** l) % 2 === 1) frontier.set(l, this.nodeAt(l, Math.floor(n / 2 ** l) - 1));
+      if (Math.floor(n / 2 ** l) % 2 === 1) frontier.set(l, this.reads.nodeAt(l, Math.floor(n / 2 ** l) - 1));
     }
-    const row = this.stmts.lastHead.get() as HeadRow | undefined;
     this.frontier = frontier;
     this.size = n;
-    this.indexedUpto = Math.min(n, this.stmts.indexedUpto.get() as number);
-    this.lastHead = row ? headFromRow(row) : undefined;
-  }
-
-  private nodeAt(level: number, idx: number): Buffer {
-    const h = (level === 0 ? this.stmts.leafHash.get(idx) : this.stmts.node.get(level, idx)) as Buffer | undefined;
-    if (!h) throw new Error(`missing tree node ${level}/${idx}`);
-    return h;
+    this.indexedUpto = Math.min(n, this.reads.indexedUpto());
+    this.lastHead = this.reads.lastHead();
   }
 
   /**
@@ -179,7 +215,7 @@ export class LogAppender {
   }
 
   private appendLeaf(e: AuditEvent): number {
-    const existing = this.stmts.byEvent.get(e.event_id) as number | undefined;
+    const existing = this.reads.indexOf(e.event_id);
     if (existing !== undefined) return existing;
     const bytes = leafBytes(e);
     let h = leafHash(bytes);
