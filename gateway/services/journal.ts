@@ -4,6 +4,9 @@ import type { Storage } from '../storage/storage.js';
 import type { AuditLog } from './audit-log.js';
 import type { Receipt, UnsignedReceipt } from './receipts.js';
 
+/** A receipt before the log gives it a leaf index and signs it. */
+export type ReceiptBody = Omit<UnsignedReceipt, 'leaf_index'>;
+
 /**
  * Couples state changes to the access log without losing either. A change and its events commit in one
  * main-database transaction (the events into the outbox); then the events are appended to the log and
@@ -20,17 +23,30 @@ export class Journal {
     private readonly appendsToLog = true,
   ) {}
 
-  /** Commits `work`'s state change with its events, then waits for the events' leaves. */
-  async change<T>(work: (tx: Repositories) => { value: T; events: AuditEvent[] }): Promise<{ value: T; leaves: number[] }> {
-    const { value, events } = await this.storage.write((tx) => {
+  /**
+   * Commits `work`'s state change with its events, then waits for the events' leaves. An event may come
+   * with the receipt of the answer it records (`receipts[i]` for `events[i]`): the log signs it with the
+   * leaf index it assigns, off the event loop, and it is returned in `receipts[i]`.
+   */
+  async change<T>(
+    work: (tx: Repositories) => { value: T; events: AuditEvent[]; receipts?: (ReceiptBody | undefined)[] },
+  ): Promise<{ value: T; leaves: number[]; receipts: (Receipt | undefined)[] }> {
+    const { value, events, receipts: bodies } = await this.storage.write((tx) => {
       const r = work(tx);
       for (const e of r.events) tx.addOutbox(e.event_id, JSON.stringify(e));
       return r;
     });
-    if (!this.appendsToLog) return { value, leaves: [] };
-    const leaves = await Promise.all(events.map((e) => this.audit.append(e)));
+    if (!this.appendsToLog) return { value, leaves: [], receipts: [] };
+    const appended = await Promise.all(
+      events.map(async (e, i) => {
+        const body = bodies?.[i];
+        if (!body) return { leaf: await this.audit.append(e), receipt: undefined };
+        const receipt = await this.audit.appendWithReceipt(e, body);
+        return { leaf: receipt.leaf_index, receipt };
+      }),
+    );
     if (events.length) this.forget(events.map((e) => e.event_id));
-    return { value, leaves };
+    return { value, leaves: appended.map((a) => a.leaf), receipts: appended.map((a) => a.receipt) };
   }
 
   /** Logs an event that accompanies no state change (a query, a refusal); resolves with its leaf index. */
@@ -39,7 +55,7 @@ export class Journal {
   }
 
   /** Logs an answer's event and resolves, once it is durable, with the answer's receipt naming its leaf. */
-  recordAnswer(event: AuditEvent, receipt: Omit<UnsignedReceipt, 'leaf_index'>): Promise<Receipt> {
+  recordAnswer(event: AuditEvent, receipt: ReceiptBody): Promise<Receipt> {
     return this.audit.appendWithReceipt(event, receipt);
   }
 

@@ -8,7 +8,7 @@ import type { PayerRegistry } from '../../adapters/payers/registry.js';
 import type { KeyStore } from '../../keys/keystore.js';
 import type { AccumulatorDeltaRow, Repositories, SettlementRow } from '../storage/repositories.js';
 import type { Principal } from './auth.js';
-import type { Journal } from './journal.js';
+import type { Journal, ReceiptBody } from './journal.js';
 import { MDTRT_ID, heldPolicy } from './queries.js';
 import { signReceipt, newReceiptId, type Receipt } from './receipts.js';
 import { randomId } from './random.js';
@@ -66,7 +66,7 @@ export class SettlementService {
     const subject = this.vault.blindIndex(certno);
     const requestDigest = digestOf({ subject, mdtrt_id: input.mdtrt_id });
 
-    const { value: outcome, leaves } = await this.journal.change<StoredAnswer | { rejected: 'NO_RECORD' | 'ALREADY_SETTLED' }>((tx) => {
+    const { value: outcome, leaves, receipts } = await this.journal.change<StoredAnswer | { rejected: 'NO_RECORD' | 'ALREADY_SETTLED' }>((tx) => {
       const existing = tx.settlementByRequest(hospital, input.request_id);
       if (existing) {
         if (existing.request_digest !== requestDigest) throw new VouchError('IDEMPOTENCY_CONFLICT');
@@ -134,7 +134,7 @@ export class SettlementService {
         created_at: now, reversed_at: null,
       };
       tx.insertSettlement(row, deltas);
-      return { value: s, events: [event] };
+      return { value: s, events: [event], receipts: [receiptBody(s)] };
     });
     if ('rejected' in outcome) {
       throw outcome.rejected === 'NO_RECORD'
@@ -142,10 +142,11 @@ export class SettlementService {
         : new VouchError('ALREADY_SETTLED');
     }
     const stored = outcome;
-    // A fresh settlement's leaf came with the change. A replay finds its leaf by event id; appending is
-    // idempotent, so a leaf lost to a crash between the two databases is restored here.
-    const leafIndex = leaves[0] ?? (await this.journal.audit.append(stored.event));
-    return { ...stored.answer, receipt: this.receipt(stored, leafIndex) };
+    // A fresh settlement's leaf and receipt came with the change (signed by the log writer). A replay
+    // finds its leaf by event id — appending is idempotent, so a leaf lost to a crash between the two
+    // databases is restored here — and signs the same bytes again (Ed25519 is deterministic).
+    const receipt = receipts[0] ?? this.receipt(stored, leaves[0] ?? (await this.journal.audit.append(stored.event)));
+    return { ...stored.answer, receipt };
   }
 
   private openStored(row: SettlementRow): StoredAnswer {
@@ -154,14 +155,7 @@ export class SettlementService {
   }
 
   private receipt(s: StoredAnswer, leafIndex: number): Receipt {
-    return signReceipt(this.keys, {
-      receipt_id: s.receipt_id,
-      leaf_index: leafIndex,
-      issued_at: s.issued_at,
-      result_digest: s.event.digests!.result!,
-      record_digest: s.record_digest,
-      product_version: s.product_version,
-    });
+    return signReceipt(this.keys, { ...receiptBody(s), leaf_index: leafIndex });
   }
 
   /** Reverses a settlement: gives back exactly the accumulator use it took. Reversing twice is a no-op. */
@@ -192,4 +186,15 @@ export class SettlementService {
     });
     return { ...value.result, receipt };
   }
+}
+
+/** What a settlement's receipt says, before the log gives it its leaf index. */
+function receiptBody(s: StoredAnswer): ReceiptBody {
+  return {
+    receipt_id: s.receipt_id,
+    issued_at: s.issued_at,
+    result_digest: s.event.digests!.result!,
+    record_digest: s.record_digest,
+    product_version: s.product_version,
+  };
 }
