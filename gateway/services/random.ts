@@ -26,3 +26,12 @@ export function randomBytes(n: number): Buffer {
 export function randomId(prefix: string): string {
   return `${prefix}_${randomBytes(12).toString('hex')}`;
 }
+
+/**
+ * A prefixed id that grows with time: `prefix_` + 12 hex digits of milliseconds + 12 random hex digits
+ * (same shape as {@link randomId}). Rows keyed by it are appended at the right edge of their primary key
+ * instead of on a random page — for the tables every push and settlement writes.
+ */
+export function timeOrderedId(prefix: string, now = Date.now()): string {
+  return `${prefix}_${now.toString(16).padStart(12, '0').slice(-12)}${randomBytes(6).toString('hex')}`;
+}

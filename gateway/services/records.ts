@@ -11,7 +11,7 @@ import type { Storage } from '../storage/storage.js';
 import type { Principal } from './auth.js';
 import type { Journal } from './journal.js';
 import type { Vault } from './vault.js';
-import { randomId } from './random.js';
+import { timeOrderedId } from './random.js';
 
 /** Associated data binding a sealed record to its row: id, version and subject. */
 export const recordAad = (r: Pick<RecordRow, 'record_id' | 'version' | 'subject'>): string => `record|${r.record_id}|${r.version}|${r.subject}`;
@@ -87,7 +87,7 @@ export class RecordService {
       }
       const row = sealRecord(
         this.vault,
-        { record_id: latest?.record_id ?? randomId('rec'), version: (latest?.version ?? 0) + 1, subject },
+        { record_id: latest?.record_id ?? timeOrderedId('rec'), version: (latest?.version ?? 0) + 1, subject },
         { hospital, record, facts, contentDigest, now },
       );
       tx.insertRecord(row);

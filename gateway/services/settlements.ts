@@ -11,7 +11,7 @@ import type { Principal } from './auth.js';
 import type { Journal, ReceiptBody } from './journal.js';
 import { MDTRT_ID, heldPolicy } from './queries.js';
 import { signReceipt, newReceiptId, type Receipt } from './receipts.js';
-import { randomId } from './random.js';
+import { timeOrderedId } from './random.js';
 import type { RecordService } from './records.js';
 import type { Vault } from './vault.js';
 
@@ -98,7 +98,7 @@ export class SettlementService {
         held.push(heldPolicy(tx, p, product, facts.visit_date));
       }
       const plan = planSettlement(facts, held, tx.partyStatus(hospital)?.level ?? null);
-      const settlementId = randomId('stl');
+      const settlementId = timeOrderedId('stl');
       const answer: SettlementAnswer = {
         settlement_id: settlementId,
         status: 'settled',
