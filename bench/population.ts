@@ -15,7 +15,7 @@ import type { SettlementRecord } from '../gateway/domain/record.js';
 import { createLogger } from '../gateway/logger.js';
 import { decodeRecord } from '../adapters/nhsa/record-codec.js';
 import { sealRecord } from '../gateway/services/records.js';
-import { randomId } from '../gateway/services/random.js';
+import { timeOrderedId } from '../gateway/services/random.js';
 import { openDatabase } from '../gateway/storage/sqlite.js';
 import { MAIN_MIGRATIONS } from '../gateway/storage/schema.js';
 import { SqliteRepositories } from '../gateway/storage/repositories.js';
@@ -104,7 +104,7 @@ export async function seed(dataDir: string, n: number): Promise<number> {
         rows.push({ subject, insert: () => {
           for (const grantee of p.insurers) {
             tx.insertConsent({
-              consent_id: randomId('cns'), version: 1, subject, grantee,
+              consent_id: timeOrderedId('cns'), version: 1, subject, grantee,
               purposes: ['eligibility', 'settlement', 'claim_verification'], providers: null, valid_from: now - 1000, valid_until: now + 365 * 86_400_000,
               max_queries_per_day: null, status: 'active', recorded_by: 'patient', recorded_by_role: 'patient', evidence_digest: null, created_at: now, updated_at: now,
             });
@@ -122,7 +122,7 @@ export async function seed(dataDir: string, n: number): Promise<number> {
             },
           };
           tx.insertRecord(
-            sealRecord(g.vault, { record_id: randomId('rec'), version: 1, subject }, {
+            sealRecord(g.vault, { record_id: timeOrderedId('rec'), version: 1, subject }, {
               hospital: p.hospital, record, facts: deriveFacts(record, p.hospital), contentDigest: crypto.createHash('sha256').update(JSON.stringify(record)).digest('hex'), now,
             }),
           );

@@ -285,7 +285,7 @@ function buildProofTree(size: number): ProofTree {
         const bytes = Buffer.alloc(8);
         bytes.writeBigUInt64BE(BigInt(i));
         let h = leafHash(bytes);
-        insLeaf.run(i, i.toString(36), bytes, h);
+        insLeaf.run(i, i.toString(36).padStart(8, '0'), bytes, h); // ids in index order, as the gateway's grow with time
         let idx = i;
         let level = 0;
         while (idx % 2 === 1) {

@@ -5,7 +5,7 @@ import { EMPTY_ROOT, consistencyProof, inclusionProof, nodeHash, splitPoint, typ
 import type { Db } from '../storage/sqlite.js';
 import type { KeyStore } from '../../keys/keystore.js';
 import { LogReads, headFromRow, treeHeadSignedBytes, type HeadRow, type LeafResult, type SignerKey, type TreeHead, type WriteItem } from './log-appender.js';
-import type { Receipt, UnsignedReceipt } from './receipts.js';
+import type { Receipt, ReceiptBody } from './receipts.js';
 import { InlineLogWriter, type LogWriter } from './log-writer.js';
 
 export { treeHeadSignedBytes, type TreeHead } from './log-appender.js';
@@ -48,12 +48,12 @@ export interface EventRow {
  * hash stored (so proofs are O(log n) reads at any size), signed tree heads on an interval and on
  * demand. Appends are group-committed: `append` resolves with the leaf index only after the batch holding
  * the leaf is durable. Batches go to a {@link LogWriter} — in the server a writer thread, so the event
- * loop never waits on an fsync. A failed
- * write makes the log unhealthy and every answer that needs it fails closed. Reads (proofs, leaves,
+ * loop never waits on an fsync. A failed write makes the log unhealthy and every answer that needs it
+ * fails closed. Reads (proofs, leaves,
  * search) use this thread's connection and see only committed leaves.
  */
 type Pending =
-  | { kind: 'leaf'; event: AuditEvent; receipt?: Omit<UnsignedReceipt, 'leaf_index'>; resolve: (r: LeafResult) => void; reject: (e: unknown) => void }
+  | { kind: 'leaf'; event: AuditEvent; receipt?: ReceiptBody; resolve: (r: LeafResult) => void; reject: (e: unknown) => void }
   | { kind: 'head'; resolve: (head: TreeHead) => void; reject: (e: unknown) => void };
 
 const MAX_BATCH = 8192;
@@ -114,7 +114,7 @@ export class AuditLog {
    * Appends an answer's event and signs its receipt with the leaf index it got, in the same batch (on the
    * writer thread in the server); resolves once the leaf is durable.
    */
-  appendWithReceipt(event: AuditEvent, receipt: Omit<UnsignedReceipt, 'leaf_index'>): Promise<Receipt> {
+  appendWithReceipt(event: AuditEvent, receipt: ReceiptBody): Promise<Receipt> {
     return new Promise<LeafResult>((resolve, reject) => this.enqueue({ kind: 'leaf', event, receipt, resolve, reject })).then((r) => r.receipt!);
   }
 
@@ -163,7 +163,7 @@ export class AuditLog {
       this.fail(batch, cause);
       return;
     }
-    const items = batch.map((p): WriteItem => (p.kind === 'head' ? { kind: 'head' } : p.receipt ? { kind: 'leaf', event: p.event, receipt: p.receipt } : { kind: 'leaf', event: p.event }));
+    const items = batch.map((p): WriteItem => (p.kind === 'head' ? { kind: 'head' } : { kind: 'leaf', event: p.event, ...(p.receipt ? { receipt: p.receipt } : {}) }));
     const done: Promise<void> = this.writer.write(items, signer).then(
       ({ results, size }) => {
         this.committedSize = Math.max(this.committedSize, size);

@@ -2,10 +2,7 @@ import type { AuditEvent } from '../domain/audit-events.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { Storage } from '../storage/storage.js';
 import type { AuditLog } from './audit-log.js';
-import type { Receipt, UnsignedReceipt } from './receipts.js';
-
-/** A receipt before the log gives it a leaf index and signs it. */
-export type ReceiptBody = Omit<UnsignedReceipt, 'leaf_index'>;
+import type { Receipt, ReceiptBody } from './receipts.js';
 
 /**
  * Couples state changes to the access log without losing either. A change and its events commit in one

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { leafBytes, type AuditEvent } from '../domain/audit-events.js';
 import { EMPTY_ROOT, leafHash, nodeHash } from '../domain/merkle.js';
-import { signReceiptWith, type Receipt, type UnsignedReceipt } from './receipts.js';
+import { signReceiptWith, type Receipt, type ReceiptBody } from './receipts.js';
 import type { Db } from '../storage/sqlite.js';
 
 /** A signed tree head (RFC 6962 §3.5 style), hashes in hex, signature base64. */
@@ -24,7 +24,7 @@ export interface SignerKey {
  * index is known — or a head to sign over everything before it.
  */
 export type WriteItem =
-  | { kind: 'leaf'; event: AuditEvent; receipt?: Omit<UnsignedReceipt, 'leaf_index'> }
+  | { kind: 'leaf'; event: AuditEvent; receipt?: ReceiptBody }
   | { kind: 'head' };
 
 export type LeafResult = { leaf_index: number; receipt?: Receipt };

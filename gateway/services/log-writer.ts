@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { LogAppender, type SignerKey, type WriteItem, type WriteResult } from './log-appender.js';
 import type { Db } from '../storage/sqlite.js';
 
-/** Where the access log's batches are written. One batch at a time; results in item order. */
+/** Where the access log's batches are written: in the order they are given, results in item order. */
 export interface LogWriter {
   /** Writes one batch durably; resolves with each item's result and the tree size after it. */
   write(items: WriteItem[], signer: SignerKey): Promise<{ results: WriteResult[]; size: number }>;
@@ -56,9 +56,10 @@ interface Waiter {
 
 /**
  * Writes on a dedicated thread with its own connection to `audit.db`. Leaf hashing, the inserts, the
- * COMMIT's fsync (≈ 0.2 ms each on this kind of disk, ~20 % of the event loop's time under load when it
- * ran there) and the answers' receipt signatures (Ed25519, ~45 µs each) happen off the event loop, on
- * the other core; answers still wait for the COMMIT, so durability is unchanged.
+ * COMMIT's fsync (0.2 ms alone, several ms per loaded batch on this kind of disk; 14–19 % of the event
+ * loop's time under load when it ran there) and the answers' receipt signatures (Ed25519, ~45 µs each)
+ * happen off the event loop, on the other core; answers still wait for the COMMIT, so durability is
+ * unchanged. Batches posted while one is being written are grouped by the thread into its next one.
  * If the thread dies, the batches it held fail (their callers get LOG_UNAVAILABLE, never an answer) and
  * the next batch starts a fresh thread, which rebuilds the tree's edge from what is on disk.
  */

@@ -25,6 +25,9 @@ export interface Receipt {
 
 export type UnsignedReceipt = Omit<Receipt, 'alg' | 'key_id' | 'signature'>;
 
+/** A receipt before the log gives it a leaf index and signs it. */
+export type ReceiptBody = Omit<UnsignedReceipt, 'leaf_index'>;
+
 export const RECEIPT_TYPE = 'vouch.receipt.v1';
 
 export function receiptSignedBytes(r: Omit<Receipt, 'signature'>): Buffer {
