@@ -16,17 +16,8 @@ export interface EventQuery {
   cursor?: string | undefined;
 }
 
-export interface EventView {
-  leaf_index: number;
-  time: string;
-  actor: string;
-  actor_role: string;
-  action: string;
-  purpose: string | null;
-  subject: string | null;
-  outcome: string;
-  reason?: string;
-}
+/** A stored event row as the API shows it: ISO time, and `reason` only when there is one. */
+export type EventView = Omit<EventRow, 'time' | 'reason'> & { time: string; reason?: string };
 
 function instant(v: string | undefined, field: string): number | undefined {
   if (v === undefined || v === '') return undefined;
