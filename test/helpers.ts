@@ -14,8 +14,17 @@ import { createLogger } from '../gateway/logger.js';
 import type { PartyRole } from '../gateway/storage/repositories.js';
 import type { Principal } from '../gateway/services/auth.js';
 
+const made: string[] = [];
+// Each test file runs in its own process: its data directories go when it exits (a single file's could
+// reach 0.7 GB — the 10^6-leaf log — and CI runs on machines with little disk to spare).
+process.once('exit', () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'vouch-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
