@@ -4,7 +4,6 @@
  * written in large group-committed batches. Seeding bypasses the access log on purpose — it sets the
  * stage; every request the benchmark then makes is logged as in production.
  */
-import crypto from 'node:crypto';
 import path from 'node:path';
 import { loadConfig } from '../gateway/config.js';
 import { openGateway, type Gateway } from '../gateway/context.js';
@@ -23,9 +22,9 @@ import type { Principal } from '../gateway/services/auth.js';
 
 export const SH = 'H31010100001';
 export const GZ = 'H44010600001';
-export const HHB = 'INS-HHB';
-export const BW = 'INS-BW';
-export const SSK = 'INS-SSK';
+export const HHB = 'huhuibao';
+export const BW = 'baiwan';
+export const SSK = 'suisuikang';
 export const BUREAU = 'SH-YBJ';
 
 export function certnoOf(i: number): string {
@@ -110,7 +109,10 @@ export async function seed(dataDir: string, n: number): Promise<number> {
             });
           }
           for (const [insurer, product] of p.policies) {
-            tx.upsertPolicy({ insurer: insurer!, policy_no: `POL${i}-${insurer}`, subject, product: product!, start_date: '2025-01-01', end_date: '2025-12-31', pre_existing: i % 10 === 0, claim_free_years: i % 4, created_at: now, updated_at: now });
+            tx.savePolicy({
+              insurer: insurer!, policy_no: `POL${i}-${insurer}`, subject, created_at: now, updated_at: now,
+              periods: [{ period_no: 1, product: product!, start_date: '2025-01-01', end_date: '2025-12-31', pre_existing: i % 10 === 0, claim_free_years: i % 4, used_at: null, corrections: 0, created_at: now, updated_at: now }],
+            });
           }
           // The decoded template with this patient's ids and visit type: parsing 10^6 bodies would dominate seeding.
           const inpatient = i % 3 !== 1;
@@ -123,7 +125,7 @@ export async function seed(dataDir: string, n: number): Promise<number> {
           };
           tx.insertRecord(
             sealRecord(g.vault, { record_id: timeOrderedId('rec'), version: 1, subject }, {
-              hospital: p.hospital, record, facts: deriveFacts(record, p.hospital), contentDigest: crypto.createHash('sha256').update(JSON.stringify(record)).digest('hex'), now,
+              hospital: p.hospital, record, facts: deriveFacts(record), contentDigest: g.vault.digest('record', record), now,
             }),
           );
         } });

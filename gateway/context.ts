@@ -82,7 +82,7 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
     parties: new PartyService(journal, keys, read),
     consents: new ConsentService(journal, vault, read),
     records,
-    policies: new PolicyService(journal, vault, payers),
+    policies: new PolicyService(journal, vault, payers, read),
     queries: new QueryService(journal, storage, vault, records, payers, config.limits.claimAttemptsPerRecord),
     settlements: new SettlementService(journal, vault, records, payers, keys),
     ready: () => !closed && audit.healthy,

@@ -36,6 +36,12 @@ export class KeyStore {
   private keks = new Map<string, Buffer>();
   private currentKekId!: string;
   blindIndexKey!: Buffer;
+  /**
+   * The deployment's digest key: HMAC key of every digest that sits in a leaf or leaves the gateway and
+   * only the gateway recomputes (record content, requests, consent snapshots, policy references). Derived
+   * from the blind-index secret with HKDF (RFC 5869) under its own label, so no new file is needed.
+   */
+  digestKey!: Buffer;
   token!: { privatePem: string; publicPem: string };
   idp!: { privatePem: string | undefined; publicPem: string };
   ca!: CertificateAuthority;
@@ -52,6 +58,7 @@ export class KeyStore {
     ks.loadSigning();
     ks.loadKeks();
     ks.blindIndexKey = ks.secretFile('blind-index.key');
+    ks.digestKey = Buffer.from(crypto.hkdfSync('sha256', ks.blindIndexKey, Buffer.alloc(0), 'vouch digest key v1', 32));
     ks.token = ks.ed25519Pair('token');
     if (options.idpPublicKeyFile) {
       ks.idp = { privatePem: undefined, publicPem: fs.readFileSync(options.idpPublicKeyFile, 'utf8') };

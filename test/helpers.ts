@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../gateway/app.js';
-import { startGrpcServer, type GrpcServer } from '../gateway/grpc/server.js';
+import * as grpc from '@grpc/grpc-js';
+import { loadProtos, startGrpcServer, type GrpcServer } from '../gateway/grpc/server.js';
 import { loadConfig, type Config } from '../gateway/config.js';
 import { openGateway, type Gateway } from '../gateway/context.js';
 import { certnoCheckChar } from '../gateway/domain/certno.js';
@@ -147,4 +148,26 @@ export async function spawnGateway(dataDir: string, env: Record<string, string> 
         proc.kill('SIGTERM');
       }),
   };
+}
+
+export type GrpcClient = grpc.Client &
+  Record<string, (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: any) => void) => void>;
+
+/** Clients of every vouch.v1 service on a local gRPC port (insecure, loopback). */
+export async function grpcClients(port: number): Promise<Record<string, GrpcClient>> {
+  const v1 = loadProtos().proto.vouch.v1 as unknown as Record<string, new (addr: string, c: grpc.ChannelCredentials) => GrpcClient>;
+  const out: Record<string, GrpcClient> = {};
+  for (const s of ['ConsentService', 'RecordService', 'PolicyService', 'QueryService', 'SettlementService', 'AuditService']) {
+    out[s] = new v1[s]!(`localhost:${port}`, grpc.credentials.createInsecure());
+  }
+  return out;
+}
+
+/** One unary call with a bearer token; resolves with the answer or the error (never rejects). */
+export async function grpcCall(c: GrpcClient, method: string, req: unknown, token?: string): Promise<{ res?: any; err?: grpc.ServiceError; code?: string }> {
+  const md = new grpc.Metadata();
+  if (token) md.set('authorization', `Bearer ${token}`);
+  return new Promise((resolve) =>
+    c[method]!(req, md, { deadline: Date.now() + 10_000 }, (err, res) => resolve(err ? { err, code: String(err.metadata.get('vouch-error-code')[0] ?? '') } : { res })),
+  );
 }

@@ -63,6 +63,7 @@ function dict(o: Record<string, unknown>, key: string, path: string, values: Set
 
 function dateTime(o: Record<string, unknown>, key: string, path: string): string {
   const v = o[key];
+  if (v === undefined || v === null || v === '') throw bad(`${path}.${key}`);
   const m = typeof v === 'string' ? DATE_TIME.exec(v) : null;
   if (!m) throw bad(`${path}.${key}`, 'must be yyyy-MM-dd HH:mm:ss');
   const [, y, mo, d, h = '00', mi = '00', s = '00'] = m;
@@ -161,6 +162,8 @@ export function decodeRecord(body: unknown): { certno: unknown; record: Settleme
       insutype: dict(s, 'insutype', 'setlinfo', INSUTYPES, false),
       med_type: dict(s, 'med_type', 'setlinfo', MED_TYPES)!,
       setl_time: dateTime(s, 'setl_time', 'setlinfo'),
+      begndate: s.begndate === undefined || s.begndate === null || s.begndate === '' ? null : dateTime(s, 'begndate', 'setlinfo'),
+      enddate: s.enddate === undefined || s.enddate === null || s.enddate === '' ? null : dateTime(s, 'enddate', 'setlinfo'),
       fixmedins_code: text(s, 'fixmedins_code', 'setlinfo', INSTITUTION_CODE, false),
       clr_optins: text(s, 'clr_optins', 'setlinfo', /^\d{6}$/, false),
       insuplc_admdvs: text(s, 'insuplc_admdvs', 'setlinfo', /^\d{6}$/, false),
@@ -185,6 +188,10 @@ export function decodeRecord(body: unknown): { certno: unknown; record: Settleme
       };
     }),
   };
+  const { begndate, enddate, setl_time } = record.setlinfo;
+  // A stay begins before it is settled and ends after it begins (dates as sent; times compare as text).
+  if (begndate !== null && begndate.slice(0, 10) > setl_time.slice(0, 10)) throw bad('setlinfo.begndate', 'is after setl_time');
+  if (begndate !== null && enddate !== null && enddate < begndate) throw bad('setlinfo.enddate', 'is before begndate');
   const broken = firstBrokenIdentity(amounts);
   if (broken) throw new VouchError('INVALID_RECORD', `Identity ${broken.id} does not hold: ${broken.text}.`);
   return { certno: inner.certno, record };

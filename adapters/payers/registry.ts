@@ -5,7 +5,7 @@ import { baiwanAdapter } from './baiwan/index.js';
 import { charityAdapter } from './charity/index.js';
 import { huhuibaoAdapter } from './huhuibao/index.js';
 import { suisuikangAdapter } from './suisuikang/index.js';
-import { oneYearPolicyRules, type PayerAdapter } from './types.js';
+import type { PayerAdapter } from './types.js';
 
 export const BUILT_IN_ADAPTERS: readonly PayerAdapter[] = [huhuibaoAdapter, suisuikangAdapter, baiwanAdapter, charityAdapter];
 
@@ -51,7 +51,6 @@ export function loadPayerRegistry(dir?: string): PayerRegistry {
         id: raw.id,
         name: typeof raw.name === 'string' ? raw.name : raw.id,
         products: raw.products,
-        checkEnrollment: (e) => oneYearPolicyRules(e),
       });
     }
   }

@@ -18,6 +18,9 @@ export const EVENT_KINDS = [
   'record.pushed',
   'record.rejected',
   'policy.enrolled',
+  'policy.renewed',
+  'policy.corrected',
+  'policy.read',
   'query.eligibility',
   'query.quote',
   'query.claim_verification',
@@ -44,13 +47,21 @@ export interface EventRefs {
   key_id?: string;
   product?: string;
   product_version?: string;
-  /** SHA-256 of "insurer|policy_no": lets the bureau group queries by policy without the number. */
+  /** Keyed digest of insurer and policy_no: lets the bureau group queries by policy without the number. */
   policy_digest?: string;
+  /** The policy period an answer used (1 = the first period, then renewals). */
+  period?: number;
   provider?: string;
 }
 
+/**
+ * Digests a leaf carries. All are keyed (docs/privacy.md, class 6): `result` and `question` with the
+ * answer's per-receipt salt that only the receipt's holder gets; the others with the deployment's digest
+ * key. Nobody holding a leaf can confirm a guessed amount, diagnosis or question against them.
+ */
 export interface EventDigests {
   result?: string;
+  question?: string;
   record?: string;
   request?: string;
   evidence?: string;
@@ -124,11 +135,11 @@ export function leafBytes(e: AuditEvent): Buffer {
   return Buffer.from(canonicalJson(e), 'utf8');
 }
 
-/** SHA-256 hex of a value's canonical JSON: the digests leaves and receipts carry. */
-export function digestOf(value: unknown): string {
-  return crypto.createHash('sha256').update(canonicalJson(value)).digest('hex');
-}
-
-export function policyDigest(insurer: string, policyNo: string): string {
-  return crypto.createHash('sha256').update(`${insurer}|${policyNo}`).digest('hex');
+/**
+ * HMAC-SHA256 (hex) of a value's canonical JSON under a key: with the deployment's digest key for
+ * digests only the gateway recomputes (record content, requests, consent snapshots, policy references),
+ * with a receipt's salt for the answer and question digests its holder can prove to anyone.
+ */
+export function keyedDigest(key: Uint8Array, value: unknown): string {
+  return crypto.createHmac('sha256', key).update(canonicalJson(value)).digest('hex');
 }

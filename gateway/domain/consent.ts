@@ -1,3 +1,5 @@
+import { shanghaiDay } from './dates.js';
+
 /**
  * Consent (个人授权) decisions: one pure function of the consent and the question, `now` passed in.
  */
@@ -21,6 +23,8 @@ export interface Consent {
   valid_until: number;
   max_queries_per_day: number | null;
   status: 'active' | 'revoked';
+  /** Who recorded it: the patient (their own decision) or a hospital at the counter. Absent: the patient. */
+  recorded_by_role?: 'patient' | 'hospital';
 }
 
 /** Why a consent does not allow a question (for the bureau's log; insurers only ever see NOT_AVAILABLE). */
@@ -66,12 +70,28 @@ const DENIAL_RANK: Record<ConsentDenial, number> = {
 };
 
 /**
- * Decides over all of a subject's consents: the first one that allows (newest first), otherwise the
- * most specific reason any of them gave (for the bureau's log).
+ * The consents that count (DESIGN.md 2026-12-01): a consent a hospital records at the counter never widens
+ * or outranks the patient's own decision for that grantee. Where the patient has decided for a grantee
+ * themselves — an own consent still in force or yet to start, or one they revoked — only their own
+ * consents for that grantee count; counter consents stand alone only for grantees the patient has not
+ * decided on (patients without the app). An own consent that simply expired is no decision.
+ */
+export function effectiveConsents<C extends Consent>(consents: readonly C[], now: number): C[] {
+  const decided = new Set<string>();
+  for (const c of consents) {
+    if (c.recorded_by_role === 'hospital') continue;
+    if (c.status === 'revoked' || now < c.valid_until) decided.add(c.grantee);
+  }
+  return consents.filter((c) => c.recorded_by_role !== 'hospital' || !decided.has(c.grantee));
+}
+
+/**
+ * Decides over all of a subject's consents that count ({@link effectiveConsents}): the first one that
+ * allows (newest first), otherwise the most specific reason any of them gave (for the bureau's log).
  */
 export function decideAmong(consents: readonly Consent[], q: ConsentQuestion): ConsentDecision {
   let best: ConsentDenial = 'NO_CONSENT';
-  const ordered = [...consents].sort((a, b) => b.valid_from - a.valid_from || (a.consent_id < b.consent_id ? 1 : -1));
+  const ordered = effectiveConsents(consents, q.now).sort((a, b) => b.valid_from - a.valid_from || (a.consent_id < b.consent_id ? 1 : -1));
   for (const c of ordered) {
     const d = decideConsent(c, q);
     if (d.allow) return d;
@@ -82,5 +102,5 @@ export function decideAmong(consents: readonly Consent[], q: ConsentQuestion): C
 
 /** The calendar day (China Standard Time, UTC+8) a query budget is counted in. */
 export function budgetDay(now: number): string {
-  return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+  return shanghaiDay(now);
 }

@@ -24,14 +24,23 @@ export interface FactLine {
   ool: number;
   /** 先行自付 on this line (fen). */
   pre: number;
+  /**
+   * This line's share of the record's in-list co-pay (the COP atom), in proportion to its
+   * `inscp_scp_amt` over the record's in-list lines, rounded half up to the fen; exact for one line.
+   * Absent in facts sealed before it existed (read as 0).
+   */
+  cop?: number;
 }
 
 export interface RecordFacts {
   visit_type: VisitType;
   med_type: string;
-  /** yyyy-MM-dd of settlement. */
+  /**
+   * yyyy-MM-dd the visit is dated by: the admission (`begndate`) when the record carries it, else the
+   * settlement — a stay that began inside a policy period is covered to discharge.
+   */
   visit_date: string;
-  /** Region (admdvs, 6 digits) whose basic insurance cleared the settlement, if known. */
+  /** Region (admdvs, 6 digits) of the basic insurance the visit was settled through, if known. */
   settled_region: string | null;
   medfee_fen: number;
   personal_burden_fen: number;
@@ -51,44 +60,66 @@ export function visitTypeOf(medType: string): VisitType {
 }
 
 /**
- * Where the settlement was cleared: `clr_optins` (清算经办机构), else the insured place
- * (`insuplc_admdvs`), else the region inside the institution code (H/P + 6-digit admdvs + serial).
+ * Whose basic insurance the visit was settled through: the insured place (`insuplc_admdvs`, 参保地)
+ * when present, then the clearing agency (`clr_optins`, 清算经办机构); unknown counts as not local
+ * (a 新市民 insured elsewhere and treated in Shanghai is not settled through Shanghai basic insurance,
+ * whatever agency cleared the cross-region settlement).
  */
 export function settledRegion(r: SettlementRecord): string | null {
   const s = r.setlinfo;
-  for (const v of [s.clr_optins, s.insuplc_admdvs]) if (v && /^\d{6}/.test(v)) return v.slice(0, 6);
-  if (s.fixmedins_code && /^[HP]\d{11}$/.test(s.fixmedins_code)) return s.fixmedins_code.slice(1, 7);
+  for (const v of [s.insuplc_admdvs, s.clr_optins]) if (v && /^\d{6}$/.test(v)) return v;
   return null;
 }
 
 const nonNeg = (n: number): number => (n > 0 ? n : 0);
 
+/** round(total × part / whole) half up (half away from zero for negative parts), exactly, in BigInt. */
+function proportionHalfUp(total: number, part: number, whole: number): number {
+  const neg = part < 0;
+  const num = BigInt(total) * BigInt(Math.abs(part));
+  const w = BigInt(whole);
+  const q = (num * 2n + w) / (2n * w);
+  return Number(neg ? -q : q);
+}
+
+/**
+ * Each fee line's share of the co-pay: the record's COP shared over the in-list lines by
+ * `inscp_scp_amt` (DESIGN.md 2026-12-01: a listed drug is paid on what the patient is left with for that
+ * line after basic insurance). Refund lines carry negative shares that net out against their purchase.
+ */
+export function copayShares(lines: readonly { inscp_scp_amt: number }[], cop: number): number[] {
+  const whole = lines.reduce((s, l) => s + l.inscp_scp_amt, 0);
+  if (cop <= 0 || whole <= 0) return lines.map(() => 0);
+  return lines.map((l) => (l.inscp_scp_amt === 0 ? 0 : proportionHalfUp(cop, l.inscp_scp_amt, whole)));
+}
+
 /** Derives the facts products evaluate. Pure. */
-export function deriveFacts(r: SettlementRecord, hospitalCode: string): RecordFacts {
+export function deriveFacts(r: SettlementRecord): RecordFacts {
   const a = r.setlinfo.amounts;
   const ool = nonNeg(a.fulamt_ownpay_amt + a.overlmt_selfpay);
   const inList = nonNeg(a.psn_part_amt - ool);
   const pre = Math.min(nonNeg(a.preselfpay_amt), inList);
   const ded = Math.min(nonNeg(a.act_pay_dedc), inList - pre);
   const cop = inList - pre - ded;
-  const withCode = { ...r, setlinfo: { ...r.setlinfo, fixmedins_code: r.setlinfo.fixmedins_code ?? hospitalCode } };
+  const shares = copayShares(r.feedetail, cop);
   return {
     visit_type: visitTypeOf(r.setlinfo.med_type),
     med_type: r.setlinfo.med_type,
-    visit_date: r.setlinfo.setl_time.slice(0, 10),
-    settled_region: settledRegion(withCode),
+    visit_date: (r.setlinfo.begndate ?? r.setlinfo.setl_time).slice(0, 10),
+    settled_region: settledRegion(r),
     medfee_fen: a.medfee_sumamt,
     personal_burden_fen: nonNeg(a.psn_part_amt),
     cash_fen: nonNeg(a.psn_cash_pay),
     // The atoms add up to the personal burden exactly, whatever rounding the platform did.
     atoms: { OOL: Math.min(ool, nonNeg(a.psn_part_amt)), PRE: pre, DED: ded, COP: cop },
     has_lines: r.feedetail.length > 0,
-    lines: r.feedetail.map((l) => ({
+    lines: r.feedetail.map((l, i) => ({
       code: l.med_list_codg,
       type: l.med_chrgitm_type,
       lv: l.chrgitm_lv,
       ool: l.fulamt_ownpay_amt + l.overlmt_amt,
       pre: l.preselfpay_amt,
+      cop: shares[i]!,
     })),
     diag_codes: r.diseinfo.map((d) => d.diag_code),
   };

@@ -1,41 +1,52 @@
+import { daysBetween } from './dates.js';
 import { applyRatio } from './money.js';
 import type { Atom, FactLine, RecordFacts } from './facts.js';
-import type { Base, Deductible, Liability, Product } from './product.js';
+import { needsItemisation, type Base, type Deductible, type Liability, type Product } from './product.js';
 import { orderReasons, type ReasonCode } from './reasons.js';
 
 /**
- * Evaluation of a product's liabilities against one visit. Pure: the accumulators' current use, the
- * amounts earlier payers already covered and the cash limit are inputs; the deltas to commit are outputs.
+ * Evaluation of a product's liabilities against one visit, clause by clause (docs/products.md). Pure:
+ * the accumulators' use in the policy period, what earlier payers left and the cash limit are inputs;
+ * the deltas to commit are outputs.
  */
-
 export interface PolicyTerms {
+  /** The period's accumulator key (stable for the period's life, even across corrections). */
+  period_key: string;
+  /** First and last day of the period (inclusive): one policy year. */
   start_date: string;
   end_date: string;
+  /** First day of the policy's first period: waiting periods count from here, not from each renewal. */
+  cover_start: string;
   pre_existing: boolean;
   claim_free_years: number;
 }
 
-/** Accumulator use so far this policy year, by accumulator key. */
+/** Accumulator use so far in the policy period, by accumulator key. */
 export type AccumulatorUse = ReadonlyMap<string, number>;
 
 export interface AccumulatorDelta {
   key: string;
-  year_start: string;
   delta_fen: number;
 }
 
 export interface LiabilityResult {
   liability: string;
+  /** What is settled now: owed, limited by the cash (or personal burden) earlier payers left. */
   payable_fen: number;
+  /** What the liability owes on the visit before the cash limit. */
+  owed_fen: number;
   deductible_applied_fen: number;
+  /** A deductible of this liability was still outstanding before the visit's own base was applied. */
+  deductible_outstanding: boolean;
   reasons: ReasonCode[];
 }
 
 export interface ProductResult {
   product: string;
   product_version: string;
-  year_start: string;
+  period_key: string;
   payable_fen: number;
+  owed_fen: number;
   deductible_applied_fen: number;
   liabilities: LiabilityResult[];
   /** Reasons when nothing is payable (empty when payable_fen > 0). */
@@ -48,61 +59,38 @@ export interface Remaining {
   atoms: Record<Atom, number>;
   /** Upper bound on everything commercial payers may still pay (cash at the cashier, else personal burden). */
   limit_fen: number;
+  /** What earlier commercial payers paid on this visit (meets deductibles with `deductible_offset_by`). */
+  commercial_paid_fen: number;
 }
 
 export function initialRemaining(facts: RecordFacts, limit: 'cash' | 'personal_burden'): Remaining {
   return {
     atoms: { ...facts.atoms },
     limit_fen: limit === 'cash' ? Math.min(facts.cash_fen, facts.personal_burden_fen) : facts.personal_burden_fen,
+    commercial_paid_fen: 0,
   };
 }
 
-const BASE_ATOMS: Record<Exclude<Base, 'listed_items'>, readonly Atom[]> = {
+/**
+ * Atoms each base draws from, in the order it draws them. A listed item (特药) is paid on what the patient
+ * is left with for its line after basic insurance: self-pay, 先行自付 and the line's share of the co-pay.
+ */
+const BASE_ATOMS: Record<Base, readonly Atom[]> = {
   out_of_list_selfpay: ['OOL'],
   in_list_personal_burden: ['PRE', 'DED', 'COP'],
   in_list_excluding_preselfpay: ['DED', 'COP'],
   personal_burden: ['OOL', 'PRE', 'DED', 'COP'],
   cash_burden: ['OOL', 'PRE', 'DED', 'COP'],
+  listed_items: ['OOL', 'PRE', 'COP'],
 };
 
-/** Atoms a liability's payment is drawn from, in the order it draws them. */
-function atomsOf(l: Liability): readonly Atom[] {
-  return l.base === 'listed_items' ? ['OOL', 'PRE'] : BASE_ATOMS[l.base];
-}
-
-/**
- * Why a product pays nothing: the union of its liabilities' reasons, leaving out liabilities that simply
- * have nothing to pay from on this bill (NO_COVERED_AMOUNT alone) unless that is all there is to say.
- */
-function productReasons(results: readonly LiabilityResult[]): ReasonCode[] {
-  const telling = results.filter((r) => !(r.reasons.length === 1 && r.reasons[0] === 'NO_COVERED_AMOUNT'));
-  return orderReasons((telling.length ? telling : results).flatMap((r) => r.reasons));
-}
-
-/** The policy year the visit falls in: start_date plus whole years (anniversaries). */
-export function policyYearStart(startDate: string, visitDate: string): string {
-  const [y, m, d] = startDate.split('-').map(Number) as [number, number, number];
-  const anniversary = (k: number): string => {
-    // Feb 29 start dates fall on Feb 28 in common years.
-    const date = new Date(Date.UTC(y + k, m - 1, d));
-    if (date.getUTCMonth() !== m - 1) date.setUTCDate(0);
-    return date.toISOString().slice(0, 10);
-  };
-  let k = Math.max(0, Number(visitDate.slice(0, 4)) - y);
-  while (k > 0 && anniversary(k) > visitDate) k--;
-  return anniversary(k);
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-function deductibleAmount(d: Deductible, claimFreeYears: number): number {
-  let amount = d.amount_fen;
-  for (const t of d.claim_free_tiers ?? []) {
-    if (claimFreeYears >= t.min_claim_free_years && t.amount_fen < amount) amount = t.amount_fen;
-  }
-  return amount;
+/** What one fee line contributes to a base: its part of each atom the base draws from. */
+function lineAmount(line: FactLine, atoms: readonly Atom[]): number {
+  let sum = 0;
+  if (atoms.includes('OOL')) sum += line.ool;
+  if (atoms.includes('PRE')) sum += line.pre;
+  if (atoms.includes('COP')) sum += line.cop ?? 0;
+  return sum; // the 起付线 (DED) is not attributable to lines
 }
 
 function lineMatches(line: FactLine, l: Liability): boolean {
@@ -117,6 +105,14 @@ function lineMatches(line: FactLine, l: Liability): boolean {
 const startsWithAny = (codes: readonly string[], prefixes: readonly string[]): boolean =>
   codes.some((c) => prefixes.some((p) => c.toUpperCase().startsWith(p.toUpperCase())));
 
+function deductibleAmount(d: Deductible, claimFreeYears: number): number {
+  let amount = d.amount_fen;
+  for (const t of d.claim_free_tiers ?? []) {
+    if (claimFreeYears >= t.min_claim_free_years && t.amount_fen < amount) amount = t.amount_fen;
+  }
+  return amount;
+}
+
 export interface EvaluationInput {
   product: Product;
   facts: RecordFacts;
@@ -127,14 +123,96 @@ export interface EvaluationInput {
   remaining: Remaining;
 }
 
+/** Clause 1 — whether the liability applies to this visit at all, and at which ratio. */
+export function coverageOf(l: Liability, input: EvaluationInput): { reasons: ReasonCode[]; ratio_bp: number } {
+  const { product, facts, policy } = input;
+  const reasons: ReasonCode[] = [];
+  if (facts.visit_date < policy.start_date || facts.visit_date > policy.end_date) reasons.push('POLICY_NOT_ACTIVE');
+  if (l.waiting_days && daysBetween(policy.cover_start, facts.visit_date) < l.waiting_days) reasons.push('WAITING_PERIOD');
+  if (!l.visit_types.includes(facts.visit_type)) reasons.push('VISIT_TYPE_NOT_COVERED');
+  if (l.facility_levels && (input.hospitalLevel === null || !l.facility_levels.includes(input.hospitalLevel as 1 | 2 | 3))) {
+    reasons.push('FACILITY_NOT_COVERED');
+  }
+  const local = product.local_region !== undefined && facts.settled_region !== null && facts.settled_region.startsWith(product.local_region);
+  let ratio = policy.pre_existing ? l.ratio_bp.pre_existing : l.ratio_bp.normal;
+  if (l.requires_local_settlement && !local) {
+    if (l.non_local_ratio_bp) ratio = policy.pre_existing ? l.non_local_ratio_bp.pre_existing : l.non_local_ratio_bp.normal;
+    else reasons.push('NOT_SETTLED_THROUGH_BASIC_INSURANCE');
+  }
+  if (l.excluded_diagnoses && startsWithAny(facts.diag_codes, l.excluded_diagnoses)) reasons.push('DIAGNOSIS_EXCLUDED');
+  if (l.covered_diagnoses && !startsWithAny(facts.diag_codes, l.covered_diagnoses)) reasons.push('DIAGNOSIS_NOT_COVERED');
+  // Without fee lines a category or code list cannot be applied; paying the whole bucket instead would
+  // pay for bed and surgery fees the terms exclude.
+  if (needsItemisation(l) && !facts.has_lines) reasons.push('ITEMISATION_REQUIRED');
+  return { reasons, ratio_bp: ratio };
+}
+
 /**
- * Evaluates every liability of a product in definition order. Within a product, fee lines a
- * listed-items liability covers are not paid again by a later liability (沪惠保: 特定高额药品 are not
- * also 特定住院自费). `remaining` is updated in place with what this product paid.
+ * Clause 2 — the base: what the liability may pay from, limited to what earlier liabilities and payers
+ * left. Fee lines a listed-items liability covers are marked so later liabilities do not pay them again
+ * (沪惠保: 特定高额药品 are not also 特定住院自费).
+ */
+export function baseOf(l: Liability, facts: RecordFacts, remaining: Remaining, claimedLines: Set<number>): number {
+  const atoms = BASE_ATOMS[l.base];
+  const room = atoms.reduce((s, a) => s + remaining.atoms[a], 0);
+  let base = room;
+  if (l.items) {
+    let sum = 0;
+    facts.lines.forEach((line, i) => {
+      if (claimedLines.has(i) || !lineMatches(line, l)) return;
+      sum += lineAmount(line, atoms);
+      if (l.base === 'listed_items') claimedLines.add(i);
+    });
+    base = Math.min(Math.max(sum, 0), room);
+  }
+  return l.base === 'cash_burden' ? Math.min(base, remaining.limit_fen) : base;
+}
+
+/** The accumulator key and amount of a liability's deductible, if it has one. */
+export function deductibleOf(l: Liability, product: Product, claimFreeYears: number): { key: string; amount: number } | undefined {
+  if (!l.deductible) return undefined;
+  if ('shared' in l.deductible) {
+    return { key: `ded:${l.deductible.shared}`, amount: deductibleAmount(product.shared_deductibles![l.deductible.shared]!, claimFreeYears) };
+  }
+  return { key: `ded:${l.code}`, amount: deductibleAmount(l.deductible, claimFreeYears) };
+}
+
+/** Clause 4 — what is left of the liability's cap and of a shared cap it draws on. */
+export function capLeftOf(l: Liability, product: Product, use: AccumulatorUse): { left: number; keys: string[] } {
+  const keys = [`cap:${l.code}`];
+  let left = Math.max(0, l.cap_fen - (use.get(keys[0]!) ?? 0));
+  if (l.shared_cap !== undefined) {
+    const key = `cap:shared:${l.shared_cap}`;
+    keys.push(key);
+    left = Math.min(left, Math.max(0, product.shared_caps![l.shared_cap]! - (use.get(key) ?? 0)));
+  }
+  return { left, keys };
+}
+
+/**
+ * Why a liability pays nothing although it covers the visit. The policy's own state (an exhausted cap)
+ * comes first, so the reason does not depend on the bill whenever the bill cannot change the outcome.
+ */
+function zeroReason(base: number, afterDeductible: number, capLeft: number): ReasonCode {
+  if (capLeft === 0) return 'CAP_EXHAUSTED';
+  if (base === 0) return 'NO_COVERED_AMOUNT';
+  if (afterDeductible === 0) return 'BELOW_DEDUCTIBLE';
+  return 'NO_COVERED_AMOUNT'; // the cash (or personal burden) earlier payers left is used up
+}
+
+/** Why a product pays nothing: its liabilities' reasons, leaving out those with merely nothing to pay from. */
+function productReasons(results: readonly { reasons: ReasonCode[] }[]): ReasonCode[] {
+  const telling = results.filter((r) => !(r.reasons.length === 1 && r.reasons[0] === 'NO_COVERED_AMOUNT'));
+  return orderReasons((telling.length ? telling : results).flatMap((r) => r.reasons));
+}
+
+/**
+ * Evaluates every liability of a product in definition order: coverage → base → deductible (per period,
+ * shared if named, lowered by claim-free tiers, met first by earlier commercial payments when the product
+ * says so) → ratio, rounded half up → caps → the cash limit. `remaining` is updated in place.
  */
 export function evaluateProduct(input: EvaluationInput): ProductResult {
   const { product, facts, policy, remaining } = input;
-  const yearStart = policyYearStart(policy.start_date, facts.visit_date);
   const use = new Map(input.use);
   const deltas = new Map<string, number>();
   const bump = (key: string, by: number): void => {
@@ -142,103 +220,81 @@ export function evaluateProduct(input: EvaluationInput): ProductResult {
     use.set(key, (use.get(key) ?? 0) + by);
     deltas.set(key, (deltas.get(key) ?? 0) + by);
   };
-
-  const policyReasons: ReasonCode[] = [];
-  if (facts.visit_date < policy.start_date || facts.visit_date > policy.end_date) policyReasons.push('POLICY_NOT_ACTIVE');
-  const local =
-    product.local_region !== undefined && facts.settled_region !== null && facts.settled_region.startsWith(product.local_region);
+  const offsetTaken = new Map<string, number>();
   const claimedLines = new Set<number>();
   const results: LiabilityResult[] = [];
 
   for (const l of product.liabilities) {
-    const reasons: ReasonCode[] = [...policyReasons];
-    if (l.waiting_days && daysBetween(policy.start_date, facts.visit_date) < l.waiting_days) reasons.push('WAITING_PERIOD');
-    if (!l.visit_types.includes(facts.visit_type)) reasons.push('VISIT_TYPE_NOT_COVERED');
-    if (l.facility_levels && (input.hospitalLevel === null || !l.facility_levels.includes(input.hospitalLevel as 1 | 2 | 3))) {
-      reasons.push('FACILITY_NOT_COVERED');
-    }
-    let ratio = input.policy.pre_existing ? l.ratio_bp.pre_existing : l.ratio_bp.normal;
-    if (l.requires_local_settlement && !local) {
-      if (l.non_local_ratio_bp) ratio = input.policy.pre_existing ? l.non_local_ratio_bp.pre_existing : l.non_local_ratio_bp.normal;
-      else reasons.push('NOT_SETTLED_THROUGH_BASIC_INSURANCE');
-    }
-    if (l.excluded_diagnoses && startsWithAny(facts.diag_codes, l.excluded_diagnoses)) reasons.push('DIAGNOSIS_EXCLUDED');
-    if (l.covered_diagnoses && !startsWithAny(facts.diag_codes, l.covered_diagnoses)) reasons.push('DIAGNOSIS_NOT_COVERED');
+    const { reasons, ratio_bp } = coverageOf(l, input);
     if (reasons.length) {
-      results.push({ liability: l.code, payable_fen: 0, deductible_applied_fen: 0, reasons: orderReasons(reasons) });
+      results.push({ liability: l.code, payable_fen: 0, owed_fen: 0, deductible_applied_fen: 0, deductible_outstanding: false, reasons: orderReasons(reasons) });
       continue;
     }
-
-    // The base: what this liability may pay from, limited to what earlier payers left.
-    const atoms = atomsOf(l);
-    const atomRoom = atoms.reduce((s, a) => s + remaining.atoms[a], 0);
-    let base: number;
-    if (l.base === 'listed_items' || (l.items && facts.has_lines)) {
-      let sum = 0;
-      facts.lines.forEach((line, i) => {
-        if (claimedLines.has(i) || !lineMatches(line, l)) return;
-        sum += l.base === 'listed_items' ? line.ool + line.pre : line.ool;
-        if (l.base === 'listed_items') claimedLines.add(i);
-      });
-      base = Math.min(Math.max(sum, 0), atomRoom);
-    } else {
-      // Without fee lines a category filter cannot be applied: the whole bucket counts (see docs/products.md).
-      base = atomRoom;
+    const base = baseOf(l, facts, remaining, claimedLines);
+    const ded = deductibleOf(l, product, policy.claim_free_years);
+    let left = ded ? Math.max(0, ded.amount - (use.get(ded.key) ?? 0)) : 0;
+    if (ded && product.deductible_offset_by === 'commercial') {
+      // Clause 3a: what earlier commercial payers paid on this visit meets the deductible (once per deductible).
+      const offset = Math.min(left, remaining.commercial_paid_fen - (offsetTaken.get(ded.key) ?? 0));
+      offsetTaken.set(ded.key, (offsetTaken.get(ded.key) ?? 0) + offset);
+      bump(ded.key, offset);
+      left -= offset;
     }
-    if (l.base === 'cash_burden') base = Math.min(base, remaining.limit_fen);
+    const applied = Math.min(base, left);
+    const afterDeductible = base - applied;
+    const cap = capLeftOf(l, product, use);
+    const gross = applyRatio(afterDeductible, ratio_bp);
+    const owed = Math.min(gross, cap.left);
+    const payable = Math.max(0, Math.min(owed, remaining.limit_fen));
+    const why = payable > 0 ? undefined : zeroReason(base, afterDeductible, cap.left);
 
-    // Deductible (per policy year; shared ones under the shared name).
-    let deductibleKey: string | undefined;
-    let deductibleTotal = 0;
-    if (l.deductible) {
-      if ('shared' in l.deductible) {
-        deductibleKey = `ded:${l.deductible.shared}`;
-        deductibleTotal = deductibleAmount(product.shared_deductibles![l.deductible.shared]!, policy.claim_free_years);
-      } else {
-        deductibleKey = `ded:${l.code}`;
-        deductibleTotal = deductibleAmount(l.deductible, policy.claim_free_years);
-      }
-    }
-    const deductibleLeft = deductibleKey ? Math.max(0, deductibleTotal - (use.get(deductibleKey) ?? 0)) : 0;
-    const deductibleApplied = Math.min(base, deductibleLeft);
-    const afterDeductible = base - deductibleApplied;
-
-    const capKey = `cap:${l.code}`;
-    const sharedCapKey = l.shared_cap !== undefined ? `cap:shared:${l.shared_cap}` : undefined;
-    let capLeft = Math.max(0, l.cap_fen - (use.get(capKey) ?? 0));
-    if (sharedCapKey) capLeft = Math.min(capLeft, Math.max(0, product.shared_caps![l.shared_cap!]! - (use.get(sharedCapKey) ?? 0)));
-
-    const gross = applyRatio(afterDeductible, ratio);
-    const payable = Math.max(0, Math.min(gross, capLeft, remaining.limit_fen));
-
-    if (base === 0) reasons.push('NO_COVERED_AMOUNT');
-    else if (afterDeductible === 0) reasons.push('BELOW_DEDUCTIBLE');
-    else if (gross > 0 && capLeft === 0) reasons.push('CAP_EXHAUSTED');
-    else if (gross > 0 && remaining.limit_fen === 0) reasons.push('NO_COVERED_AMOUNT');
-
-    if (deductibleKey) bump(deductibleKey, deductibleApplied);
-    bump(capKey, payable);
-    if (sharedCapKey) bump(sharedCapKey, payable);
+    if (ded) bump(ded.key, applied);
+    for (const k of cap.keys) bump(k, payable);
     // What this liability paid is no longer there for later liabilities and payers.
     let toDraw = payable;
-    for (const a of atoms) {
+    for (const a of BASE_ATOMS[l.base]) {
       const take = Math.min(toDraw, remaining.atoms[a]);
       remaining.atoms[a] -= take;
       toDraw -= take;
     }
     remaining.limit_fen -= payable;
-    results.push({ liability: l.code, payable_fen: payable, deductible_applied_fen: deductibleApplied, reasons: payable > 0 ? [] : orderReasons(reasons) });
+    results.push({
+      liability: l.code, payable_fen: payable, owed_fen: owed, deductible_applied_fen: applied,
+      deductible_outstanding: left > 0, reasons: why ? [why] : [],
+    });
   }
 
   const payable = results.reduce((s, r) => s + r.payable_fen, 0);
+  remaining.commercial_paid_fen += payable;
   return {
     product: product.code,
     product_version: product.version,
-    year_start: yearStart,
+    period_key: policy.period_key,
     payable_fen: payable,
+    owed_fen: results.reduce((s, r) => s + r.owed_fen, 0),
     deductible_applied_fen: results.reduce((s, r) => s + r.deductible_applied_fen, 0),
     liabilities: results,
     reasons: payable > 0 ? [] : productReasons(results),
-    deltas: [...deltas].map(([key, delta_fen]) => ({ key, year_start: yearStart, delta_fen })),
+    deltas: [...deltas].map(([key, delta_fen]) => ({ key, delta_fen })),
+  };
+}
+
+/**
+ * What an insurer may be told of a result (docs/privacy.md, class 3): nothing that depends on a hidden
+ * bucket amount beyond what the product pays. Where a deductible is still outstanding, "nothing to pay
+ * from" and "below the deductible" read the same (BELOW_DEDUCTIBLE), and the deductible applied is
+ * shown only on liabilities that pay — two visits that both pay 0 give the same answer whatever the bill.
+ */
+export function insurerView(r: ProductResult): { reasons: ReasonCode[]; deductible_applied_fen: number; liabilities: { liability: string; payable_fen: number }[] } {
+  const shown = r.liabilities.map((l) => ({
+    reasons: l.payable_fen === 0 && l.deductible_outstanding && l.reasons.includes('NO_COVERED_AMOUNT')
+      ? orderReasons(l.reasons.map((x) => (x === 'NO_COVERED_AMOUNT' ? 'BELOW_DEDUCTIBLE' : x)))
+      : l.reasons,
+    deductible: l.payable_fen > 0 ? l.deductible_applied_fen : 0,
+  }));
+  return {
+    reasons: r.payable_fen > 0 ? [] : productReasons(shown),
+    deductible_applied_fen: shown.reduce((s, l) => s + l.deductible, 0),
+    liabilities: r.liabilities.map((l) => ({ liability: l.liability, payable_fen: l.payable_fen })),
   };
 }

@@ -82,6 +82,18 @@ export const ProductSchema = Type.Object(
     insurer: Type.String({ minLength: 1, maxLength: 100 }),
     /** Coordination-of-benefits order: lower pays first. */
     cob_order: Type.Integer({ minimum: 0, maximum: 1000 }),
+    /**
+     * Products of one family are one cover: a person holds one policy of a family at a time (沪惠保 and its
+     * 新市民 edition are one family). Defaults to the product code.
+     */
+    family: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,60}$' })),
+    /** The policy term in whole years (every shipped product: one year). A period is exactly one term. */
+    term_years: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
+    /**
+     * `commercial`: what earlier commercial payers paid on the visit counts toward this product's
+     * deductibles (common 百万医疗 and 惠民保 terms); basic insurance never does.
+     */
+    deductible_offset_by: Type.Optional(Type.Literal('commercial')),
     /** admdvs prefix of the basic insurance that counts as local ('31' Shanghai, '4401' Guangzhou). */
     local_region: Type.Optional(Type.String({ pattern: '^\\d{2,6}$' })),
     shared_deductibles: Type.Optional(Type.Record(Type.String(), DeductibleSchema)),
@@ -96,6 +108,15 @@ export type Deductible = Static<typeof DeductibleSchema>;
 export type Liability = Static<typeof LiabilitySchema>;
 export type Product = Static<typeof ProductSchema>;
 export type Base = Liability['base'];
+
+/** The family a product belongs to (one policy per person and family at a time). */
+export const familyOf = (p: Product): string => p.family ?? p.code;
+
+/** The policy term in years (a period is exactly one term). */
+export const termYearsOf = (p: Product): number => p.term_years ?? 1;
+
+/** True when a liability pays only on itemised fee lines (a category, level or code list). */
+export const needsItemisation = (l: Liability): boolean => l.items !== undefined;
 
 export class ProductDefinitionError extends Error {
   constructor(message: string) {

@@ -18,6 +18,10 @@ export interface SetlInfo {
   med_type: string;
   /** yyyy-MM-dd HH:mm:ss as sent. */
   setl_time: string;
+  /** 开始日期: admission (住院) or visit start, yyyy-MM-dd HH:mm:ss, when the platform sends it. */
+  begndate: string | null;
+  /** 结束日期: discharge or visit end, when sent. */
+  enddate: string | null;
   fixmedins_code: string | null;
   clr_optins: string | null;
   insuplc_admdvs: string | null;

@@ -25,6 +25,8 @@ import type { GrantConsentRequest__Output as GrantConsentRequest } from './gener
 import type { RevokeConsentRequest__Output as RevokeConsentRequest } from './generated/vouch/v1/RevokeConsentRequest.js';
 import type { PushRecordRequest__Output as PushRecordRequest } from './generated/vouch/v1/PushRecordRequest.js';
 import type { EnrollPolicyRequest__Output as EnrollPolicyRequest } from './generated/vouch/v1/EnrollPolicyRequest.js';
+import type { GetPolicyRequest__Output as GetPolicyRequest } from './generated/vouch/v1/GetPolicyRequest.js';
+import { productView, type ProductView } from '../services/products.js';
 import type { VisitQuery__Output as VisitQuery } from './generated/vouch/v1/VisitQuery.js';
 import type { ClaimQuery__Output as ClaimQuery } from './generated/vouch/v1/ClaimQuery.js';
 import type { SettleRequest__Output as SettleRequest } from './generated/vouch/v1/SettleRequest.js';
@@ -59,6 +61,17 @@ export function grpcError(err: unknown, requestId: string, logger: pino.Logger):
   metadata.set('vouch-request-id', requestId);
   metadata.set('vouch-error-bin', Buffer.from(errorDetailType.encode({ code: v.code, message: v.message, request_id: requestId }).finish()));
   return { code: v.grpcStatus, details: v.message, metadata };
+}
+
+/** A product's published terms as the proto's flat Liability message carries them. */
+function productMessage(v: ProductView) {
+  return {
+    ...v,
+    liabilities: v.liabilities.map(({ items, ...l }) => ({
+      ...l,
+      med_chrgitm_types: items?.med_chrgitm_types ?? [], chrgitm_lv: items?.chrgitm_lv ?? [], med_list_codes: items?.med_list_codes ?? [],
+    })),
+  };
 }
 
 /** Optional proto3 strings arrive as '' when unset. */
@@ -167,15 +180,18 @@ export async function startGrpcServer(config: Config, gateway: Gateway, auth: Au
   server.addService(v1.PolicyService.service, {
     EnrollPolicy: unary(deps, 'enrollPolicy', (p, r: EnrollPolicyRequest) =>
       g.policies.enroll(p, r.policy_no, {
-        certno: r.certno, product: r.product, start_date: r.start_date, end_date: r.end_date, pre_existing: r.pre_existing, claim_free_years: r.claim_free_years,
+        certno: r.certno, product: r.product, start_date: r.start_date, end_date: r.end_date, pre_existing: r.pre_existing,
+        claim_free_years: r.claim_free_years, correction: r.correction,
       }),
     ),
-    ListProducts: unary(deps, 'listProducts', () => ({
-      products: g.payers.list().map((x) => ({
-        code: x.code, insurer: x.insurer, name: x.name, version: x.version, cob_order: x.cob_order,
-        liabilities: x.liabilities.map((l) => ({ code: l.code, name: l.name })),
-      })),
-    })),
+    GetPolicy: unary(deps, 'viewPolicy', async (p, r: GetPolicyRequest) => {
+      const v = await g.policies.view(p, r.policy_no);
+      return {
+        policy_no: v.policy_no, product: v.product,
+        periods: v.periods.map(({ deductible_met, liabilities, ...period }) => ({ period, deductible_met, liabilities })),
+      };
+    }),
+    ListProducts: unary(deps, 'listProducts', () => ({ products: g.payers.list().map((x) => productMessage(productView(x))) })),
   });
   const visit = (r: VisitQuery) => ({ certno: r.certno, policy_no: r.policy_no, provider: r.provider, mdtrt_id: r.mdtrt_id });
   server.addService(v1.QueryService.service, {
@@ -183,9 +199,10 @@ export async function startGrpcServer(config: Config, gateway: Gateway, auth: Au
     QuoteSettlement: unary(deps, 'quote', (p, r: VisitQuery) => g.queries.quote(p, visit(r))),
     VerifyClaim: unary(deps, 'verifyClaim', (p, r: ClaimQuery) => {
       const c = r.claimed;
+      // The same validation as HTTP: a missing `claimed` or a negative amount is refused, never compared.
       return g.queries.verifyClaim(p, {
         certno: r.certno, provider: r.provider, mdtrt_id: r.mdtrt_id,
-        claimed: { medfee_sumamt_fen: c?.medfee_sumamt_fen ?? 0, psn_cash_pay_fen: c?._psn_cash_pay_fen === 'psn_cash_pay_fen' ? c.psn_cash_pay_fen : undefined },
+        claimed: c ? { medfee_sumamt_fen: c.medfee_sumamt_fen, ...(c._psn_cash_pay_fen === 'psn_cash_pay_fen' ? { psn_cash_pay_fen: c.psn_cash_pay_fen } : {}) } : undefined,
       });
     }),
   });

@@ -33,20 +33,25 @@ const Fen = Type.Integer({ minimum: -9_007_199_254_740_991, maximum: 9_007_199_2
 export const Receipt = Type.Object(
   {
     receipt_id: Type.String(),
-    leaf_index: Type.Integer(),
+    leaf_index: Type.Integer({ description: 'Index of the access-log leaf that records the answer.' }),
+    leaf_hash: Type.String({ description: 'Hex RFC 6962 leaf hash SHA-256(0x00 ‖ leaf) of that leaf, to tie an inclusion proof to the receipt.' }),
     issued_at: Type.String(),
-    result_digest: Type.String(),
+    result_digest: Type.String({ description: 'HMAC-SHA256 keyed with receipt_salt over the answer’s canonical JSON without receipt and receipt_salt.' }),
+    question_digest: Type.Optional(Type.String({ description: 'HMAC-SHA256 keyed with receipt_salt over the question (operation, ids and amounts as asked).' })),
     consent_id: Type.Optional(Type.String()),
     consent_version: Type.Optional(Type.Integer()),
-    record_digest: Type.Optional(Type.String()),
+    record_digest: Type.Optional(Type.String({ description: 'Keyed digest of the record version (only the gateway recomputes it).' })),
     product_version: Type.Optional(Type.String()),
     alg: Type.Literal('Ed25519'),
     key_id: Type.String(),
     signature: Type.String(),
   },
-  { $id: 'Receipt', description: 'Ed25519 over the canonical JSON of the other members plus "type":"vouch.receipt.v1" (docs/receipts.md).' },
+  { $id: 'Receipt', description: 'Ed25519 over the canonical JSON of the other members plus "type":"vouch.receipt.v1" (docs/audit-log.md "Receipts").' },
 );
 const ReceiptRef = Type.Ref('Receipt');
+/** The per-receipt salt of the answer's digests: the holder reveals it (with the answer) to prove what was answered. */
+const ReceiptSalt = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'Salt of receipt.result_digest and receipt.question_digest; keep it with the answer, do not pass it on with a bare receipt.' });
+const Reasons = Type.Array(Type.Union(REASON_CODES.map((r) => Type.Literal(r))));
 
 export const PartyView = Type.Object({
   code: Type.String(),
@@ -120,9 +125,22 @@ export const PolicyBody = Type.Object(
     end_date: Type.String({ maxLength: 10 }),
     pre_existing: Type.Optional(Type.Boolean()),
     claim_free_years: Type.Optional(Type.Integer({ minimum: 0, maximum: 50 })),
+    correction: Type.Optional(Type.Boolean({ description: 'An explicit, logged correction of the latest period after an answer used it (at most 2 per period).' })),
   },
   { additionalProperties: false },
 );
+const PeriodStatus = Type.Union([Type.Literal('active'), Type.Literal('expired'), Type.Literal('upcoming')]);
+const PeriodView = Type.Object({
+  period_no: Type.Integer(),
+  product: Type.String(),
+  start_date: Type.String(),
+  end_date: Type.String(),
+  status: PeriodStatus,
+  pre_existing: Type.Boolean(),
+  claim_free_years: Type.Integer(),
+  terms_frozen: Type.Boolean({ description: 'An answer used this period: its product, dates and flags are frozen.' }),
+  corrections: Type.Integer(),
+});
 export const PolicyAnswer = Type.Object({
   policy_no: Type.String(),
   product: Type.String(),
@@ -132,17 +150,66 @@ export const PolicyAnswer = Type.Object({
   pre_existing: Type.Boolean(),
   claim_free_years: Type.Integer(),
   status: Type.Literal('enrolled'),
+  periods: Type.Array(PeriodView),
+});
+export const PolicyDetailsAnswer = Type.Object({
+  policy_no: Type.String(),
+  product: Type.String(),
+  periods: Type.Array(
+    Type.Object({
+      period_no: Type.Integer(),
+      product: Type.String(),
+      start_date: Type.String(),
+      end_date: Type.String(),
+      status: PeriodStatus,
+      pre_existing: Type.Boolean(),
+      claim_free_years: Type.Integer(),
+      terms_frozen: Type.Boolean(),
+      corrections: Type.Integer(),
+      deductible_met: Type.Boolean(),
+      liabilities: Type.Array(Type.Object({ liability: Type.String(), paid_fen: Type.Integer(), cap_left_fen: Type.Integer() })),
+    }),
+  ),
 });
 
+const Codes = Type.Array(Type.String());
 export const ProductsAnswer = Type.Object({
   products: Type.Array(
     Type.Object({
       code: Type.String(),
-      insurer: Type.String(),
+      insurer: Type.String({ description: 'The party code of the payer; only it may enroll policies under the product.' }),
       name: Type.String(),
       version: Type.String(),
       cob_order: Type.Integer(),
-      liabilities: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+      family: Type.String(),
+      term_years: Type.Integer(),
+      local_region: Type.Optional(Type.String()),
+      deductible_offset_by: Type.Optional(Type.Literal('commercial')),
+      source: Type.Optional(Type.String()),
+      shared_caps: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+      liabilities: Type.Array(
+        Type.Object({
+          code: Type.String(),
+          name: Type.String(),
+          bucket: Type.String(),
+          visit_types: Codes,
+          deductible_fen: Type.Integer(),
+          deductible_tiers: Type.Optional(Type.Array(Type.Object({ min_claim_free_years: Type.Integer(), deductible_fen: Type.Integer() }))),
+          shared_deductible: Type.Optional(Type.String()),
+          ratio_bp: Type.Integer(),
+          pre_existing_ratio_bp: Type.Integer(),
+          non_local_ratio_bp: Type.Optional(Type.Integer()),
+          non_local_pre_existing_ratio_bp: Type.Optional(Type.Integer()),
+          requires_local_settlement: Type.Boolean(),
+          cap_fen: Type.Integer(),
+          shared_cap: Type.Optional(Type.String()),
+          items: Type.Optional(Type.Object({ med_chrgitm_types: Type.Optional(Codes), chrgitm_lv: Type.Optional(Codes), med_list_codes: Type.Optional(Codes) })),
+          facility_levels: Type.Optional(Type.Array(Type.Integer())),
+          excluded_diagnoses: Type.Optional(Codes),
+          covered_diagnoses: Type.Optional(Codes),
+          waiting_days: Type.Optional(Type.Integer()),
+        }),
+      ),
     }),
   ),
 });
@@ -153,15 +220,18 @@ export const VisitQueryBody = Type.Object(
 );
 export const EligibilityAnswer = Type.Object({
   eligible: Type.Boolean(),
-  reasons: Type.Array(Type.Union(REASON_CODES.map((r) => Type.Literal(r)))),
+  reasons: Reasons,
+  receipt_salt: ReceiptSalt,
   receipt: ReceiptRef,
 });
 export const QuoteAnswer = Type.Object({
   payable_fen: Fen,
   liabilities: Type.Array(Type.Object({ liability: Type.String(), payable_fen: Fen })),
-  deductible_applied_fen: Fen,
+  deductible_applied_fen: Type.Integer({ description: 'Deductible met by this visit on liabilities that pay; 0 when nothing is payable.' }),
+  reasons: Reasons,
   product: Type.String(),
   product_version: Type.String(),
+  receipt_salt: ReceiptSalt,
   receipt: ReceiptRef,
 });
 
@@ -177,7 +247,7 @@ export const ClaimBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export const ClaimAnswer = Type.Object({ match: Type.Boolean(), receipt: ReceiptRef });
+export const ClaimAnswer = Type.Object({ match: Type.Boolean(), receipt_salt: ReceiptSalt, receipt: ReceiptRef });
 
 export const SettleBody = Type.Object(
   { certno: Certno, mdtrt_id: Id, request_id: Type.String({ minLength: 1, maxLength: 128 }) },
@@ -192,15 +262,19 @@ export const SettleAnswer = Type.Object({
       policy_no: Type.String(),
       product: Type.String(),
       payable_fen: Fen,
-      liabilities: Type.Array(Type.Object({ liability: Type.String(), payable_fen: Fen })),
+      owed_fen: Type.Integer({ description: 'What the product owes before the cash limit; above payable_fen the rest may be claimed after the fact.' }),
+      reasons: Reasons,
+      liabilities: Type.Array(Type.Object({ liability: Type.String(), payable_fen: Fen, owed_fen: Fen })),
     }),
   ),
   insurers_total_fen: Fen,
   patient_cash_fen: Fen,
+  // Optional only for settlements stored before receipts were salted (their digests are unsalted).
+  receipt_salt: Type.Optional(ReceiptSalt),
   receipt: ReceiptRef,
 });
 export const SettlementParams = Type.Object({ settlement_id: Type.String({ minLength: 1, maxLength: 64 }) });
-export const ReversalAnswer = Type.Object({ settlement_id: Type.String(), status: Type.Literal('reversed'), receipt: ReceiptRef });
+export const ReversalAnswer = Type.Object({ settlement_id: Type.String(), status: Type.Literal('reversed'), receipt_salt: ReceiptSalt, receipt: ReceiptRef });
 
 const UInt = Type.String({ pattern: '^\\d{1,15}$' });
 export const AuditEventsQuery = Type.Object(

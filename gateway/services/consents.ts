@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
 import { VouchError } from '../errors.js';
-import { digestOf, makeEvent } from '../domain/audit-events.js';
+import { makeEvent } from '../domain/audit-events.js';
 import { normaliseCertno } from '../domain/certno.js';
 import { PURPOSES, isPurpose, type Purpose } from '../domain/consent.js';
 import type { ConsentRow, Repositories } from '../storage/repositories.js';
@@ -93,8 +92,9 @@ export class ConsentService {
         throw new VouchError('VALIDATION_FAILED', 'Field evidence is required when a hospital records a consent.');
       }
       subject = this.vault.blindIndex(certno);
-      // Only the digest of the evidence is kept: it may itself carry the patient's signature or name.
-      evidenceDigest = crypto.createHash('sha256').update(input.evidence, 'utf8').digest('hex');
+      // Only a keyed digest of the evidence is kept: it may itself carry the patient's signature or name,
+      // and an unkeyed one could be confirmed against a guess.
+      evidenceDigest = this.vault.digest('consent.evidence', input.evidence);
       // A hospital records consent for itself only (least privilege); the patient may widen it in person.
       if (input.providers && !(input.providers.length === 1 && input.providers[0] === by.code)) {
         throw new VouchError('FORBIDDEN', 'A hospital may only record consents that cover itself.');
@@ -144,7 +144,7 @@ export class ConsentService {
     };
     await this.journal.change((tx) => {
       tx.insertConsent(row);
-      const snapshot = digestOf({ ...row, subject: undefined });
+      const snapshot = this.vault.digest('consent.snapshot', { ...row, subject: undefined });
       tx.appendConsentEvent({ consent_id: row.consent_id, version: 1, kind: 'granted', at: now, actor: by.code, actor_role: by.role, snapshot_digest: snapshot });
       return {
         value: row,
@@ -169,7 +169,7 @@ export class ConsentService {
       const version = c.version + 1;
       tx.updateConsentStatus(c.consent_id, version, 'revoked', now);
       const updated: ConsentRow = { ...c, version, status: 'revoked', updated_at: now };
-      const snapshot = digestOf({ ...updated, subject: undefined });
+      const snapshot = this.vault.digest('consent.snapshot', { ...updated, subject: undefined });
       tx.appendConsentEvent({ consent_id: c.consent_id, version, kind: 'revoked', at: now, actor: by.code, actor_role: by.role, snapshot_digest: snapshot });
       return {
         value: updated,

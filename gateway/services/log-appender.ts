@@ -199,8 +199,10 @@ export class LogAppender {
             results.push(this.signHead(key));
             continue;
           }
-          const leaf_index = this.appendLeaf(item.event);
-          results.push(item.receipt ? { leaf_index, receipt: signReceiptWith(key, { ...item.receipt, leaf_index }) } : { leaf_index });
+          const { index: leaf_index, hash } = this.appendLeaf(item.event);
+          results.push(
+            item.receipt ? { leaf_index, receipt: signReceiptWith(key, { ...item.receipt, leaf_index, leaf_hash: hash.toString('hex') }) } : { leaf_index },
+          );
         }
       }).immediate();
     } catch (err) {
@@ -214,11 +216,13 @@ export class LogAppender {
     return results;
   }
 
-  private appendLeaf(e: AuditEvent): number {
+  /** Appends one leaf (or finds it, by event id) and returns its index and RFC 6962 leaf hash. */
+  private appendLeaf(e: AuditEvent): { index: number; hash: Buffer } {
     const existing = this.reads.indexOf(e.event_id);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) return { index: existing, hash: this.reads.nodeAt(0, existing) };
     const bytes = leafBytes(e);
-    let h = leafHash(bytes);
+    const hash = leafHash(bytes);
+    let h = hash;
     const index = this.size;
     this.stmts.insertLeaf.run(
       index, e.event_id, bytes, h, e.time, e.actor, e.actor_role, e.kind,
@@ -235,7 +239,7 @@ export class LogAppender {
     }
     this.frontier.set(level, h);
     this.size = index + 1;
-    return index;
+    return { index, hash };
   }
 
   private root(): Buffer {

@@ -11,6 +11,7 @@ export const OPERATIONS = {
   listConsents: ['patient', 'insurer'],
   pushRecord: ['hospital'],
   enrollPolicy: ['insurer'],
+  viewPolicy: ['insurer'],
   listProducts: ['hospital', 'insurer', 'bureau', 'admin', 'patient'],
   eligibility: ['insurer'],
   quote: ['insurer'],

@@ -1,21 +1,23 @@
 import { VouchError } from '../errors.js';
-import { digestOf, makeEvent, policyDigest, type EventKind } from '../domain/audit-events.js';
+import { makeEvent, type EventKind } from '../domain/audit-events.js';
 import { normaliseCertno } from '../domain/certno.js';
 import { budgetDay, decideAmong, type Purpose } from '../domain/consent.js';
 import type { RecordFacts } from '../domain/facts.js';
-import { policyYearStart } from '../domain/liabilities.js';
+import { insurerView } from '../domain/liabilities.js';
+import { periodCovering } from '../domain/policy.js';
 import type { Product } from '../domain/product.js';
 import type { ReasonCode } from '../domain/reasons.js';
 import { quote as quoteProduct, type HeldPolicy } from '../domain/settlement.js';
 import type { PayerRegistry } from '../../adapters/payers/registry.js';
-import type { PolicyRow, Repositories } from '../storage/repositories.js';
+import type { PeriodRow, PolicyRow, RecordRow } from '../storage/repositories.js';
 import type { Storage } from '../storage/storage.js';
+import { heldPolicy } from './accumulators.js';
 import type { Principal } from './auth.js';
 import type { Journal } from './journal.js';
-import { POLICY_NO } from './policies.js';
-import { newReceiptId, type Receipt } from './receipts.js';
-import type { RecordService } from './records.js';
 import { HOSPITAL_CODE } from './parties.js';
+import { POLICY_NO } from './policies.js';
+import { newReceiptId, newReceiptSalt, saltedDigest, type Receipt } from './receipts.js';
+import type { RecordService } from './records.js';
 import type { Vault } from './vault.js';
 
 export interface VisitQuery {
@@ -26,52 +28,56 @@ export interface VisitQuery {
 }
 
 export interface ClaimQuery extends VisitQuery {
-  claimed: { medfee_sumamt_fen: number; psn_cash_pay_fen?: number | undefined };
+  claimed: unknown;
 }
 
 export const MDTRT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-interface Resolved {
-  subject: string;
-  consent: { consent_id: string; version: number; max_queries_per_day: number | null };
-  record: { record_id: string; version: number; content_digest: string };
-  facts: RecordFacts;
-  policy: PolicyRow | undefined;
-  product: Product | undefined;
-  hospitalLevel: number | null;
-  /** The visit's active one-stop settlement, if it has one. */
-  settlementId: string | undefined;
-}
+const AMOUNT_MAX = 9_999_999_999_999_999;
+const isAmount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= AMOUNT_MAX;
 
-/**
- * Builds the {@link HeldPolicy} the settlement domain evaluates, with this policy year's accumulator use.
- * `excludeSettlement`: a visit already settled is evaluated as of before its own settlement, so its own
- * deductible and cap use are not counted against it a second time.
- */
-export function heldPolicy(repos: Repositories, policy: PolicyRow, product: Product, visitDate: string, excludeSettlement?: string): HeldPolicy {
-  const yearStart = policyYearStart(policy.start_date, visitDate);
-  const use = repos.accumulatorUse(policy.insurer, policy.policy_no, yearStart);
-  if (excludeSettlement) {
-    for (const d of repos.settlementDeltas(excludeSettlement)) {
-      if (d.insurer === policy.insurer && d.policy_no === policy.policy_no && d.year_start === yearStart) {
-        use.set(d.acc_key, (use.get(d.acc_key) ?? 0) - d.delta_fen);
-      }
-    }
+/** The claimed amounts of a claim check, validated the same way for both transports. */
+export function claimedAmounts(v: unknown): { medfee_sumamt_fen: number; psn_cash_pay_fen?: number } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new VouchError('VALIDATION_FAILED', 'Field claimed is required.');
+  const c = v as Record<string, unknown>;
+  if (!isAmount(c.medfee_sumamt_fen)) throw new VouchError('INVALID_AMOUNT', 'Field claimed.medfee_sumamt_fen: whole fen, not negative.');
+  if (c.psn_cash_pay_fen !== undefined && !isAmount(c.psn_cash_pay_fen)) {
+    throw new VouchError('INVALID_AMOUNT', 'Field claimed.psn_cash_pay_fen: whole fen, not negative.');
   }
-  return {
-    insurer: policy.insurer,
-    policy_no: policy.policy_no,
-    product,
-    terms: { start_date: policy.start_date, end_date: policy.end_date, pre_existing: policy.pre_existing, claim_free_years: policy.claim_free_years },
-    use,
-  };
+  return { medfee_sumamt_fen: c.medfee_sumamt_fen, ...(c.psn_cash_pay_fen !== undefined ? { psn_cash_pay_fen: c.psn_cash_pay_fen as number } : {}) };
+}
+
+/** Everything an answer is computed from, resolved before anything is computed. */
+interface Resolved {
+  consent: { consent_id: string; version: number; max_queries_per_day: number | null };
+  record: RecordRow;
+  facts: RecordFacts;
+  /** The policy period the question is answered under (the one covering the visit, else the nearest). */
+  held?: { policy: PolicyRow; period: PeriodRow; product: Product; evaluate: HeldPolicy };
+  hospitalLevel: number | null;
+}
+
+interface Operation<T> {
+  purpose: Purpose;
+  kind: EventKind;
+  needsPolicy: boolean;
+  /** The question as the receipt covers it (ids and amounts as asked). */
+  question: Record<string, unknown>;
+  compute: (r: Resolved) => T;
+}
+
+/** The period a visit is answered under: the one covering its date, else the nearest one (POLICY_NOT_ACTIVE). */
+function periodFor(policy: PolicyRow, day: string): PeriodRow {
+  return periodCovering(policy.periods, day) ?? [...policy.periods].reverse().find((p) => p.start_date <= day) ?? policy.periods[0]!;
 }
 
 /**
- * Insurers' questions, answered inside the gateway under a consent bound to the question's purpose.
- * No consent, a consent that does not cover the purpose or provider, no such policy and no such visit
- * all end in the same NOT_AVAILABLE; the bureau's log keeps the real reason. Every answer is logged
- * before it is given and carries a signed receipt naming its leaf.
+ * Insurers' questions, answered inside the gateway under a consent bound to the question's purpose
+ * (docs/privacy.md). The consent is decided before anything of a record is read, so "no consent" costs
+ * the same whether or not the visit exists; no consent, a consent that does not cover the purpose or
+ * provider, no such policy and no such visit all end in the same NOT_AVAILABLE, the bureau's log keeping
+ * the real reason. Every answer is logged before it is given and carries a signed receipt that covers the
+ * question and names its leaf.
  */
 export class QueryService {
   constructor(
@@ -83,119 +89,139 @@ export class QueryService {
     private readonly claimAttempts: number,
   ) {}
 
-  async eligibility(by: Principal, q: VisitQuery, now = Date.now()): Promise<{ eligible: boolean; reasons: ReasonCode[]; receipt: Receipt }> {
-    return this.answer(by, 'eligibility', 'query.eligibility', q, now, true, (r) => {
-      const result = quoteProduct(r.facts, heldPolicy(this.storage.read, r.policy!, r.product!, r.facts.visit_date, r.settlementId), r.hospitalLevel);
-      return { eligible: result.payable_fen > 0, reasons: result.reasons };
+  async eligibility(by: Principal, q: VisitQuery, now = Date.now()) {
+    return this.answer(by, q, now, {
+      purpose: 'eligibility', kind: 'query.eligibility', needsPolicy: true, question: { op: 'eligibility' },
+      compute: (r): { eligible: boolean; reasons: ReasonCode[] } => {
+        const result = quoteProduct(r.facts, r.held!.evaluate, r.hospitalLevel);
+        return { eligible: result.payable_fen > 0, reasons: insurerView(result).reasons };
+      },
     });
   }
 
   async quote(by: Principal, q: VisitQuery, now = Date.now()) {
-    return this.answer(by, 'settlement', 'query.quote', q, now, true, (r) => {
-      const result = quoteProduct(r.facts, heldPolicy(this.storage.read, r.policy!, r.product!, r.facts.visit_date, r.settlementId), r.hospitalLevel);
-      return {
-        payable_fen: result.payable_fen,
-        liabilities: result.liabilities.map((l) => ({ liability: l.liability, payable_fen: l.payable_fen })),
-        deductible_applied_fen: result.deductible_applied_fen,
-        product: result.product,
-        product_version: result.product_version,
-      };
+    return this.answer(by, q, now, {
+      purpose: 'settlement', kind: 'query.quote', needsPolicy: true, question: { op: 'quote' },
+      compute: (r) => {
+        const result = quoteProduct(r.facts, r.held!.evaluate, r.hospitalLevel);
+        const view = insurerView(result);
+        return {
+          payable_fen: result.payable_fen,
+          liabilities: view.liabilities,
+          deductible_applied_fen: view.deductible_applied_fen,
+          reasons: view.reasons,
+          product: result.product,
+          product_version: result.product_version,
+        };
+      },
     });
   }
 
   /** Equality only, on the amounts the insurer holds: no thresholds, no ranges, a budget of attempts. */
-  async verifyClaim(by: Principal, q: ClaimQuery, now = Date.now()): Promise<{ match: boolean; receipt: Receipt }> {
-    const c = q.claimed;
-    if (!Number.isSafeInteger(c.medfee_sumamt_fen) || (c.psn_cash_pay_fen !== undefined && !Number.isSafeInteger(c.psn_cash_pay_fen))) {
-      throw new VouchError('INVALID_AMOUNT', 'Field claimed: amounts are whole fen.');
-    }
-    return this.answer(by, 'claim_verification', 'query.claim_verification', q, now, false, (r) => ({
-      match: r.facts.medfee_fen === c.medfee_sumamt_fen && (c.psn_cash_pay_fen === undefined || r.facts.cash_fen === c.psn_cash_pay_fen),
-    }));
+  async verifyClaim(by: Principal, q: ClaimQuery, now = Date.now()) {
+    const c = claimedAmounts(q.claimed);
+    return this.answer(by, q, now, {
+      purpose: 'claim_verification', kind: 'query.claim_verification', needsPolicy: false, question: { op: 'claim_verification', claimed: c },
+      compute: (r) => ({
+        match: r.facts.medfee_fen === c.medfee_sumamt_fen && (c.psn_cash_pay_fen === undefined || r.facts.cash_fen === c.psn_cash_pay_fen),
+      }),
+    });
   }
 
-  private async answer<T extends object>(
-    by: Principal,
-    purpose: Purpose,
-    kind: EventKind,
-    q: VisitQuery,
-    now: number,
-    needsPolicy: boolean,
-    compute: (r: Resolved) => T,
-  ): Promise<T & { receipt: Receipt }> {
+  private validate(q: VisitQuery, needsPolicy: boolean): string {
     const certno = normaliseCertno(q.certno);
     if (!certno) throw new VouchError('INVALID_CERTNO');
-    if (!HOSPITAL_CODE.test(q.provider)) throw new VouchError('VALIDATION_FAILED', 'Field provider must be an institution code.');
-    if (!MDTRT_ID.test(q.mdtrt_id)) throw new VouchError('VALIDATION_FAILED', 'Field mdtrt_id is malformed.');
-    if (needsPolicy && (q.policy_no === undefined || !POLICY_NO.test(q.policy_no))) throw new VouchError('VALIDATION_FAILED', 'Field policy_no is malformed.');
-    const subject = this.vault.blindIndex(certno);
-    const repos = this.storage.read;
-    const base = { time: now, actor: by.code, actor_role: 'insurer' as const, purpose, subject };
-    const refs = needsPolicy ? { policy_digest: policyDigest(by.code, q.policy_no!), provider: q.provider } : { provider: q.provider };
+    if (typeof q.provider !== 'string' || !HOSPITAL_CODE.test(q.provider)) throw new VouchError('VALIDATION_FAILED', 'Field provider must be an institution code.');
+    if (typeof q.mdtrt_id !== 'string' || !MDTRT_ID.test(q.mdtrt_id)) throw new VouchError('VALIDATION_FAILED', 'Field mdtrt_id is malformed.');
+    if (needsPolicy && (typeof q.policy_no !== 'string' || !POLICY_NO.test(q.policy_no))) throw new VouchError('VALIDATION_FAILED', 'Field policy_no is malformed.');
+    return certno;
+  }
 
-    const decision = decideAmong(repos.consentsOf(subject, by.code), { grantee: by.code, purpose, provider: q.provider, now });
+  /**
+   * Resolves what the answer needs, in an order that reveals nothing: the consent first (nothing of the
+   * record is read before it allows), then the visit, then the policy. Returns the denial reason for the
+   * bureau's log when there is no answer.
+   */
+  private resolve(by: Principal, subject: string, q: VisitQuery, op: Operation<unknown>, now: number): Resolved | { denial: string } {
+    const repos = this.storage.read;
+    const decision = decideAmong(repos.consentsOf(subject, by.code), { grantee: by.code, purpose: op.purpose, provider: q.provider, now });
+    if (!decision.allow) return { denial: decision.reason };
     const record = repos.latestRecordByVisit(q.provider, q.mdtrt_id, subject);
-    const policy = needsPolicy ? repos.getPolicy(by.code, q.policy_no!) : undefined;
-    const product = policy ? this.payers.get(policy.product)?.product : undefined;
-    const denial = !decision.allow
-      ? decision.reason
-      : !record
-        ? 'NO_SUCH_VISIT'
-        : needsPolicy && (!policy || policy.subject !== subject || !product)
-          ? 'NO_SUCH_POLICY'
-          : undefined;
-    if (denial || !decision.allow || !record) {
-      await this.journal.record(makeEvent({ ...base, kind, outcome: 'denied', reason: denial, refs }));
+    if (!record) return { denial: 'NO_SUCH_VISIT' };
+    const policy = op.needsPolicy ? repos.getPolicy(by.code, q.policy_no!) : undefined;
+    if (op.needsPolicy && (!policy || policy.subject !== subject)) return { denial: 'NO_SUCH_POLICY' };
+    const facts = this.records.facts(record);
+    const hospitalLevel = repos.partyStatus(q.provider)?.level ?? null;
+    const resolved: Resolved = { consent: decision.consent, record, facts, hospitalLevel };
+    if (policy) {
+      const period = periodFor(policy, facts.visit_date);
+      const product = this.payers.get(period.product)?.product;
+      if (!product) return { denial: 'NO_SUCH_POLICY' };
+      const settled = repos.activeSettlementForVisit(q.provider, q.mdtrt_id, subject)?.settlement_id;
+      resolved.held = { policy, period, product, evaluate: heldPolicy(repos, policy, period.period_no, product, settled) };
+    }
+    return resolved;
+  }
+
+  /**
+   * Durable bookkeeping before an answer: every probe counts against the consent's daily budget and the
+   * claim-attempt budget, and the policy period the answer uses is frozen. Returns the budget exceeded, if any.
+   */
+  private async bookkeep(by: Principal, r: Resolved, purpose: Purpose, now: number): Promise<string | undefined> {
+    const claimLimit = purpose === 'claim_verification' ? this.claimAttempts : undefined;
+    const freeze = r.held && r.held.period.used_at === null ? r.held : undefined;
+    if (r.consent.max_queries_per_day === null && claimLimit === undefined && !freeze) return undefined;
+    return this.storage.write((tx) => {
+      if (r.consent.max_queries_per_day !== null && tx.countConsentUse(r.consent.consent_id, budgetDay(now)) > r.consent.max_queries_per_day) {
+        return 'CONSENT_DAILY_BUDGET';
+      }
+      if (claimLimit !== undefined && tx.countClaimAttempt(by.code, r.record.record_id) > claimLimit) return 'CLAIM_ATTEMPTS';
+      if (freeze) tx.markPeriodUsed(freeze.policy.insurer, freeze.policy.policy_no, freeze.period.period_no, now);
+      return undefined;
+    });
+  }
+
+  private async answer<T extends object>(by: Principal, q: VisitQuery, now: number, op: Operation<T>): Promise<T & { receipt_salt: string; receipt: Receipt }> {
+    const certno = this.validate(q, op.needsPolicy);
+    const subject = this.vault.blindIndex(certno);
+    const base = { time: now, actor: by.code, actor_role: 'insurer' as const, purpose: op.purpose, subject };
+    const policyRef = op.needsPolicy ? this.vault.policyRef(by.code, q.policy_no!) : undefined;
+    const refs = { provider: q.provider, ...(policyRef ? { policy_digest: policyRef } : {}) };
+
+    const r = this.resolve(by, subject, q, op, now);
+    if ('denial' in r) {
+      await this.journal.record(makeEvent({ ...base, kind: op.kind, outcome: 'denied', reason: r.denial, refs }));
       throw new VouchError('NOT_AVAILABLE');
     }
-    const consent = decision.consent;
-    const budgetRefs = { ...refs, consent_id: consent.consent_id, consent_version: consent.version, record_id: record.record_id, record_version: record.version };
-
-    // Budgets count every probe, durably, before anything is computed.
-    const claimLimit = purpose === 'claim_verification' ? this.claimAttempts : undefined;
-    if (consent.max_queries_per_day !== null || claimLimit !== undefined) {
-      const exceeded = await this.storage.write((tx) => {
-        if (consent.max_queries_per_day !== null && tx.countConsentUse(consent.consent_id, budgetDay(now)) > consent.max_queries_per_day) {
-          return 'CONSENT_DAILY_BUDGET';
-        }
-        if (claimLimit !== undefined && tx.countClaimAttempt(by.code, record.record_id) > claimLimit) return 'CLAIM_ATTEMPTS';
-        return undefined;
-      });
-      if (exceeded) {
-        await this.journal.record(makeEvent({ ...base, kind: 'query.budget_exhausted', outcome: 'denied', reason: exceeded, refs: budgetRefs }));
-        throw new VouchError('QUERY_BUDGET_EXCEEDED');
-      }
+    const answerRefs = {
+      ...refs, consent_id: r.consent.consent_id, consent_version: r.consent.version, record_id: r.record.record_id, record_version: r.record.version,
+      ...(r.held ? { product: r.held.product.code, product_version: r.held.product.version, period: r.held.period.period_no } : {}),
+    };
+    const exceeded = await this.bookkeep(by, r, op.purpose, now);
+    if (exceeded) {
+      await this.journal.record(makeEvent({ ...base, kind: 'query.budget_exhausted', outcome: 'denied', reason: exceeded, refs: answerRefs }));
+      throw new VouchError('QUERY_BUDGET_EXCEEDED');
     }
 
-    const result = compute({
-      subject,
-      consent,
-      record,
-      facts: this.records.facts(record),
-      policy,
-      product,
-      hospitalLevel: repos.partyStatus(q.provider)?.level ?? null,
-      settlementId: needsPolicy ? repos.activeSettlementForVisit(q.provider, q.mdtrt_id, subject)?.settlement_id : undefined,
-    });
+    const result = op.compute(r);
+    const salt = newReceiptSalt();
     const receiptId = newReceiptId();
-    const resultDigest = digestOf(result);
-    // The receipt is signed with the leaf index the log gives the event, by the log's writer.
+    const question = { ...op.question, insurer: by.code, certno, provider: q.provider, mdtrt_id: q.mdtrt_id, ...(op.needsPolicy ? { policy_no: q.policy_no } : {}) };
+    const digests = { result: saltedDigest(salt, result), question: saltedDigest(salt, question), record: r.record.content_digest };
+    // The receipt is signed with the leaf index and hash the log gives the event, by the log's writer.
     const receipt = await this.journal.recordAnswer(
-      makeEvent({
-        ...base, kind, outcome: 'allowed',
-        refs: { ...budgetRefs, receipt_id: receiptId, ...(product ? { product: product.code, product_version: product.version } : {}) },
-        digests: { result: resultDigest, record: record.content_digest },
-      }),
+      makeEvent({ ...base, kind: op.kind, outcome: 'allowed', refs: { ...answerRefs, receipt_id: receiptId }, digests }),
       {
         receipt_id: receiptId,
         issued_at: new Date(now).toISOString(),
-        result_digest: resultDigest,
-        consent_id: consent.consent_id,
-        consent_version: consent.version,
-        record_digest: record.content_digest,
-        ...(product ? { product_version: `${product.code}@${product.version}` } : {}),
+        result_digest: digests.result,
+        question_digest: digests.question,
+        consent_id: r.consent.consent_id,
+        consent_version: r.consent.version,
+        record_digest: r.record.content_digest,
+        ...(r.held ? { product_version: `${r.held.product.code}@${r.held.product.version}` } : {}),
       },
     );
-    return { ...result, receipt };
+    return { ...result, receipt_salt: salt, receipt };
   }
 }

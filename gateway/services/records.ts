@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { VouchError } from '../errors.js';
-import { digestOf, makeEvent } from '../domain/audit-events.js';
+import { makeEvent } from '../domain/audit-events.js';
 import { normaliseCertno } from '../domain/certno.js';
-import { decideAmong, type ConsentDenial } from '../domain/consent.js';
+import { decideAmong } from '../domain/consent.js';
 import { deriveFacts, type RecordFacts } from '../domain/facts.js';
 import type { SettlementRecord } from '../domain/record.js';
 import { decodeRecord } from '../../adapters/nhsa/record-codec.js';
@@ -24,17 +24,17 @@ export interface PushResult {
 }
 
 /**
- * Record pushes and the sealed vault. A record is accepted only while an active consent covers the
- * pushing hospital; each version is sealed under its own data key; the facts products need are derived
- * at push time and sealed beside it, so the query path decrypts a few hundred bytes, not the record.
- */
-/**
  * Opened facts kept in memory (a few hundred bytes each). Small on purpose: it serves the same visit
  * asked about within minutes; with 10^6 patients asked about at random, hits are rare and a larger
  * cache only holds more of the old generation.
  */
 const OPENED_FACTS_MAX = 4096;
 
+/**
+ * Record pushes and the sealed vault. A record is accepted only while an active consent covers the
+ * pushing hospital; each version is sealed under its own data key; the facts products need are derived
+ * at push time and sealed beside it, so the query path decrypts a few hundred bytes, not the record.
+ */
 export class RecordService {
   private readonly openedFacts = new Map<string, RecordFacts>();
 
@@ -43,34 +43,57 @@ export class RecordService {
     private readonly vault: Vault,
   ) {}
 
+  /**
+   * Pushes one record. Every refusal leaves a leaf (record.rejected, with the subject when the ID number
+   * was valid), and the checks run in an order that reveals nothing about consents: whatever can be
+   * refused from the request and the hospital's own earlier pushes (malformed, another institution's
+   * record, a setl_id already used for another person) is refused before the consent is looked at, so a
+   * 403 CONSENT_REQUIRED is the only answer that depends on it (docs/privacy.md, class 4).
+   */
   async push(by: Principal, body: unknown, now = Date.now()): Promise<PushResult> {
-    const { certno: rawCertno, record } = decodeRecord(body);
-    const certno = normaliseCertno(rawCertno);
-    if (!certno) throw new VouchError('INVALID_CERTNO');
-    const hospital = by.code;
-    if (record.setlinfo.fixmedins_code !== null && record.setlinfo.fixmedins_code !== hospital) throw new VouchError('PROVIDER_MISMATCH');
-    const subject = this.vault.blindIndex(certno);
-    const contentDigest = digestOf(record);
-    const facts = deriveFacts(record, hospital);
-
-    const { value } = await this.journal.change<PushResult | { denied: ConsentDenial }>((tx) => {
-      // Decided on the writer, inside the transaction: a revocation committed a moment ago counts.
-      const decision = decideAmong(tx.consentsOf(subject), { provider: hospital, now });
-      if (!decision.allow) {
-        return {
-          value: { denied: decision.reason },
-          events: [
-            makeEvent({
-              kind: 'record.rejected', time: now, actor: hospital, actor_role: 'hospital', outcome: 'denied', subject,
-              reason: decision.reason, digests: { record: contentDigest },
-            }),
-          ],
-        };
+    let subject: string | undefined;
+    let logged = false;
+    try {
+      const { certno: rawCertno, record } = decodeRecord(body);
+      const certno = normaliseCertno(rawCertno);
+      if (!certno) throw new VouchError('INVALID_CERTNO');
+      subject = this.vault.blindIndex(certno);
+      if (record.setlinfo.fixmedins_code !== null && record.setlinfo.fixmedins_code !== by.code) throw new VouchError('PROVIDER_MISMATCH');
+      const result = await this.store(by.code, subject, record, now);
+      logged = true;
+      if ('refused' in result) throw result.refused;
+      return result;
+    } catch (err) {
+      if (!logged && err instanceof VouchError && err.status < 500) {
+        await this.journal.record(
+          makeEvent({ kind: 'record.rejected', time: now, actor: by.code, actor_role: 'hospital', outcome: 'denied', subject, reason: err.code }),
+        );
       }
+      throw err;
+    }
+  }
+
+  /** The push's transaction: the checks that read storage, in the order {@link push} explains, then the write. */
+  private async store(hospital: string, subject: string, record: SettlementRecord, now: number): Promise<PushResult | { refused: VouchError }> {
+    const contentDigest = this.vault.digest('record', record);
+    const facts = deriveFacts(record);
+    const refuse = (err: VouchError, reason: string) => ({
+      value: { refused: err },
+      events: [
+        makeEvent({
+          kind: 'record.rejected', time: now, actor: hospital, actor_role: 'hospital', outcome: 'denied', subject, reason,
+          digests: { record: contentDigest },
+        }),
+      ],
+    });
+    const { value } = await this.journal.change<PushResult | { refused: VouchError }>((tx) => {
       const latest = tx.latestRecordBySetl(hospital, record.setlinfo.setl_id);
       if (latest && latest.subject !== subject) {
-        throw new VouchError('INVALID_RECORD', 'This setl_id was already pushed for another insured person.');
+        return refuse(new VouchError('INVALID_RECORD', 'This setl_id was already pushed for another insured person.'), 'SETL_ID_CONFLICT');
       }
+      // Decided on the writer, inside the transaction: a revocation committed a moment ago counts.
+      const decision = decideAmong(tx.consentsOf(subject), { provider: hospital, now });
+      if (!decision.allow) return refuse(new VouchError('CONSENT_REQUIRED'), decision.reason);
       const consentRefs = { consent_id: decision.consent.consent_id, consent_version: decision.consent.version };
       if (latest && latest.content_digest === contentDigest) {
         const result: PushResult = { record_id: latest.record_id, version: latest.version, created: false };
@@ -102,7 +125,6 @@ export class RecordService {
         ],
       };
     });
-    if ('denied' in value) throw new VouchError('CONSENT_REQUIRED');
     return value;
   }
 

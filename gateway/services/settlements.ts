@@ -1,16 +1,17 @@
 import crypto from 'node:crypto';
 import { VouchError } from '../errors.js';
-import { digestOf, makeEvent, type AuditEvent } from '../domain/audit-events.js';
+import { leafBytes, makeEvent, type AuditEvent } from '../domain/audit-events.js';
 import { normaliseCertno } from '../domain/certno.js';
-import { decideAmong } from '../domain/consent.js';
-import { planSettlement, type HeldPolicy } from '../domain/settlement.js';
+import { leafHash } from '../domain/merkle.js';
+import type { ReasonCode } from '../domain/reasons.js';
+import { participants, planSettlement, type HeldPolicy, type SettlementPlan } from '../domain/settlement.js';
 import type { PayerRegistry } from '../../adapters/payers/registry.js';
 import type { KeyStore } from '../../keys/keystore.js';
-import type { AccumulatorDeltaRow, Repositories, SettlementRow } from '../storage/repositories.js';
+import type { AccumulatorDeltaRow, RecordRow, Repositories, SettlementLineRow, SettlementRow } from '../storage/repositories.js';
 import type { Principal } from './auth.js';
 import type { Journal } from './journal.js';
-import { MDTRT_ID, heldPolicy } from './queries.js';
-import { signReceipt, newReceiptId, type Receipt, type ReceiptBody } from './receipts.js';
+import { MDTRT_ID } from './queries.js';
+import { newReceiptId, newReceiptSalt, saltedDigest, signReceipt, type Receipt, type ReceiptBody } from './receipts.js';
 import { timeOrderedId } from './random.js';
 import type { RecordService } from './records.js';
 import type { Vault } from './vault.js';
@@ -21,10 +22,23 @@ export interface SettleInput {
   request_id: string;
 }
 
+export interface SettlementAnswerLine {
+  insurer: string;
+  policy_no: string;
+  product: string;
+  /** What the cashier settles now for this payer. */
+  payable_fen: number;
+  /** What the product owes on the visit before the cash limit (the rest may be claimed after the fact). */
+  owed_fen: number;
+  /** Why the payer pays nothing, or less than the bill (the eligibility vocabulary); empty when it pays. */
+  reasons: ReasonCode[];
+  liabilities: { liability: string; payable_fen: number; owed_fen: number }[];
+}
+
 export interface SettlementAnswer {
   settlement_id: string;
   status: 'settled';
-  lines: { insurer: string; policy_no: string; product: string; payable_fen: number; liabilities: { liability: string; payable_fen: number }[] }[];
+  lines: SettlementAnswerLine[];
   insurers_total_fen: number;
   patient_cash_fen: number;
 }
@@ -32,21 +46,45 @@ export interface SettlementAnswer {
 /** What is sealed in the settlement row: the answer and what re-issues its receipt byte for byte. */
 interface StoredAnswer {
   answer: SettlementAnswer;
+  salt: string;
   receipt_id: string;
   issued_at: string;
   event: AuditEvent;
   record_digest: string;
   product_version: string;
+  question_digest: string;
 }
+
+type Rejection = 'NO_RECORD' | 'ALREADY_SETTLED' | 'SETTLEMENT_REVERSED';
 
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 const settlementAad = (id: string, subject: string): string => `settlement|${id}|${subject}`;
 
+const REJECTIONS: Record<Rejection, () => VouchError> = {
+  NO_RECORD: () => new VouchError('NOT_FOUND', 'No record of this visit was pushed by this hospital.'),
+  ALREADY_SETTLED: () => new VouchError('ALREADY_SETTLED'),
+  SETTLEMENT_REVERSED: () => new VouchError('SETTLEMENT_REVERSED'),
+};
+
+/** The answer's lines: per payer what it settles now, what it owes, and why it pays nothing when it does not. */
+function answerLines(plan: SettlementPlan): SettlementAnswerLine[] {
+  return plan.lines.map((l) => ({
+    insurer: l.insurer,
+    policy_no: l.policy_no,
+    product: l.result.product,
+    payable_fen: l.result.payable_fen,
+    owed_fen: l.result.owed_fen,
+    reasons: l.result.reasons,
+    liabilities: l.result.liabilities.map((x) => ({ liability: x.liability, payable_fen: x.payable_fen, owed_fen: x.owed_fen })),
+  }));
+}
+
 /**
- * One-stop settlement at the cashier (一站式结算 / 直赔) and its reversal. The plan, the accumulators
- * and the settlement row commit in one transaction on the single writer, so concurrent settlements on
- * one policy serialise and never both consume the same deductible; retries with the same request_id get
- * the same answer and settle nothing twice.
+ * One-stop settlement at the cashier (一站式结算 / 直赔) and its reversal. Who takes part is a pure
+ * domain rule ({@link participants}); the plan, the accumulators, the lines and the settlement row commit
+ * in one transaction on the single writer, so concurrent settlements on one policy serialise and never
+ * both consume the same deductible; retries with the same request_id get the same answer and settle
+ * nothing twice, and a retry after a reversal is told so (409 SETTLEMENT_REVERSED).
  */
 export class SettlementService {
   constructor(
@@ -57,96 +95,104 @@ export class SettlementService {
     private readonly keys: KeyStore,
   ) {}
 
-  async settle(by: Principal, input: SettleInput, now = Date.now()): Promise<SettlementAnswer & { receipt: Receipt }> {
+  async settle(by: Principal, input: SettleInput, now = Date.now()): Promise<SettlementAnswer & { receipt_salt?: string; receipt: Receipt }> {
     const certno = normaliseCertno(input.certno);
     if (!certno) throw new VouchError('INVALID_CERTNO');
-    if (!MDTRT_ID.test(input.mdtrt_id)) throw new VouchError('VALIDATION_FAILED', 'Field mdtrt_id is malformed.');
-    if (!REQUEST_ID.test(input.request_id)) throw new VouchError('VALIDATION_FAILED', 'Field request_id must be 1-128 letters, digits or _.:-');
+    if (typeof input.mdtrt_id !== 'string' || !MDTRT_ID.test(input.mdtrt_id)) throw new VouchError('VALIDATION_FAILED', 'Field mdtrt_id is malformed.');
+    if (typeof input.request_id !== 'string' || !REQUEST_ID.test(input.request_id)) {
+      throw new VouchError('VALIDATION_FAILED', 'Field request_id must be 1-128 letters, digits or _.:-');
+    }
     const hospital = by.code;
     const subject = this.vault.blindIndex(certno);
-    const requestDigest = digestOf({ subject, mdtrt_id: input.mdtrt_id });
+    const requestDigest = this.vault.digest('settlement.request', { subject, mdtrt_id: input.mdtrt_id });
+    const question = { op: 'settle', hospital, certno, mdtrt_id: input.mdtrt_id, request_id: input.request_id };
+    const rejected = (reason: Rejection) => ({
+      value: { rejected: reason },
+      events: [
+        makeEvent({
+          kind: 'settlement.rejected', time: now, actor: hospital, actor_role: 'hospital', purpose: 'settlement', subject,
+          outcome: 'denied', reason, digests: { request: requestDigest },
+        }),
+      ],
+    });
 
-    const { value: outcome, leaves, receipts } = await this.journal.change<StoredAnswer | { rejected: 'NO_RECORD' | 'ALREADY_SETTLED' }>((tx) => {
+    const { value: outcome, leaves, receipts } = await this.journal.change<StoredAnswer | { rejected: Rejection }>((tx) => {
       const existing = tx.settlementByRequest(hospital, input.request_id);
       if (existing) {
         if (existing.request_digest !== requestDigest) throw new VouchError('IDEMPOTENCY_CONFLICT');
+        if (existing.status === 'reversed') return rejected('SETTLEMENT_REVERSED');
         return { value: this.openStored(existing), events: [] };
       }
       const record = tx.latestRecordByVisit(hospital, input.mdtrt_id, subject);
-      const rejected = !record ? 'NO_RECORD' : tx.activeSettlementForVisit(hospital, input.mdtrt_id, subject) ? 'ALREADY_SETTLED' : undefined;
-      if (rejected || !record) {
-        const reason = rejected ?? 'NO_RECORD';
-        return {
-          value: { rejected: reason },
-          events: [
-            makeEvent({
-              kind: 'settlement.rejected', time: now, actor: hospital, actor_role: 'hospital', purpose: 'settlement', subject,
-              outcome: 'denied', reason, digests: { request: requestDigest },
-            }),
-          ],
-        };
-      }
-      const facts = this.records.facts(record);
-      const consents = tx.consentsOf(subject);
-      const held: HeldPolicy[] = [];
-      for (const p of tx.policiesOf(subject)) {
-        const product = this.payers.get(p.product)?.product;
-        if (!product) continue;
-        // Only insurers the patient authorised for settlement at this hospital take part.
-        if (!decideAmong(consents.filter((c) => c.grantee === p.insurer), { grantee: p.insurer, purpose: 'settlement', provider: hospital, now }).allow) continue;
-        if (facts.visit_date < p.start_date || facts.visit_date > p.end_date) continue;
-        held.push(heldPolicy(tx, p, product, facts.visit_date));
-      }
-      const plan = planSettlement(facts, held, tx.partyStatus(hospital)?.level ?? null);
-      const settlementId = timeOrderedId('stl');
-      const answer: SettlementAnswer = {
-        settlement_id: settlementId,
-        status: 'settled',
-        lines: plan.lines.map((l) => ({
-          insurer: l.insurer,
-          policy_no: l.policy_no,
-          product: l.result.product,
-          payable_fen: l.result.payable_fen,
-          liabilities: l.result.liabilities.map((x) => ({ liability: x.liability, payable_fen: x.payable_fen })),
-        })),
-        insurers_total_fen: plan.insurers_total_fen,
-        patient_cash_fen: plan.patient_cash_fen,
-      };
-      const deltas: AccumulatorDeltaRow[] = plan.lines.flatMap((l) =>
-        l.result.deltas.map((d) => ({ insurer: l.insurer, policy_no: l.policy_no, acc_key: d.key, year_start: d.year_start, delta_fen: d.delta_fen })),
-      );
-      const receiptId = newReceiptId();
-      const productVersion = plan.lines.map((l) => `${l.result.product}@${l.result.product_version}`).join(',');
-      const event = makeEvent({
-        kind: 'settlement.settled', time: now, actor: hospital, actor_role: 'hospital', purpose: 'settlement', subject, outcome: 'allowed',
-        refs: { settlement_id: settlementId, record_id: record.record_id, record_version: record.version, receipt_id: receiptId },
-        digests: { result: digestOf(answer), record: record.content_digest, request: requestDigest },
-      });
-      const s: StoredAnswer = {
-        answer, receipt_id: receiptId, issued_at: new Date(now).toISOString(), event, record_digest: record.content_digest, product_version: productVersion,
-      };
-      const aad = settlementAad(settlementId, subject);
-      const { dek, envelope } = this.vault.newDataKey(aad);
-      const row: SettlementRow = {
-        settlement_id: settlementId, hospital, request_id: input.request_id, request_digest: requestDigest,
-        record_id: record.record_id, record_version: record.version, subject, mdtrt_id: input.mdtrt_id, status: 'settled',
-        kek_id: envelope.kek_id, wrapped_dek: envelope.wrapped_dek, sealed_answer: this.vault.sealPart(dek, aad, 'answer', s),
-        created_at: now, reversed_at: null,
-      };
-      tx.insertSettlement(row, deltas);
-      return { value: s, events: [event], receipts: [receiptBody(s)] };
+      if (!record) return rejected('NO_RECORD');
+      if (tx.activeSettlementForVisit(hospital, input.mdtrt_id, subject)) return rejected('ALREADY_SETTLED');
+      const s = this.settleInTransaction(tx, { hospital, subject, record, requestDigest, question, requestId: input.request_id, now });
+      return { value: s, events: [s.event], receipts: [receiptBody(s)] };
     });
-    if ('rejected' in outcome) {
-      throw outcome.rejected === 'NO_RECORD'
-        ? new VouchError('NOT_FOUND', 'No record of this visit was pushed by this hospital.')
-        : new VouchError('ALREADY_SETTLED');
-    }
-    const stored = outcome;
+    if ('rejected' in outcome) throw REJECTIONS[outcome.rejected]();
     // A fresh settlement's leaf and receipt came with the change (signed by the log writer). A replay
     // finds its leaf by event id — appending is idempotent, so a leaf lost to a crash between the two
     // databases is restored here — and signs the same bytes again (Ed25519 is deterministic).
-    const receipt = receipts[0] ?? this.receipt(stored, leaves[0] ?? (await this.journal.audit.append(stored.event)));
-    return { ...stored.answer, receipt };
+    const receipt = receipts[0] ?? this.receipt(outcome, leaves[0] ?? (await this.journal.audit.append(outcome.event)));
+    return { ...outcome.answer, ...(outcome.salt ? { receipt_salt: outcome.salt } : {}), receipt };
+  }
+
+  /** Plans and writes one settlement: participants, the COB plan, accumulators, lines and the sealed answer. */
+  private settleInTransaction(
+    tx: Repositories,
+    c: { hospital: string; subject: string; record: RecordRow; requestDigest: string; question: object; requestId: string; now: number },
+  ): StoredAnswer {
+    const facts = this.records.facts(c.record);
+    const taking = participants(
+      tx.policiesOf(c.subject),
+      tx.consentsOf(c.subject),
+      (code) => this.payers.get(code)?.product,
+      (code) => {
+        const p = tx.partyStatus(code);
+        return p?.role === 'insurer' && p.status === 'active';
+      },
+      { hospital: c.hospital, visit_date: facts.visit_date, now: c.now },
+    );
+    const held: HeldPolicy[] = taking.map((p) => ({ ...p, use: tx.accumulatorUse(p.insurer, p.policy_no, p.period_no) }));
+    const plan = planSettlement(facts, held, tx.partyStatus(c.hospital)?.level ?? null);
+    const periodOf = new Map(taking.map((p) => [`${p.insurer}|${p.policy_no}`, p.period_no]));
+    const settlementId = timeOrderedId('stl');
+    const answer: SettlementAnswer = {
+      settlement_id: settlementId, status: 'settled', lines: answerLines(plan),
+      insurers_total_fen: plan.insurers_total_fen, patient_cash_fen: plan.patient_cash_fen,
+    };
+    const period = (l: { insurer: string; policy_no: string }) => periodOf.get(`${l.insurer}|${l.policy_no}`)!;
+    const deltas: AccumulatorDeltaRow[] = plan.lines.flatMap((l) =>
+      l.result.deltas.map((d) => ({ insurer: l.insurer, policy_no: l.policy_no, period_no: period(l), acc_key: d.key, delta_fen: d.delta_fen })),
+    );
+    const lines: SettlementLineRow[] = plan.lines.map((l, i) => ({
+      line_no: i + 1, insurer: l.insurer, policy_no: l.policy_no, period_no: period(l), product: l.result.product,
+      payable_fen: l.result.payable_fen, owed_fen: l.result.owed_fen,
+    }));
+    const salt = newReceiptSalt();
+    const receiptId = newReceiptId();
+    const digests = { result: saltedDigest(salt, answer), question: saltedDigest(salt, c.question), record: c.record.content_digest, request: c.requestDigest };
+    const event = makeEvent({
+      kind: 'settlement.settled', time: c.now, actor: c.hospital, actor_role: 'hospital', purpose: 'settlement', subject: c.subject, outcome: 'allowed',
+      refs: { settlement_id: settlementId, record_id: c.record.record_id, record_version: c.record.version, receipt_id: receiptId },
+      digests,
+    });
+    const s: StoredAnswer = {
+      answer, salt, receipt_id: receiptId, issued_at: new Date(c.now).toISOString(), event, record_digest: c.record.content_digest,
+      product_version: plan.lines.map((l) => `${l.result.product}@${l.result.product_version}`).join(','), question_digest: digests.question,
+    };
+    const aad = settlementAad(settlementId, c.subject);
+    const { dek, envelope } = this.vault.newDataKey(aad);
+    const row: SettlementRow = {
+      settlement_id: settlementId, hospital: c.hospital, request_id: c.requestId, request_digest: c.requestDigest,
+      record_id: c.record.record_id, record_version: c.record.version, subject: c.subject, mdtrt_id: c.record.mdtrt_id, status: 'settled',
+      kek_id: envelope.kek_id, wrapped_dek: envelope.wrapped_dek, sealed_answer: this.vault.sealPart(dek, aad, 'answer', s),
+      created_at: c.now, reversed_at: null,
+    };
+    tx.insertSettlement(row, deltas, lines);
+    // The periods this settlement used are frozen from now on (docs/privacy.md, class 2).
+    for (const l of lines) tx.markPeriodUsed(l.insurer, l.policy_no, l.period_no, c.now);
+    return s;
   }
 
   private openStored(row: SettlementRow): StoredAnswer {
@@ -155,12 +201,14 @@ export class SettlementService {
   }
 
   private receipt(s: StoredAnswer, leafIndex: number): Receipt {
-    return signReceipt(this.keys, { ...receiptBody(s), leaf_index: leafIndex });
+    return signReceipt(this.keys, { ...receiptBody(s), leaf_index: leafIndex, leaf_hash: leafHash(leafBytes(s.event)).toString('hex') });
   }
 
   /** Reverses a settlement: gives back exactly the accumulator use it took. Reversing twice is a no-op. */
-  async reverse(by: Principal, settlementId: string, now = Date.now()): Promise<{ settlement_id: string; status: 'reversed'; receipt: Receipt }> {
-    if (!/^stl_[0-9a-f]{24}$/.test(settlementId)) throw new VouchError('NOT_FOUND');
+  async reverse(by: Principal, settlementId: string, now = Date.now()): Promise<{ settlement_id: string; status: 'reversed'; receipt_salt: string; receipt: Receipt }> {
+    if (typeof settlementId !== 'string' || !/^stl_[0-9a-f]{24}$/.test(settlementId)) throw new VouchError('NOT_FOUND');
+    // The reversal's answer is the same on every call, so its salt is derived (secretly) from the id.
+    const salt = this.vault.digest('reversal.salt', settlementId);
     const { value, leaves } = await this.journal.change((tx: Repositories) => {
       const s = tx.getSettlement(settlementId);
       if (!s || s.hospital !== by.code) throw new VouchError('NOT_FOUND');
@@ -170,7 +218,7 @@ export class SettlementService {
         event_id: eventId, kind: 'settlement.reversed', time: s.reversed_at ?? now, actor: by.code, actor_role: 'hospital',
         purpose: 'settlement', subject: s.subject, outcome: 'allowed',
         refs: { settlement_id: settlementId, record_id: s.record_id, record_version: s.record_version, receipt_id: `rcpt_rev_${eventId.slice(0, 24)}` },
-        digests: { result: digestOf(result) },
+        digests: { result: saltedDigest(salt, result) },
       });
       if (s.status === 'reversed') return { value: { result, event }, events: [] };
       for (const d of tx.settlementDeltas(settlementId)) tx.addAccumulator({ ...d, delta_fen: -d.delta_fen });
@@ -181,19 +229,21 @@ export class SettlementService {
     const receipt = signReceipt(this.keys, {
       receipt_id: value.event.refs!.receipt_id!,
       leaf_index: leafIndex,
+      leaf_hash: leafHash(leafBytes(value.event)).toString('hex'),
       issued_at: new Date(value.event.time).toISOString(),
       result_digest: value.event.digests!.result!,
     });
-    return { ...value.result, receipt };
+    return { ...value.result, receipt_salt: salt, receipt };
   }
 }
 
-/** What a settlement's receipt says, before the log gives it its leaf index. */
+/** What a settlement's receipt says, before the log gives it its leaf index and hash. */
 function receiptBody(s: StoredAnswer): ReceiptBody {
   return {
     receipt_id: s.receipt_id,
     issued_at: s.issued_at,
     result_digest: s.event.digests!.result!,
+    question_digest: s.question_digest,
     record_digest: s.record_digest,
     product_version: s.product_version,
   };

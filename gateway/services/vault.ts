@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { VouchError } from '../errors.js';
 import { randomBytes } from './random.js';
+import { keyedDigest } from '../domain/audit-events.js';
 import type { KeyStore } from '../../keys/keystore.js';
 
 /**
@@ -40,6 +41,20 @@ export class Vault {
   /** Keyed blind index of an ID number (HMAC-SHA256 with the gateway's secret), hex. */
   blindIndex(certno: string): string {
     return crypto.createHmac('sha256', this.keys.blindIndexKey).update(`certno:${certno}`).digest('hex');
+  }
+
+  /**
+   * A digest only the gateway can recompute (HMAC-SHA256 with the deployment's digest key over canonical
+   * JSON, labelled by `kind`): what leaves and stored rows carry for record content, requests, consent
+   * snapshots, evidence and policy references (docs/privacy.md, class 6).
+   */
+  digest(kind: string, value: unknown): string {
+    return keyedDigest(this.keys.digestKey, { kind, value });
+  }
+
+  /** The keyed reference to an insurer's policy that leaves carry instead of its number. */
+  policyRef(insurer: string, policyNo: string): string {
+    return this.digest('policy', [insurer, policyNo]);
   }
 
   /** A fresh data key, wrapped under the current KEK for the row named by `rowAad`. */

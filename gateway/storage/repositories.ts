@@ -46,17 +46,29 @@ export interface RecordRow {
   created_at: number;
 }
 
-export interface PolicyRow {
-  insurer: string;
-  policy_no: string;
-  subject: string;
+/** One period of a policy (the first, or a renewal): one policy year with its own accumulators. */
+export interface PeriodRow {
+  period_no: number;
   product: string;
   start_date: string;
   end_date: string;
   pre_existing: boolean;
   claim_free_years: number;
+  /** When an answer first used the period (its terms are frozen from then on). */
+  used_at: number | null;
+  corrections: number;
   created_at: number;
   updated_at: number;
+}
+
+export interface PolicyRow {
+  insurer: string;
+  policy_no: string;
+  subject: string;
+  created_at: number;
+  updated_at: number;
+  /** In period order. */
+  periods: PeriodRow[];
 }
 
 export interface SettlementRow {
@@ -79,9 +91,20 @@ export interface SettlementRow {
 export interface AccumulatorDeltaRow {
   insurer: string;
   policy_no: string;
+  period_no: number;
   acc_key: string;
-  year_start: string;
   delta_fen: number;
+}
+
+/** What one payer settled (and owed before the cash limit) in a settlement. */
+export interface SettlementLineRow {
+  line_no: number;
+  insurer: string;
+  policy_no: string;
+  period_no: number;
+  product: string;
+  payable_fen: number;
+  owed_fen: number;
 }
 
 export interface Repositories {
@@ -117,16 +140,21 @@ export interface Repositories {
   updateRecordKey(recordId: string, version: number, kekId: string, wrapped: Buffer): void;
 
   // policies
-  upsertPolicy(p: PolicyRow): void;
+  /** Writes a policy and every period it holds (new periods inserted, changed ones updated). */
+  savePolicy(p: PolicyRow): void;
   getPolicy(insurer: string, policyNo: string): PolicyRow | undefined;
   policiesOf(subject: string): PolicyRow[];
+  countPoliciesOf(subject: string): number;
+  /** Marks a period used by an answer (first use only); true when this call froze it. */
+  markPeriodUsed(insurer: string, policyNo: string, periodNo: number, at: number): boolean;
 
   // accumulators
-  accumulatorUse(insurer: string, policyNo: string, yearStart: string): Map<string, number>;
+  accumulatorUse(insurer: string, policyNo: string, periodNo: number): Map<string, number>;
   addAccumulator(d: AccumulatorDeltaRow): void;
 
   // settlements
-  insertSettlement(s: SettlementRow, deltas: AccumulatorDeltaRow[]): void;
+  insertSettlement(s: SettlementRow, deltas: AccumulatorDeltaRow[], lines: SettlementLineRow[]): void;
+  settlementLines(id: string): SettlementLineRow[];
   settlementByRequest(hospital: string, requestId: string): SettlementRow | undefined;
   getSettlement(id: string): SettlementRow | undefined;
   activeSettlementForVisit(hospital: string, mdtrtId: string, subject: string): SettlementRow | undefined;
@@ -157,7 +185,28 @@ const toConsent = (r: Row): ConsentRow => ({
   purposes: JSON.parse(r.purposes as string) as Purpose[],
   providers: r.providers === null ? null : (JSON.parse(r.providers as string) as string[]),
 });
-const toPolicy = (r: Row): PolicyRow => ({ ...(r as unknown as PolicyRow), pre_existing: r.pre_existing === 1 });
+const toPeriod = (r: Row): PeriodRow => ({
+  period_no: r.period_no as number, product: r.product as string, start_date: r.start_date as string, end_date: r.end_date as string,
+  pre_existing: r.pre_existing === 1, claim_free_years: r.claim_free_years as number, used_at: r.used_at as number | null,
+  corrections: r.corrections as number, created_at: r.period_created_at as number, updated_at: r.period_updated_at as number,
+});
+
+/** Policies with their periods, from rows of the policies ⋈ policy_periods join, in policy then period order. */
+function toPolicies(rows: Row[]): PolicyRow[] {
+  const out: PolicyRow[] = [];
+  for (const r of rows) {
+    let last = out[out.length - 1];
+    if (!last || last.insurer !== r.insurer || last.policy_no !== r.policy_no) {
+      last = { insurer: r.insurer as string, policy_no: r.policy_no as string, subject: r.subject as string, created_at: r.created_at as number, updated_at: r.updated_at as number, periods: [] };
+      out.push(last);
+    }
+    last.periods.push(toPeriod(r));
+  }
+  return out;
+}
+
+const POLICY_COLUMNS = `p.insurer, p.policy_no, p.subject, p.created_at, p.updated_at, q.period_no, q.product, q.start_date, q.end_date,
+  q.pre_existing, q.claim_free_years, q.used_at, q.corrections, q.created_at AS period_created_at, q.updated_at AS period_updated_at`;
 
 /** SQLite implementation over one connection (the writer inside group commit, or a reader). */
 export class SqliteRepositories implements Repositories {
@@ -287,26 +336,50 @@ export class SqliteRepositories implements Repositories {
     this.st('UPDATE records SET kek_id = ?, wrapped_dek = ? WHERE record_id = ? AND version = ?').run(kekId, wrapped, recordId, version);
   }
 
-  upsertPolicy(p: PolicyRow): void {
+  savePolicy(p: PolicyRow): void {
     this.st(
-      `INSERT INTO policies (insurer, policy_no, subject, product, start_date, end_date, pre_existing, claim_free_years, created_at, updated_at)
-       VALUES (@insurer, @policy_no, @subject, @product, @start_date, @end_date, @pre_existing, @claim_free_years, @created_at, @updated_at)
-       ON CONFLICT (insurer, policy_no) DO UPDATE SET product = excluded.product, start_date = excluded.start_date,
+      `INSERT INTO policies (insurer, policy_no, subject, created_at, updated_at) VALUES (@insurer, @policy_no, @subject, @created_at, @updated_at)
+       ON CONFLICT (insurer, policy_no) DO UPDATE SET updated_at = excluded.updated_at`,
+    ).run({ insurer: p.insurer, policy_no: p.policy_no, subject: p.subject, created_at: p.created_at, updated_at: p.updated_at });
+    const put = this.st(
+      `INSERT INTO policy_periods (insurer, policy_no, period_no, product, start_date, end_date, pre_existing, claim_free_years, used_at,
+         corrections, created_at, updated_at)
+       VALUES (@insurer, @policy_no, @period_no, @product, @start_date, @end_date, @pre_existing, @claim_free_years, @used_at,
+         @corrections, @created_at, @updated_at)
+       ON CONFLICT (insurer, policy_no, period_no) DO UPDATE SET product = excluded.product, start_date = excluded.start_date,
          end_date = excluded.end_date, pre_existing = excluded.pre_existing, claim_free_years = excluded.claim_free_years,
-         updated_at = excluded.updated_at`,
-    ).run({ ...p, pre_existing: p.pre_existing ? 1 : 0 });
+         corrections = excluded.corrections, updated_at = excluded.updated_at`,
+    );
+    for (const q of p.periods) put.run({ ...q, insurer: p.insurer, policy_no: p.policy_no, pre_existing: q.pre_existing ? 1 : 0 });
   }
   getPolicy(insurer: string, policyNo: string): PolicyRow | undefined {
-    const r = this.st('SELECT * FROM policies WHERE insurer = ? AND policy_no = ?').get(insurer, policyNo) as Row | undefined;
-    return r && toPolicy(r);
+    return toPolicies(
+      this.st(
+        `SELECT ${POLICY_COLUMNS} FROM policies p JOIN policy_periods q ON q.insurer = p.insurer AND q.policy_no = p.policy_no
+         WHERE p.insurer = ? AND p.policy_no = ? ORDER BY q.period_no`,
+      ).all(insurer, policyNo) as Row[],
+    )[0];
   }
   policiesOf(subject: string): PolicyRow[] {
-    return (this.st('SELECT * FROM policies INDEXED BY policies_subject WHERE subject = ? ORDER BY start_date, insurer, policy_no').all(subject) as Row[]).map(toPolicy);
+    return toPolicies(
+      this.st(
+        `SELECT ${POLICY_COLUMNS} FROM policies p INDEXED BY policies_subject JOIN policy_periods q ON q.insurer = p.insurer AND q.policy_no = p.policy_no
+         WHERE p.subject = ? ORDER BY p.insurer, p.policy_no, q.period_no`,
+      ).all(subject) as Row[],
+    );
+  }
+  countPoliciesOf(subject: string): number {
+    return this.st('SELECT COUNT(*) FROM policies INDEXED BY policies_subject WHERE subject = ?').pluck().get(subject) as number;
+  }
+  markPeriodUsed(insurer: string, policyNo: string, periodNo: number, at: number): boolean {
+    return this.st('UPDATE policy_periods SET used_at = ? WHERE insurer = ? AND policy_no = ? AND period_no = ? AND used_at IS NULL').run(
+      at, insurer, policyNo, periodNo,
+    ).changes === 1;
   }
 
-  accumulatorUse(insurer: string, policyNo: string, yearStart: string): Map<string, number> {
-    const rows = this.st('SELECT acc_key, used_fen FROM accumulators WHERE insurer = ? AND policy_no = ? AND year_start = ?').all(
-      insurer, policyNo, yearStart,
+  accumulatorUse(insurer: string, policyNo: string, periodNo: number): Map<string, number> {
+    const rows = this.st('SELECT acc_key, used_fen FROM period_accumulators WHERE insurer = ? AND policy_no = ? AND period_no = ?').all(
+      insurer, policyNo, periodNo,
     ) as { acc_key: string; used_fen: number }[];
     return new Map(rows.map((r) => [r.acc_key, r.used_fen]));
   }
@@ -315,18 +388,19 @@ export class SqliteRepositories implements Repositories {
       // A give-back (reversal) updates in place: the row exists, and an upsert would CHECK the negative
       // insert candidate before resolving the conflict.
       const changed = this.st(
-        'UPDATE accumulators SET used_fen = used_fen + @delta_fen WHERE insurer = @insurer AND policy_no = @policy_no AND acc_key = @acc_key AND year_start = @year_start',
+        `UPDATE period_accumulators SET used_fen = used_fen + @delta_fen
+         WHERE insurer = @insurer AND policy_no = @policy_no AND period_no = @period_no AND acc_key = @acc_key`,
       ).run(d).changes;
       if (changed !== 1) throw new Error('accumulator to give back to does not exist');
       return;
     }
     this.st(
-      `INSERT INTO accumulators (insurer, policy_no, acc_key, year_start, used_fen) VALUES (@insurer, @policy_no, @acc_key, @year_start, @delta_fen)
-       ON CONFLICT (insurer, policy_no, acc_key, year_start) DO UPDATE SET used_fen = used_fen + excluded.used_fen`,
+      `INSERT INTO period_accumulators (insurer, policy_no, period_no, acc_key, used_fen) VALUES (@insurer, @policy_no, @period_no, @acc_key, @delta_fen)
+       ON CONFLICT (insurer, policy_no, period_no, acc_key) DO UPDATE SET used_fen = used_fen + excluded.used_fen`,
     ).run(d);
   }
 
-  insertSettlement(s: SettlementRow, deltas: AccumulatorDeltaRow[]): void {
+  insertSettlement(s: SettlementRow, deltas: AccumulatorDeltaRow[], lines: SettlementLineRow[]): void {
     this.st(
       `INSERT INTO settlements (settlement_id, hospital, request_id, request_digest, record_id, record_version, subject, mdtrt_id,
          status, kek_id, wrapped_dek, sealed_answer, created_at, reversed_at)
@@ -334,13 +408,23 @@ export class SqliteRepositories implements Repositories {
          @status, @kek_id, @wrapped_dek, @sealed_answer, @created_at, @reversed_at)`,
     ).run(s);
     const ins = this.st(
-      `INSERT INTO settlement_deltas (settlement_id, insurer, policy_no, acc_key, year_start, delta_fen)
-       VALUES (?, @insurer, @policy_no, @acc_key, @year_start, @delta_fen)`,
+      `INSERT INTO settlement_deltas (settlement_id, insurer, policy_no, period_no, acc_key, delta_fen)
+       VALUES (?, @insurer, @policy_no, @period_no, @acc_key, @delta_fen)`,
     );
     for (const d of deltas) {
       ins.run(s.settlement_id, d);
       this.addAccumulator(d);
     }
+    const line = this.st(
+      `INSERT INTO settlement_lines (settlement_id, line_no, insurer, policy_no, period_no, product, payable_fen, owed_fen)
+       VALUES (?, @line_no, @insurer, @policy_no, @period_no, @product, @payable_fen, @owed_fen)`,
+    );
+    for (const l of lines) line.run(s.settlement_id, l);
+  }
+  settlementLines(id: string): SettlementLineRow[] {
+    return this.st(
+      'SELECT line_no, insurer, policy_no, period_no, product, payable_fen, owed_fen FROM settlement_lines WHERE settlement_id = ? ORDER BY line_no',
+    ).all(id) as SettlementLineRow[];
   }
   settlementByRequest(hospital: string, requestId: string): SettlementRow | undefined {
     return this.st('SELECT * FROM settlements WHERE hospital = ? AND request_id = ?').get(hospital, requestId) as SettlementRow | undefined;
@@ -354,7 +438,7 @@ export class SqliteRepositories implements Repositories {
     ) as SettlementRow | undefined;
   }
   settlementDeltas(id: string): AccumulatorDeltaRow[] {
-    return this.st('SELECT insurer, policy_no, acc_key, year_start, delta_fen FROM settlement_deltas WHERE settlement_id = ?').all(id) as AccumulatorDeltaRow[];
+    return this.st('SELECT insurer, policy_no, period_no, acc_key, delta_fen FROM settlement_deltas WHERE settlement_id = ?').all(id) as AccumulatorDeltaRow[];
   }
   markReversed(id: string, at: number): void {
     this.st("UPDATE settlements SET status = 'reversed', reversed_at = ? WHERE settlement_id = ?").run(at, id);

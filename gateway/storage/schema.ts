@@ -181,6 +181,69 @@ export const MAIN_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE records DROP COLUMN sealed_record;
     `,
   },
+  {
+    version: 3,
+    name: 'policy periods, accumulators per period, settlement lines',
+    // A policy number holds a chain of periods (first, then renewals), each one policy year with its own
+    // accumulators; renewing no longer overwrites the period earlier visits were settled under. Periods
+    // carry when an answer first used them (their terms freeze then) and how often they were corrected.
+    // Settlement lines keep what each payer settled and owed, for statements and the bureau's counts.
+    sql: `
+      CREATE TABLE policy_periods (
+        insurer TEXT NOT NULL,
+        policy_no TEXT NOT NULL,
+        period_no INTEGER NOT NULL CHECK (period_no >= 1),
+        product TEXT NOT NULL,
+        start_date TEXT NOT NULL,
+        end_date TEXT NOT NULL,
+        pre_existing INTEGER NOT NULL,
+        claim_free_years INTEGER NOT NULL,
+        used_at INTEGER,
+        corrections INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (insurer, policy_no, period_no),
+        FOREIGN KEY (insurer, policy_no) REFERENCES policies (insurer, policy_no)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO policy_periods (insurer, policy_no, period_no, product, start_date, end_date, pre_existing, claim_free_years,
+          used_at, corrections, created_at, updated_at)
+        SELECT insurer, policy_no, 1, product, start_date, end_date, pre_existing, claim_free_years, NULL, 0, created_at, updated_at FROM policies;
+
+      CREATE TABLE period_accumulators (
+        insurer TEXT NOT NULL,
+        policy_no TEXT NOT NULL,
+        period_no INTEGER NOT NULL,
+        acc_key TEXT NOT NULL,
+        used_fen INTEGER NOT NULL CHECK (used_fen >= 0),
+        PRIMARY KEY (insurer, policy_no, period_no, acc_key)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO period_accumulators (insurer, policy_no, period_no, acc_key, used_fen)
+        SELECT a.insurer, a.policy_no, 1, a.acc_key, a.used_fen FROM accumulators a
+        JOIN policies p ON p.insurer = a.insurer AND p.policy_no = a.policy_no AND p.start_date = a.year_start;
+      DROP TABLE accumulators;
+
+      ALTER TABLE settlement_deltas ADD COLUMN period_no INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE settlement_deltas DROP COLUMN year_start;
+
+      ALTER TABLE policies DROP COLUMN product;
+      ALTER TABLE policies DROP COLUMN start_date;
+      ALTER TABLE policies DROP COLUMN end_date;
+      ALTER TABLE policies DROP COLUMN pre_existing;
+      ALTER TABLE policies DROP COLUMN claim_free_years;
+
+      CREATE TABLE settlement_lines (
+        settlement_id TEXT NOT NULL REFERENCES settlements (settlement_id),
+        line_no INTEGER NOT NULL,
+        insurer TEXT NOT NULL,
+        policy_no TEXT NOT NULL,
+        period_no INTEGER NOT NULL,
+        product TEXT NOT NULL,
+        payable_fen INTEGER NOT NULL,
+        owed_fen INTEGER NOT NULL,
+        PRIMARY KEY (settlement_id, line_no)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

@@ -29,11 +29,12 @@ const ROWS: Row[] = [
   { method: 'POST', url: '/v1/keys/:which/rotate', path: '/v1/keys/kek/rotate', allowed: ['admin'] },
   { method: 'GET', url: '/v1/keys', allowed: 'public' },
   { method: 'POST', url: '/v1/token', allowed: 'public', payload: { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'a.b.c.d.e.f' } },
-  { method: 'POST', url: '/v1/consents', allowed: ['patient', 'hospital'], payload: { grantee: 'INS-A', purposes: ['eligibility'], valid_until: '2030-12-31' } },
+  { method: 'POST', url: '/v1/consents', allowed: ['patient', 'hospital'], payload: { grantee: 'huhuibao', purposes: ['eligibility'], valid_until: '2030-12-31' } },
   { method: 'POST', url: '/v1/consents/:consent_id/revoke', path: '/v1/consents/cns_000000000000000000000000/revoke', allowed: ['patient'] },
   { method: 'GET', url: '/v1/consents', allowed: ['patient', 'insurer'] },
   { method: 'POST', url: '/v1/records', allowed: ['hospital'], payload: recordBody({ certno: who, hospital: H, mdtrt_id: 'MX', inscp: 100, hifp: 50 }) },
   { method: 'PUT', url: '/v1/policies/:policy_no', path: '/v1/policies/P1', allowed: ['insurer'], payload: { certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31' } },
+  { method: 'GET', url: '/v1/policies/:policy_no', path: '/v1/policies/P1', allowed: ['insurer'] },
   { method: 'GET', url: '/v1/products', allowed: ['hospital', 'insurer', 'bureau', 'admin', 'patient'] },
   { method: 'POST', url: '/v1/eligibility', allowed: ['insurer'], payload: { certno: who, policy_no: 'P1', provider: H, mdtrt_id: 'MX' } },
   { method: 'POST', url: '/v1/settlements/quote', allowed: ['insurer'], payload: { certno: who, policy_no: 'P1', provider: H, mdtrt_id: 'MX' } },
@@ -55,7 +56,7 @@ async function tokensForEveryone(h: Harness): Promise<Record<Who, string | undef
   return {
     none: undefined,
     hospital: await h.party('hospital', H),
-    insurer: await h.party('insurer', 'INS-A'),
+    insurer: await h.party('insurer', 'huhuibao'),
     bureau: await h.party('bureau', 'BUR'),
     admin: await h.party('admin', 'ADM'),
     patient: h.patientToken(who),
@@ -100,12 +101,12 @@ t.test('object-level authorisation (OWASP API1: BOLA)', async (t) => {
   t.teardown(h.close);
   const hA = await h.party('hospital', H);
   const hB = await h.party('hospital', 'H31010100002');
-  const insA = await h.party('insurer', 'INS-A');
-  const insB = await h.party('insurer', 'INS-B');
+  const insA = await h.party('insurer', 'baiwan');
+  const insB = await h.party('insurer', 'huhuibao');
   const alice = certno(11);
   const bob = certno(12);
   const aliceT = h.patientToken(alice);
-  const consent = await h.call({ method: 'POST', url: '/v1/consents', token: aliceT, payload: { grantee: 'INS-A', purposes: ['eligibility', 'settlement', 'claim_verification'], valid_until: '2030-12-31' } });
+  const consent = await h.call({ method: 'POST', url: '/v1/consents', token: aliceT, payload: { grantee: 'baiwan', purposes: ['eligibility', 'settlement', 'claim_verification'], valid_until: '2030-12-31' } });
   await h.call({ method: 'POST', url: '/v1/records', token: hA, payload: recordBody({ certno: alice, hospital: H, mdtrt_id: 'A1', inscp: 100_00, hifp: 50_00 }) });
   await h.call({ method: 'PUT', url: '/v1/policies/PA', token: insA, payload: { certno: alice, product: 'baiwan-medical', start_date: '2025-01-01', end_date: '2025-12-31' } });
   const settled = await h.call({ method: 'POST', url: '/v1/settlements', token: hA, payload: { certno: alice, mdtrt_id: 'A1', request_id: 'x' } });
@@ -124,8 +125,9 @@ t.test('object-level authorisation (OWASP API1: BOLA)', async (t) => {
   t.same(insBConsents.body.consents, [], 'an insurer sees only consents granted to it');
   // Property-level (API3): answers carry exactly the contract's members.
   const q = await h.call({ method: 'POST', url: '/v1/settlements/quote', token: insA, payload: { ...visit, policy_no: 'PA' } });
-  t.same(Object.keys(q.body).sort(), ['deductible_applied_fen', 'liabilities', 'payable_fen', 'product', 'product_version', 'receipt']);
-  const extra = await h.call({ method: 'PUT', url: '/v1/policies/PB', token: insA, payload: { certno: alice, product: 'baiwan-medical', start_date: '2025-01-01', end_date: '2025-12-31', insurer: 'INS-B' } });
+  t.same(Object.keys(q.body).sort(), ['deductible_applied_fen', 'liabilities', 'payable_fen', 'product', 'product_version', 'reasons', 'receipt', 'receipt_salt']);
+  const extra = await h.call({ method: 'PUT', url: '/v1/policies/PB', token: insA, payload: { certno: alice, product: 'baiwan-medical', start_date: '2025-01-01', end_date: '2025-12-31', insurer: 'huhuibao' } });
+  t.equal((await h.call({ method: 'GET', url: '/v1/policies/PA', token: insB })).status, 404, "an insurer cannot read another insurer's policy");
   t.equal(extra.status, 400, 'no mass assignment: unknown members are refused');
 });
 
@@ -138,11 +140,12 @@ t.test('gRPC: every RPC × every role', async (t) => {
   const v1 = proto.vouch.v1 as unknown as Record<string, new (a: string, c: grpc.ChannelCredentials) => grpc.Client>;
   const clients = new Map<string, grpc.Client>();
   const RPCS: [string, string, unknown, Who[]][] = [
-    ['ConsentService', 'GrantConsent', { grantee: 'INS-A', purposes: ['eligibility'], valid_until: '2030-12-31' }, ['patient', 'hospital']],
+    ['ConsentService', 'GrantConsent', { grantee: 'huhuibao', purposes: ['eligibility'], valid_until: '2030-12-31' }, ['patient', 'hospital']],
     ['ConsentService', 'RevokeConsent', { consent_id: 'cns_000000000000000000000000' }, ['patient']],
     ['ConsentService', 'ListConsents', {}, ['patient', 'insurer']],
     ['RecordService', 'PushRecord', { record_json: JSON.stringify(recordBody({ certno: who, hospital: H, mdtrt_id: 'MX', inscp: 100, hifp: 50 })) }, ['hospital']],
     ['PolicyService', 'EnrollPolicy', { policy_no: 'P1', certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31' }, ['insurer']],
+    ['PolicyService', 'GetPolicy', { policy_no: 'P1' }, ['insurer']],
     ['PolicyService', 'ListProducts', {}, ['hospital', 'insurer', 'bureau', 'admin', 'patient']],
     ['QueryService', 'VerifyEligibility', { certno: who, policy_no: 'P1', provider: H, mdtrt_id: 'MX' }, ['insurer']],
     ['QueryService', 'QuoteSettlement', { certno: who, policy_no: 'P1', provider: H, mdtrt_id: 'MX' }, ['insurer']],

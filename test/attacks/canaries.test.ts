@@ -15,12 +15,12 @@ t.test('canaries never leave: responses, logs, leaves, files', async (t) => {
   const h = await harness({}, undefined, { write: (line: string) => void lines.push(line) });
   t.teardown(h.close);
   const hosp = await h.party('hospital', H, { level: 3 });
-  const insurer = await h.party('insurer', 'INS-A');
+  const insurer = await h.party('insurer', 'huhuibao');
   const bureau = await h.party('bureau', 'BUR');
   const who = certno(4242);
   const C = { name: '金丝雀终测丁', diag: 'CanaryFinalDiagnosisXi', diagCode: 'C22.900', amountYuan: '76543.21', amountFen: '7654321', mdtrt: 'CANARYVISIT88' };
   const patient = h.patientToken(who);
-  await h.call({ method: 'POST', url: '/v1/consents', token: patient, payload: { grantee: 'INS-A', purposes: ['eligibility', 'settlement', 'claim_verification'], valid_until: '2031-01-01' } });
+  await h.call({ method: 'POST', url: '/v1/consents', token: patient, payload: { grantee: 'huhuibao', purposes: ['eligibility', 'settlement', 'claim_verification'], valid_until: '2031-01-01' } });
   const record = recordBody({
     certno: who, hospital: H, mdtrt_id: C.mdtrt, med_type: '21', clr_optins: '310100', ful: 7_654_321, inscp: 3_000_000, hifp: 2_000_000, psn_name: C.name,
     diseinfo: [{ diag_type: '1', diag_code: C.diagCode, diag_name: C.diag, maindiag_flag: '1' }],

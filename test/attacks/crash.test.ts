@@ -32,16 +32,16 @@ t.test('kill -9 under load loses nothing that was acknowledged', { timeout: 900_
   // Seed parties, consents, policies and visits through the services, then hand the data dir to the server.
   const g = openGateway(testConfig(dir), createLogger('silent'));
   await g.parties.add({ role: 'hospital', code: SH, name: 'H', level: 3 }, ADMIN);
-  for (const code of ['INS-HHB', 'INS-BW']) await g.parties.add({ role: 'insurer', code, name: code }, ADMIN);
+  for (const code of ['huhuibao', 'baiwan']) await g.parties.add({ role: 'insurer', code, name: code }, ADMIN);
   await g.parties.add({ role: 'bureau', code: 'BUR', name: 'B' }, ADMIN);
-  const tokens = { hosp: g.tokens.partyToken(SH, 'hospital', 7200), hhb: g.tokens.partyToken('INS-HHB', 'insurer', 7200), bureau: g.tokens.partyToken('BUR', 'bureau', 7200) };
+  const tokens = { hosp: g.tokens.partyToken(SH, 'hospital', 7200), hhb: g.tokens.partyToken('huhuibao', 'insurer', 7200), bureau: g.tokens.partyToken('BUR', 'bureau', 7200) };
   const hospital = { role: 'hospital' as const, code: SH, jti: 'x' };
   for (let p = 0; p < PATIENTS; p++) {
     const who = certno(3000 + p);
     const patient = { role: 'patient' as const, code: 'patient', subject: g.vault.blindIndex(who), jti: 'x' };
-    for (const grantee of ['INS-HHB', 'INS-BW']) await g.consents.grant(patient, { grantee, purposes: ['eligibility', 'settlement'], valid_until: '2031-01-01' });
-    await g.policies.enroll({ role: 'insurer', code: 'INS-HHB', jti: 'x' }, `HHB-${p}`, { certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31' });
-    await g.policies.enroll({ role: 'insurer', code: 'INS-BW', jti: 'x' }, `BW-${p}`, { certno: who, product: 'baiwan-medical', start_date: '2025-01-01', end_date: '2025-12-31' });
+    for (const grantee of ['huhuibao', 'baiwan']) await g.consents.grant(patient, { grantee, purposes: ['eligibility', 'settlement'], valid_until: '2031-01-01' });
+    await g.policies.enroll({ role: 'insurer', code: 'huhuibao', jti: 'x' }, `HHB-${p}`, { certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31' });
+    await g.policies.enroll({ role: 'insurer', code: 'baiwan', jti: 'x' }, `BW-${p}`, { certno: who, product: 'baiwan-medical', start_date: '2025-01-01', end_date: '2025-12-31' });
     await Promise.all(
       Array.from({ length: VISITS }, (_, v) =>
         g.records.push(hospital, recordBody({
@@ -130,12 +130,12 @@ t.test('kill -9 under load loses nothing that was acknowledged', { timeout: 900_
   const main = new Database(path.join(dir, 'vouch.db'), { readonly: true });
   t.teardown(() => main.close());
   const mismatches = main.prepare(`
-    SELECT a.insurer, a.policy_no, a.acc_key, a.year_start, a.used_fen, COALESCE(SUM(d.delta_fen), 0) AS taken
-    FROM accumulators a
-    LEFT JOIN settlement_deltas d ON d.insurer = a.insurer AND d.policy_no = a.policy_no AND d.acc_key = a.acc_key AND d.year_start = a.year_start
+    SELECT a.insurer, a.policy_no, a.period_no, a.acc_key, a.used_fen, COALESCE(SUM(d.delta_fen), 0) AS taken
+    FROM period_accumulators a
+    LEFT JOIN settlement_deltas d ON d.insurer = a.insurer AND d.policy_no = a.policy_no AND d.acc_key = a.acc_key AND d.period_no = a.period_no
     LEFT JOIN settlements s ON s.settlement_id = d.settlement_id
     WHERE s.status IS NULL OR s.status = 'settled'
-    GROUP BY a.insurer, a.policy_no, a.acc_key, a.year_start
+    GROUP BY a.insurer, a.policy_no, a.period_no, a.acc_key
     HAVING a.used_fen <> taken`).all();
   t.same(mismatches, [], 'accumulators equal the sum of committed settlements');
   t.equal(main.prepare("SELECT COUNT(*) FROM settlements WHERE status = 'settled'").pluck().get(), main.prepare('SELECT COUNT(DISTINCT mdtrt_id) FROM settlements').pluck().get(), 'no visit settled twice');

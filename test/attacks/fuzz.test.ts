@@ -58,7 +58,7 @@ async function setup(): Promise<{ h: Harness; tok: Record<string, string>; count
   const h = await harness();
   const tok = {
     hospital: await h.party('hospital', H),
-    insurer: await h.party('insurer', 'INS-A'),
+    insurer: await h.party('insurer', 'huhuibao'),
     bureau: await h.party('bureau', 'BUR'),
     admin: await h.party('admin', 'ADM'),
     patient: h.patientToken(certno(1)),
@@ -86,8 +86,8 @@ function checkAnswer(t: { fail: (m: string) => void }, status: number, body: str
 const who = certno(1);
 const BODY_ROUTES: { method: 'POST' | 'PUT'; url: string; token: string; valid: Record<string, unknown> }[] = [
   { method: 'POST', url: '/v1/records', token: 'hospital', valid: recordBody({ certno: who, hospital: H, mdtrt_id: 'F1', ful: 10_000, inscp: 90_000, hifp: 60_000, acct: 5_000 }) },
-  { method: 'POST', url: '/v1/consents', token: 'patient', valid: { grantee: 'INS-A', purposes: ['eligibility'], valid_until: '2031-01-01', max_queries_per_day: 5 } },
-  { method: 'POST', url: '/v1/consents', token: 'hospital', valid: { certno: who, grantee: 'INS-A', purposes: ['settlement'], valid_until: '2031-01-01', evidence: 'e' } },
+  { method: 'POST', url: '/v1/consents', token: 'patient', valid: { grantee: 'huhuibao', purposes: ['eligibility'], valid_until: '2031-01-01', max_queries_per_day: 5 } },
+  { method: 'POST', url: '/v1/consents', token: 'hospital', valid: { certno: who, grantee: 'huhuibao', purposes: ['settlement'], valid_until: '2031-01-01', evidence: 'e' } },
   { method: 'PUT', url: '/v1/policies/FUZZ-1', token: 'insurer', valid: { certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31', pre_existing: true, claim_free_years: 2 } },
   { method: 'POST', url: '/v1/eligibility', token: 'insurer', valid: { certno: who, policy_no: 'P1', provider: H, mdtrt_id: 'F1' } },
   { method: 'POST', url: '/v1/settlements/quote', token: 'insurer', valid: { certno: who, policy_no: 'P1', provider: H, mdtrt_id: 'F1' } },
@@ -193,7 +193,7 @@ t.test('hostile headers and query strings', async (t) => {
 t.test('gRPC: hostile messages never produce INTERNAL', async (t) => {
   const { h, server, close } = await grpcHarness();
   t.teardown(close);
-  const tok = { hospital: await h.party('hospital', H), insurer: await h.party('insurer', 'INS-A'), bureau: await h.party('bureau', 'BUR') };
+  const tok = { hospital: await h.party('hospital', H), insurer: await h.party('insurer', 'huhuibao'), bureau: await h.party('bureau', 'BUR') };
   const { proto } = loadProtos();
   const v1 = proto.vouch.v1 as unknown as Record<string, new (a: string, c: grpc.ChannelCredentials) => grpc.Client>;
   const client = (svc: string) => new v1[svc]!(`localhost:${server.port}`, grpc.credentials.createInsecure()) as unknown as Record<string, (r: unknown, m: grpc.Metadata, cb: (e: grpc.ServiceError | null) => void) => void> & grpc.Client;

@@ -55,9 +55,9 @@ t.test('a consent’s daily query budget bounds quotes and eligibility checks to
   const h = await harness();
   t.teardown(h.close);
   const hosp = await h.party('hospital', H);
-  const insurer = await h.party('insurer', 'INS-A');
+  const insurer = await h.party('insurer', 'baiwan');
   const who = certno(78);
-  await h.call({ method: 'POST', url: '/v1/consents', token: h.patientToken(who), payload: { grantee: 'INS-A', purposes: ['eligibility', 'settlement'], valid_until: '2031-01-01', max_queries_per_day: 3 } });
+  await h.call({ method: 'POST', url: '/v1/consents', token: h.patientToken(who), payload: { grantee: 'baiwan', purposes: ['eligibility', 'settlement'], valid_until: '2031-01-01', max_queries_per_day: 3 } });
   await h.call({ method: 'POST', url: '/v1/records', token: hosp, payload: recordBody({ certno: who, hospital: H, mdtrt_id: 'Q1', ful: 20_000_00, inscp: 10_000_00, hifp: 7_000_00 }) });
   await h.call({ method: 'PUT', url: '/v1/policies/P', token: insurer, payload: { certno: who, product: 'baiwan-medical', start_date: '2025-01-01', end_date: '2025-12-31' } });
   const q = { certno: who, policy_no: 'P', provider: H, mdtrt_id: 'Q1' };

@@ -167,12 +167,12 @@ t.test('migrating a log built with the old subject index keeps every leaf search
 async function scenario(h: Harness) {
   const admin = await h.party('admin', 'ops');
   const hosp = await h.party('hospital', SH, { level: 3 });
-  const insurer = await h.party('insurer', 'INS-A');
+  const insurer = await h.party('insurer', 'huhuibao');
   const bureau = await h.party('bureau', 'SH-YBJ');
   const who = certno(500);
   const CANARY = { name: '审计金丝雀丙', diag: 'CanaryAuditDiagnosis', amount: '87654.32' };
   const pat = h.patientToken(who);
-  const consent = await h.call({ method: 'POST', url: '/v1/consents', token: pat, payload: { grantee: 'INS-A', purposes: ['eligibility', 'settlement', 'claim_verification'], valid_until: '2030-12-31' } });
+  const consent = await h.call({ method: 'POST', url: '/v1/consents', token: pat, payload: { grantee: 'huhuibao', purposes: ['eligibility', 'settlement', 'claim_verification'], valid_until: '2030-12-31' } });
   const spec = {
     certno: who, hospital: SH, mdtrt_id: 'AUD1', med_type: '21', clr_optins: '310100', ful: 8_765_432, inscp: 3_000_000, hifp: 2_000_000,
     psn_name: CANARY.name, diseinfo: [{ diag_type: '1', diag_code: 'C50.900', diag_name: CANARY.diag, maindiag_flag: '1' }],
@@ -181,9 +181,14 @@ async function scenario(h: Harness) {
   await h.call({ method: 'POST', url: '/v1/records', token: hosp, payload: recordBody(spec) });
   await h.call({ method: 'POST', url: '/v1/records', token: hosp, payload: recordBody({ ...spec, certno: certno(501), mdtrt_id: 'AUD-X' }) });
   await h.call({ method: 'PUT', url: '/v1/policies/AUD-P', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31' } });
+
   const visit = { certno: who, provider: SH, mdtrt_id: 'AUD1' };
   const elig = await h.call({ method: 'POST', url: '/v1/eligibility', token: insurer, payload: { ...visit, policy_no: 'AUD-P' } });
   const quote = await h.call({ method: 'POST', url: '/v1/settlements/quote', token: insurer, payload: { ...visit, policy_no: 'AUD-P' } });
+  // The period is frozen now: an explicit correction, a renewal, and the insurer's read of its policy.
+  await h.call({ method: 'PUT', url: '/v1/policies/AUD-P', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31', claim_free_years: 1, correction: true } });
+  await h.call({ method: 'PUT', url: '/v1/policies/AUD-P', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2026-01-01', end_date: '2026-12-31' } });
+  await h.call({ method: 'GET', url: '/v1/policies/AUD-P', token: insurer });
   await h.call({ method: 'POST', url: '/v1/settlements/quote', token: insurer, payload: { ...visit, mdtrt_id: 'NOPE', policy_no: 'AUD-P' } });
   for (let i = 0; i < 6; i++) await h.call({ method: 'POST', url: '/v1/claims/verify', token: insurer, payload: { ...visit, claimed: { medfee_sumamt_fen: i } } });
   const settled = await h.call({ method: 'POST', url: '/v1/settlements', token: hosp, payload: { certno: who, mdtrt_id: 'AUD1', request_id: 'r1' } });
@@ -210,6 +215,7 @@ t.test('every event kind leaves a leaf; endpoints prove them; no personal data i
   const s = await scenario(h);
   const leaves = h.g.storage.auditDb.prepare('SELECT leaf FROM leaves ORDER BY leaf_index').pluck().all() as Buffer[];
   const kinds = new Set(leaves.map((l) => (JSON.parse(l.toString()) as AuditEvent).kind));
+  const leafHashOf = (i: number) => leafHash(leaves[i]!).toString('hex');
   for (const k of EVENT_KINDS) t.ok(kinds.has(k), `${k} produced a leaf`);
   const everything = Buffer.concat(leaves).toString('utf8');
   for (const c of [s.who, s.CANARY.name, s.CANARY.diag, 'C50.900', s.CANARY.amount, '8765432', 'AUD-P', 'Bearer', 'eyJ']) {
@@ -229,8 +235,9 @@ t.test('every event kind leaves a leaf; endpoints prove them; no personal data i
   for (const answer of [s.elig.body, s.quote.body, s.settled.body]) {
     const receipt = answer.receipt;
     t.ok(verifyReceipt(receipt, pub), 'receipt verifies offline (signed before the key rotation)');
-    const rest = { ...answer, receipt: undefined };
-    t.equal(crypto.createHash('sha256').update(canonical(rest)).digest('hex'), receipt.result_digest, 'result_digest covers the answer');
+    const { receipt: _r, receipt_salt: salt, ...rest } = answer;
+    t.equal(crypto.createHmac('sha256', Buffer.from(salt, 'hex')).update(canonical(rest)).digest('hex'), receipt.result_digest, 'result_digest covers the answer (keyed with its salt)');
+    t.equal(leafHashOf(receipt.leaf_index), receipt.leaf_hash, 'the receipt names its leaf hash');
     const proof = await h.call({ method: 'GET', url: `/v1/audit/proof/inclusion?leaf_index=${receipt.leaf_index}&tree_size=${head.body.tree_size}`, token: s.insurer });
     t.equal(proof.status, 200);
     const leaf = await h.call({ method: 'GET', url: `/v1/audit/leaves?start=${receipt.leaf_index}&end=${receipt.leaf_index + 1}`, token: s.bureau });
@@ -267,7 +274,7 @@ t.test('every event kind leaves a leaf; endpoints prove them; no personal data i
   t.same(pages, [...pages].sort((a, b) => a - b), 'stable order');
   t.equal(new Set(pages).size, pages.length, 'no event twice across pages');
   t.equal(pages.length, h.g.audit.size);
-  const byActor = await h.call({ method: 'GET', url: '/v1/audit/events?actor=INS-A&action=query.eligibility', token: s.bureau });
+  const byActor = await h.call({ method: 'GET', url: '/v1/audit/events?actor=huhuibao&action=query.eligibility', token: s.bureau });
   t.equal(byActor.body.events.length, 1);
   const future = await h.call({ method: 'GET', url: `/v1/audit/events?from=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`, token: s.bureau });
   t.equal(future.body.events.length, 0);

@@ -1,72 +1,14 @@
 import t from 'tap';
-import { certno, harness, type Harness } from '../helpers.js';
-import { feeLine, recordBody, type RecordSpec } from '../fixtures/records.js';
+import { certno } from '../helpers.js';
+import { feeLine, type RecordSpec } from '../fixtures/records.js';
+import {
+  BW, CAR_T, CH, GZ, HHB, OTHER_DRUG, PROTON, SH, SPECIAL_DRUG, SSK, Y, eligibility, enroll, patient, payableOf, push, quote, settle, world,
+} from '../fixtures/world.js';
 
 /**
  * Worked examples. Every expected figure is computed by hand in the comments beside it, from the
  * product terms in DESIGN.md — not by the code under test. Amounts in the specs are fen.
  */
-const SH = 'H31010100001'; // a Shanghai 三级 hospital
-const GZ = 'H44010600001'; // a Guangzhou hospital
-const HHB = 'INS-HHB';
-const BW = 'INS-BW';
-const CH = 'INS-CH';
-const SSK = 'INS-SSK';
-const Y = 100; // fen per yuan, to write amounts as yuan × Y
-
-const SPECIAL_DRUG = 'XL01XCS001B002010100001';
-const OTHER_DRUG = 'XA02BCA211A012010100154';
-const PROTON = '250401001000001';
-const CAR_T = 'XL01XXA001B001010100001';
-
-interface World {
-  h: Harness;
-  hosp: Record<string, string>;
-  ins: Record<string, string>;
-}
-
-async function world(): Promise<World> {
-  const h = await harness();
-  const hosp = { [SH]: await h.party('hospital', SH, { level: 3 }), [GZ]: await h.party('hospital', GZ, { level: 2 }) };
-  const ins = { [HHB]: await h.party('insurer', HHB), [BW]: await h.party('insurer', BW), [CH]: await h.party('insurer', CH), [SSK]: await h.party('insurer', SSK) };
-  return { h, hosp, ins };
-}
-
-async function patient(w: World, seed: number, insurers = [HHB, BW, CH, SSK]): Promise<string> {
-  const who = certno(seed);
-  for (const grantee of insurers) {
-    const r = await w.h.call({
-      method: 'POST', url: '/v1/consents', token: w.h.patientToken(who),
-      payload: { grantee, purposes: ['eligibility', 'settlement', 'claim_verification'], valid_until: '2030-12-31' },
-    });
-    if (r.status !== 201) throw new Error(`consent: ${r.raw}`);
-  }
-  return who;
-}
-
-async function enroll(w: World, insurer: string, policyNo: string, who: string, product: string, extra: Record<string, unknown> = {}) {
-  const r = await w.h.call({
-    method: 'PUT', url: `/v1/policies/${policyNo}`, token: w.ins[insurer],
-    payload: { certno: who, product, start_date: '2025-01-01', end_date: '2025-12-31', ...extra },
-  });
-  if (r.status !== 200) throw new Error(`enroll: ${r.raw}`);
-}
-
-async function push(w: World, spec: RecordSpec) {
-  const r = await w.h.call({ method: 'POST', url: '/v1/records', token: w.hosp[spec.hospital], payload: recordBody(spec) });
-  if (r.status !== 201) throw new Error(`push: ${r.raw}`);
-  return r.body;
-}
-
-const quote = (w: World, insurer: string, who: string, policy_no: string, provider: string, mdtrt_id: string) =>
-  w.h.call({ method: 'POST', url: '/v1/settlements/quote', token: w.ins[insurer], payload: { certno: who, policy_no, provider, mdtrt_id } });
-const eligibility = (w: World, insurer: string, who: string, policy_no: string, provider: string, mdtrt_id: string) =>
-  w.h.call({ method: 'POST', url: '/v1/eligibility', token: w.ins[insurer], payload: { certno: who, policy_no, provider, mdtrt_id } });
-const settle = (w: World, hospital: string, who: string, mdtrt_id: string, request_id: string) =>
-  w.h.call({ method: 'POST', url: '/v1/settlements', token: w.hosp[hospital], payload: { certno: who, mdtrt_id, request_id } });
-const payableOf = (body: { liabilities: { liability: string; payable_fen: number }[] }, code: string) =>
-  body.liabilities.find((l) => l.liability === code)?.payable_fen;
-
 /**
  * Example A (沪惠保 特定住院自费), Shanghai inpatient settled through Shanghai basic insurance:
  * out-of-list self-pay lines: 西药 10,000; 卫生材料 8,000; 手术费 2,000 (not a covered category); 检查 3,000.
@@ -88,8 +30,6 @@ const exampleA = (who: string, mdtrt_id: string, extra: Partial<RecordSpec> = {}
 t.test('沪惠保 特定住院自费: deductible tiers by claim-free years, pre-existing ratio', async (t) => {
   const w = await world();
   t.teardown(w.h.close);
-  const who = await patient(w, 100);
-  await push(w, exampleA(who, 'A1'));
   const cases: [string, Record<string, unknown>, number, number][] = [
     // 21,000 − 12,000 = 9,000 × 70 % = 6,300.00
     ['0 claim-free years', {}, 6_300 * Y, 12_000 * Y],
@@ -102,52 +42,62 @@ t.test('沪惠保 特定住院自费: deductible tiers by claim-free years, pre-
     // 9,000 × 50 % = 4,500.00
     ['pre-existing', { pre_existing: true }, 4_500 * Y, 12_000 * Y],
   ];
-  for (const [name, terms, payable, deductible] of cases) {
+  // One person holds one 沪惠保 policy at a time: each case is another insured person with the same bill.
+  for (const [k, [name, terms, payable, deductible]] of cases.entries()) {
+    const who = await patient(w, 120 + k);
+    await push(w, exampleA(who, `A1-${k}`));
     const policyNo = `HHB-${name.replace(/\W+/g, '-')}`;
     await enroll(w, HHB, policyNo, who, 'huhuibao-2025', terms);
-    const q = await quote(w, HHB, who, policyNo, SH, 'A1');
+    const q = await quote(w, HHB, who, policyNo, SH, `A1-${k}`);
     t.equal(q.status, 200, name);
     t.equal(q.body.payable_fen, payable, `${name}: payable`);
     t.equal(q.body.deductible_applied_fen, deductible, `${name}: deductible applied`);
     t.equal(payableOf(q.body, 'inpatient_selfpay'), payable);
     t.equal(payableOf(q.body, 'domestic_special_drugs'), 0);
   }
-  // Only the out-of-list self-pay counts: with no covered lines the bucket is empty.
+  // Only the out-of-list self-pay of covered categories counts: with only surgery lines nothing is covered.
+  // With the deductible outstanding the insurer is told BELOW_DEDUCTIBLE, as for any bill that pays 0
+  // (an insurer learns no bucket amount through a zero answer: docs/privacy.md, class 3).
+  const who = await patient(w, 100);
   await push(w, { ...exampleA(who, 'A2'), feedetail: [feeLine(1, '331001001000000', '06', '03', 23_000 * Y)] });
   await enroll(w, HHB, 'HHB-A2', who, 'huhuibao-2025');
   const surgeryOnly = await eligibility(w, HHB, who, 'HHB-A2', SH, 'A2');
-  t.same([surgeryOnly.body.eligible, surgeryOnly.body.reasons], [false, ['NO_COVERED_AMOUNT']]);
+  t.same([surgeryOnly.body.eligible, surgeryOnly.body.reasons], [false, ['BELOW_DEDUCTIBLE']]);
 });
 
 t.test('沪惠保: not settled through Shanghai basic insurance; the 新市民 edition pays 20 % / 10 %', async (t) => {
   const w = await world();
   t.teardown(w.h.close);
-  const who = await patient(w, 101);
-  // Same bill, cleared by a Jiangsu agency (异地): base 9,000 after the deductible.
-  await push(w, exampleA(who, 'B1', { clr_optins: '320100' }));
-  await enroll(w, HHB, 'STD', who, 'huhuibao-2025');
-  const std = await eligibility(w, HHB, who, 'STD', SH, 'B1');
-  t.same([std.body.eligible, std.body.reasons], [false, ['NOT_SETTLED_THROUGH_BASIC_INSURANCE']]);
-  await enroll(w, HHB, 'XSM', who, 'huhuibao-2025-xinshimin');
-  t.equal((await quote(w, HHB, who, 'XSM', SH, 'B1')).body.payable_fen, 1_800 * Y, '9,000 × 20 % = 1,800.00');
-  await enroll(w, HHB, 'XSM-PRE', who, 'huhuibao-2025-xinshimin', { pre_existing: true });
-  t.equal((await quote(w, HHB, who, 'XSM-PRE', SH, 'B1')).body.payable_fen, 900 * Y, '9,000 × 10 % = 900.00');
+  // Same bill, cleared by a Jiangsu agency (异地): base 9,000 after the deductible. Three insured persons
+  // (one 沪惠保 policy each: the editions are one family).
+  const [std, xsm, xsmPre] = [await patient(w, 101), await patient(w, 111), await patient(w, 112)];
+  for (const who of [std, xsm, xsmPre]) await push(w, exampleA(who, 'B1', { clr_optins: '320100', setl_id: `SB1-${who}` }));
+  await enroll(w, HHB, 'STD', std, 'huhuibao-2025');
+  const e = await eligibility(w, HHB, std, 'STD', SH, 'B1');
+  t.same([e.body.eligible, e.body.reasons], [false, ['NOT_SETTLED_THROUGH_BASIC_INSURANCE']]);
+  await enroll(w, HHB, 'XSM', xsm, 'huhuibao-2025-xinshimin');
+  t.equal((await quote(w, HHB, xsm, 'XSM', SH, 'B1')).body.payable_fen, 1_800 * Y, '9,000 × 20 % = 1,800.00');
+  await enroll(w, HHB, 'XSM-PRE', xsmPre, 'huhuibao-2025-xinshimin', { pre_existing: true });
+  t.equal((await quote(w, HHB, xsmPre, 'XSM-PRE', SH, 'B1')).body.payable_fen, 900 * Y, '9,000 × 10 % = 900.00');
   // Settled locally the 新市民 edition pays the normal 70 %.
-  await push(w, exampleA(who, 'B2'));
-  t.equal((await quote(w, HHB, who, 'XSM', SH, 'B2')).body.payable_fen, 6_300 * Y);
+  await push(w, exampleA(xsm, 'B2'));
+  t.equal((await quote(w, HHB, xsm, 'XSM', SH, 'B2')).body.payable_fen, 6_300 * Y);
 });
 
 t.test('沪惠保 listed items: 特药 without deductible, not paid twice by 特定住院自费; caps and cap crossing', async (t) => {
   const w = await world();
   t.teardown(w.h.close);
   const who = await patient(w, 102);
+  const pre = await patient(w, 113);
   await enroll(w, HHB, 'P1', who, 'huhuibao-2025');
-  await enroll(w, HHB, 'P2', who, 'huhuibao-2025', { pre_existing: true });
+  await enroll(w, HHB, 'P2', pre, 'huhuibao-2025', { pre_existing: true });
   // Pharmacy purchase of a listed drug, 50,000.00 self-pay: 70 % = 35,000.00; pre-existing 30 % = 15,000.00.
-  await push(w, { certno: who, hospital: SH, mdtrt_id: 'D1', med_type: '41', ful: 50_000 * Y, feedetail: [feeLine(1, SPECIAL_DRUG, '09', '03', 50_000 * Y)] });
+  const d1 = (c: string): RecordSpec => ({ certno: c, hospital: SH, mdtrt_id: 'D1', setl_id: `SD1-${c}`, med_type: '41', ful: 50_000 * Y, feedetail: [feeLine(1, SPECIAL_DRUG, '09', '03', 50_000 * Y)] });
+  await push(w, d1(who));
+  await push(w, d1(pre));
   let q = await quote(w, HHB, who, 'P1', SH, 'D1');
   t.same([q.body.payable_fen, payableOf(q.body, 'domestic_special_drugs'), q.body.deductible_applied_fen], [35_000 * Y, 35_000 * Y, 0]);
-  t.equal((await quote(w, HHB, who, 'P2', SH, 'D1')).body.payable_fen, 15_000 * Y);
+  t.equal((await quote(w, HHB, pre, 'P2', SH, 'D1')).body.payable_fen, 15_000 * Y);
 
   // Inpatient: listed drug 20,000 + another drug 15,000 out of list; inscp 10,000; fund 7,000; 起付线 1,000.
   // 特药 20,000 × 70 % = 14,000.00; 特定住院自费 base is the other drug only: 15,000 − 12,000 = 3,000 × 70 % = 2,100.00.
@@ -163,8 +113,8 @@ t.test('沪惠保 listed items: 特药 without deductible, not paid twice by 特
   // 质子重离子 500,000.00: 70 % = 350,000 capped at 300,000.00. CAR-T 1,200,000.00 at 100 % capped at 500,000.00.
   await push(w, { certno: who, hospital: SH, mdtrt_id: 'D3', med_type: '21', clr_optins: '310100', ful: 500_000 * Y, feedetail: [feeLine(1, PROTON, '05', '03', 500_000 * Y)] });
   t.equal((await quote(w, HHB, who, 'P1', SH, 'D3')).body.payable_fen, 300_000 * Y);
-  await push(w, { certno: who, hospital: SH, mdtrt_id: 'D4', med_type: '21', clr_optins: '310100', ful: 1_200_000 * Y, feedetail: [feeLine(1, CAR_T, '09', '03', 1_200_000 * Y)] });
-  q = await quote(w, HHB, who, 'P2', SH, 'D4');
+  await push(w, { certno: pre, hospital: SH, mdtrt_id: 'D4', med_type: '21', clr_optins: '310100', ful: 1_200_000 * Y, feedetail: [feeLine(1, CAR_T, '09', '03', 1_200_000 * Y)] });
+  q = await quote(w, HHB, pre, 'P2', SH, 'D4');
   t.equal(payableOf(q.body, 'car_t'), 500_000 * Y, 'CAR-T pays 100 % for pre-existing too, up to its cap');
 
   // Cap crossing across visits: settle the proton visit (300,000 paid), then a second proton visit gets nothing.
@@ -174,7 +124,12 @@ t.test('沪惠保 listed items: 特药 without deductible, not paid twice by 特
   t.equal(line.payable_fen, 300_000 * Y);
   await push(w, { certno: who, hospital: SH, mdtrt_id: 'D5', med_type: '21', clr_optins: '310100', ful: 10_000 * Y, feedetail: [feeLine(1, PROTON, '05', '03', 10_000 * Y)] });
   const e = await eligibility(w, HHB, who, 'P1', SH, 'D5');
-  t.same([e.body.eligible, e.body.reasons], [false, ['CAP_EXHAUSTED']]);
+  // 质子重离子: cap used up. 特定住院自费 has nothing to pay from (the proton line is a listed item) and its
+  // 12,000 deductible is outstanding: to an insurer that reads BELOW_DEDUCTIBLE whatever the bill.
+  t.same([e.body.eligible, e.body.reasons], [false, ['BELOW_DEDUCTIBLE', 'CAP_EXHAUSTED']]);
+  // The cashier (who knows the bill) is told precisely why each payer pays nothing.
+  const s5 = await settle(w, SH, who, 'D5', 'req-D5');
+  t.same(s5.body.lines.map((l: { payable_fen: number; owed_fen: number; reasons: string[] }) => [l.payable_fen, l.owed_fen, l.reasons]), [[0, 0, ['CAP_EXHAUSTED']]]);
 });
 
 t.test('穗岁康: in-list burden above 16,000 a year at 80 %, accumulating over visits and resetting next year', async (t) => {
@@ -202,8 +157,11 @@ t.test('穗岁康: in-list burden above 16,000 a year at 80 %, accumulating over
   t.same([s2.body.insurers_total_fen, s2.body.patient_cash_fen], [11_200 * Y, 6_800 * Y]);
   t.same(s2.body.lines.map((l: { insurer: string; product: string }) => [l.insurer, l.product]), [[SSK, 'suisuikang-2022']]);
 
-  // Renewal for 2026: the accumulators start again.
-  await w.h.call({ method: 'PUT', url: '/v1/policies/SSK-1', token: w.ins[SSK], payload: { certno: who, product: 'suisuikang-2022', start_date: '2026-01-01', end_date: '2026-12-31' } });
+  // Renewal for 2026: a second period beside the first; its accumulators start again.
+  const renewed = await w.h.call({ method: 'PUT', url: '/v1/policies/SSK-1', token: w.ins[SSK], payload: { certno: who, product: 'suisuikang-2022', start_date: '2026-01-01', end_date: '2026-12-31' } });
+  t.same(renewed.body.periods.map((p: { start_date: string; end_date: string }) => [p.start_date, p.end_date]), [['2025-01-01', '2025-12-31'], ['2026-01-01', '2026-12-31']]);
+  // The 2025 visits still belong to the 2025 period and its accumulators (as of before G2's own settlement).
+  t.equal((await quote(w, SSK, who, 'SSK-1', GZ, 'G2')).body.payable_fen, 11_200 * Y, 'renewal keeps history');
   await push(w, visit('G3', '2026-02-01'));
   await push(w, visit('G4', '2026-03-01'));
   t.equal((await settle(w, GZ, who, 'G3', 'g3')).body.insurers_total_fen, 0, 'next year: below the deductible again');
@@ -228,12 +186,13 @@ t.test('coordination of benefits: two and three payers at the cashier, each on w
   // 百万医疗 on its own: personal burden 32,000 − 10,000 = 22,000.00 at 100 %.
   t.equal((await quote(w, BW, who, 'BW-C', SH, 'C1')).body.payable_fen, 22_000 * Y);
 
-  // Two payers: 沪惠保 (cob 10) 6,300.00 first; 百万医疗 (cob 20) sees 32,000 − 6,300 = 25,700,
-  // − 10,000 deductible = 15,700.00. Total 22,000.00; patient pays 32,000 − 22,000 = 10,000.00.
+  // Two payers: 沪惠保 (cob 10) 6,300.00 first; 百万医疗 (cob 20) sees 32,000 − 6,300 = 25,700. Its terms let
+  // what an earlier commercial payer paid meet the deductible: 10,000 − 6,300 = 3,700 left, so it pays
+  // 25,700 − 3,700 = 22,000.00 at 100 %. Total 28,300.00; the patient pays 32,000 − 28,300 = 3,700.00.
   const two = await settle(w, SH, who, 'C1', 'two-payers');
   t.equal(two.status, 201);
-  t.same(two.body.lines.map((l: { insurer: string; payable_fen: number }) => [l.insurer, l.payable_fen]), [[HHB, 6_300 * Y], [BW, 15_700 * Y]]);
-  t.same([two.body.insurers_total_fen, two.body.patient_cash_fen], [22_000 * Y, 10_000 * Y]);
+  t.same(two.body.lines.map((l: { insurer: string; payable_fen: number }) => [l.insurer, l.payable_fen]), [[HHB, 6_300 * Y], [BW, 22_000 * Y]]);
+  t.same([two.body.insurers_total_fen, two.body.patient_cash_fen], [28_300 * Y, 3_700 * Y]);
 
   // A settled visit is quoted as of before its own settlement (its deductible use is not counted twice);
   // another visit of the same policy year sees the deductible used: 21,000 × 70 % = 14,700.00.
@@ -256,18 +215,18 @@ t.test('coordination of benefits: two and three payers at the cashier, each on w
   t.same([rev.status, rev.body.settlement_id, rev.body.status], [200, two.body.settlement_id, 'reversed']);
   const revAgain = await w.h.call({ method: 'POST', url: `/v1/settlements/${two.body.settlement_id}/reversal`, token: w.hosp[SH] });
   t.same(revAgain.body, rev.body, 'reversal is idempotent');
-  const acc = w.h.g.storage.mainDb.prepare('SELECT SUM(used_fen) FROM accumulators').pluck().get();
+  const acc = w.h.g.storage.mainDb.prepare('SELECT SUM(used_fen) FROM period_accumulators').pluck().get();
   t.equal(acc, 0, 'accumulators restored to zero');
   t.equal((await quote(w, HHB, who, 'HHB-C', SH, 'C1')).body.deductible_applied_fen, 12_000 * Y);
   const notMine = await w.h.call({ method: 'POST', url: `/v1/settlements/${two.body.settlement_id}/reversal`, token: w.hosp[GZ] });
   t.equal(notMine.status, 404, "a hospital cannot reverse another hospital's settlement");
 
-  // Three payers, with the charity relief (cob 90) for a listed diagnosis: after 6,300 + 15,700 the cash
-  // left is 10,000; 50 % = 5,000.00. Total 27,000.00; patient pays 5,000.00.
+  // Three payers, with the charity relief (cob 90) for a listed diagnosis: after 6,300 + 22,000 the cash
+  // left is 3,700; 50 % = 1,850.00. Total 30,150.00; patient pays 1,850.00.
   await enroll(w, CH, 'CH-C', who, 'charity-relief');
   const three = await settle(w, SH, who, 'C1', 'three-payers');
-  t.same(three.body.lines.map((l: { insurer: string; payable_fen: number }) => [l.insurer, l.payable_fen]), [[HHB, 6_300 * Y], [BW, 15_700 * Y], [CH, 5_000 * Y]]);
-  t.same([three.body.insurers_total_fen, three.body.patient_cash_fen], [27_000 * Y, 5_000 * Y]);
+  t.same(three.body.lines.map((l: { insurer: string; payable_fen: number }) => [l.insurer, l.payable_fen]), [[HHB, 6_300 * Y], [BW, 22_000 * Y], [CH, 1_850 * Y]]);
+  t.same([three.body.insurers_total_fen, three.body.patient_cash_fen], [30_150 * Y, 1_850 * Y]);
   t.not(three.body.settlement_id, two.body.settlement_id);
 });
 
@@ -282,6 +241,7 @@ t.test('the commercial share never exceeds the cash the patient would pay', asyn
   t.equal((await quote(w, BW, who, 'BW-1', SH, 'K1')).body.payable_fen, 20_000 * Y, 'the quote: what the product owes on the personal burden');
   const s = await settle(w, SH, who, 'K1', 'k1');
   t.same([s.body.insurers_total_fen, s.body.patient_cash_fen], [5_000 * Y, 0]);
+  t.same([s.body.lines[0].payable_fen, s.body.lines[0].owed_fen, s.body.lines[0].reasons], [5_000 * Y, 20_000 * Y, []], 'the line owes 20,000.00 and settles 5,000.00 now');
 });
 
 t.test('concurrent settlements on one policy consume the deductible exactly once', async (t) => {
@@ -311,7 +271,7 @@ t.test('concurrent settlements on one policy consume the deductible exactly once
   // 10 bases of 15,000 = 150,000; one deductible of 16,000 in total; 134,000 × 80 % = 107,200.00.
   t.equal(total, 107_200 * Y);
   const db = w.h.g.storage.mainDb;
-  t.equal(db.prepare("SELECT used_fen FROM accumulators WHERE acc_key = 'ded:in_list_burden'").pluck().get(), 16_000 * Y, 'deductible used once');
+  t.equal(db.prepare("SELECT used_fen FROM period_accumulators WHERE acc_key = 'ded:in_list_burden'").pluck().get(), 16_000 * Y, 'deductible used once');
   t.equal(db.prepare('SELECT COUNT(*) FROM settlements').pluck().get(), n, 'nothing settled twice');
 });
 
@@ -348,9 +308,9 @@ t.test('answers only: NOT_AVAILABLE bodies are identical, and no record value re
   for (const canary of [CANARY_NAME, 'CanaryDiagnosisOmega', 'F32.900', who, '53000.00', '5300000', '23000', '30000.00', 'psn_name', 'setlinfo']) {
     t.notOk(all.includes(canary), `no ${canary} in insurer responses`);
   }
-  t.same(Object.keys(answers[0]!.body).sort(), ['deductible_applied_fen', 'liabilities', 'payable_fen', 'product', 'product_version', 'receipt']);
-  t.same(Object.keys(answers[1]!.body).sort(), ['eligible', 'reasons', 'receipt']);
-  t.same(Object.keys(answers[2]!.body).sort(), ['match', 'receipt']);
+  t.same(Object.keys(answers[0]!.body).sort(), ['deductible_applied_fen', 'liabilities', 'payable_fen', 'product', 'product_version', 'reasons', 'receipt', 'receipt_salt']);
+  t.same(Object.keys(answers[1]!.body).sort(), ['eligible', 'reasons', 'receipt', 'receipt_salt']);
+  t.same(Object.keys(answers[2]!.body).sort(), ['match', 'receipt', 'receipt_salt']);
 });
 
 t.test('claim verification: equality only, an attempt budget, every probe logged', async (t) => {
@@ -391,7 +351,8 @@ t.test('products are listed as the contract says, and bad enrollments are refuse
   const ok = { certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31' };
   t.equal((await put('E1', ok)).status, 200);
   t.equal((await put('E1', { ...ok, certno: certno(111) })).status, 409, 'a policy number stays with its insured');
-  t.equal((await put('E1', ok, w.ins[BW])).status, 200, 'policy numbers are per insurer: no collision, no leak');
+  t.equal((await put('E1', { ...ok, product: 'baiwan-medical' }, w.ins[BW])).status, 200, 'policy numbers are per insurer: no collision, no leak');
+  t.equal((await put('E6', ok, w.ins[BW])).body.error.code, 'PRODUCT_NOT_OFFERED', "an insurer enrolls only under its own payer's products");
   t.equal((await put('E2', { ...ok, product: 'nope' })).body.error.code, 'UNKNOWN_PRODUCT');
   t.equal((await put('E3', { ...ok, end_date: '2026-06-30' })).status, 400, 'a one-year product refuses an 18-month period');
   t.equal((await put('E4', { ...ok, start_date: '2025-02-30' })).status, 400);

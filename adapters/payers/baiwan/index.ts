@@ -1,6 +1,10 @@
-import { oneYearPolicyRules, type PayerAdapter } from '../types.js';
+import type { PayerAdapter } from '../types.js';
 
-/** A 百万医疗-style product: 10,000 yuan annual deductible over all personal burden, then 100 %, cap 2,000,000. */
+/**
+ * A 百万医疗-style product: 10,000 yuan annual deductible over all personal burden, then 100 %, cap
+ * 2,000,000. As in common 百万医疗 terms (“免赔额可由…其他商业保险…已赔付的部分抵扣”), what an earlier commercial
+ * payer paid on the visit counts toward the deductible; basic insurance does not.
+ */
 export const baiwanAdapter: PayerAdapter = {
   id: 'baiwan',
   name: '百万医疗',
@@ -11,6 +15,7 @@ export const baiwanAdapter: PayerAdapter = {
       name: '百万医疗险',
       insurer: 'baiwan',
       cob_order: 20,
+      deductible_offset_by: 'commercial',
       liabilities: [
         {
           code: 'medical_expense', name: '一般医疗保险金', visit_types: ['inpatient', 'chronic_outpatient'],
@@ -20,5 +25,4 @@ export const baiwanAdapter: PayerAdapter = {
       ],
     },
   ],
-  checkEnrollment: (e) => oneYearPolicyRules(e),
 };

@@ -24,6 +24,4 @@ export const charityAdapter: PayerAdapter = {
       ],
     },
   ],
-  // A relief programme enrolls for whatever period its decision letter names.
-  checkEnrollment: (e) => (e.end_date < e.start_date ? { field: 'end_date', problem: 'ends before it starts' } : undefined),
 };

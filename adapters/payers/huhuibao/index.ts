@@ -1,4 +1,4 @@
-import { oneYearPolicyRules, type PayerAdapter } from '../types.js';
+import type { PayerAdapter } from '../types.js';
 
 /**
  * 沪惠保 2025 (Shanghai city-customised commercial medical insurance, 129 元/年, pre-existing conditions
@@ -23,6 +23,8 @@ function huhuibao(edition: 'standard' | 'xinshimin') {
     version: '2025.1.0',
     name: xin ? '沪惠保 2025 新市民版' : '沪惠保 2025 普通版',
     insurer: 'huhuibao',
+    // Both editions are one cover: a person holds one 沪惠保 policy a year, standard or 新市民.
+    family: 'huhuibao',
     cob_order: 10,
     local_region: '31',
     source: '沪惠保 2025 产品手册',
@@ -70,5 +72,4 @@ export const huhuibaoAdapter: PayerAdapter = {
   id: 'huhuibao',
   name: '沪惠保',
   products: [huhuibao('standard'), huhuibao('xinshimin')],
-  checkEnrollment: (e) => oneYearPolicyRules(e),
 };

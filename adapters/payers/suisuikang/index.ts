@@ -1,4 +1,4 @@
-import { oneYearPolicyRules, type PayerAdapter } from '../types.js';
+import type { PayerAdapter } from '../types.js';
 
 /**
  * 穗岁康 (Guangzhou), settled at the hospital together with basic insurance. Liability (一): the
@@ -27,5 +27,4 @@ export const suisuikangAdapter: PayerAdapter = {
       ],
     },
   ],
-  checkEnrollment: (e) => oneYearPolicyRules(e),
 };

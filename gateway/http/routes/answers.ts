@@ -3,8 +3,9 @@ import type { Static } from 'typebox';
 import type { Gateway } from '../../context.js';
 import { OPERATIONS } from '../../services/operations.js';
 import { principalOf } from '../auth.js';
+import { productView } from '../../services/products.js';
 import {
-  ClaimAnswer, ClaimBody, EligibilityAnswer, PolicyAnswer, PolicyBody, PolicyParams, ProductsAnswer, QuoteAnswer,
+  ClaimAnswer, ClaimBody, EligibilityAnswer, PolicyAnswer, PolicyBody, PolicyDetailsAnswer, PolicyParams, ProductsAnswer, QuoteAnswer,
   ReversalAnswer, SettleAnswer, SettleBody, SettlementParams, VisitQueryBody, withErrors,
 } from '../schemas.js';
 
@@ -15,18 +16,19 @@ export default async function answerRoutes(app: FastifyInstance, opts: { gateway
   app.get(
     '/v1/products',
     { config: { roles: OPERATIONS.listProducts }, schema: { tags: ['products'], response: withErrors({ 200: ProductsAnswer }) } },
-    async () => ({
-      products: g.payers.list().map((p) => ({
-        code: p.code, insurer: p.insurer, name: p.name, version: p.version, cob_order: p.cob_order,
-        liabilities: p.liabilities.map((l) => ({ code: l.code, name: l.name })),
-      })),
-    }),
+    async () => ({ products: g.payers.list().map(productView) }),
   );
 
   app.put<{ Params: Static<typeof PolicyParams>; Body: Static<typeof PolicyBody> }>(
     '/v1/policies/:policy_no',
     { config: { roles: OPERATIONS.enrollPolicy }, schema: { tags: ['policies'], params: PolicyParams, body: PolicyBody, response: withErrors({ 200: PolicyAnswer }) } },
     async (req) => g.policies.enroll(principalOf(req), req.params.policy_no, req.body),
+  );
+
+  app.get<{ Params: Static<typeof PolicyParams> }>(
+    '/v1/policies/:policy_no',
+    { config: { roles: OPERATIONS.viewPolicy }, schema: { tags: ['policies'], params: PolicyParams, response: withErrors({ 200: PolicyDetailsAnswer }) } },
+    async (req) => g.policies.view(principalOf(req), req.params.policy_no),
   );
 
   app.post<{ Body: Static<typeof VisitQueryBody> }>(

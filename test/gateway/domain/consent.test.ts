@@ -1,5 +1,5 @@
 import t from 'tap';
-import { PURPOSES, budgetDay, decideAmong, decideConsent, type Consent } from '../../../gateway/domain/consent.js';
+import { PURPOSES, budgetDay, decideAmong, decideConsent, effectiveConsents, type Consent } from '../../../gateway/domain/consent.js';
 
 const NOW = Date.UTC(2025, 5, 1);
 const base: Consent = {
@@ -57,4 +57,24 @@ t.test('among several consents: any that allows wins, otherwise the most specifi
 t.test('query budgets count China Standard Time days', async (t) => {
   t.equal(budgetDay(Date.UTC(2025, 0, 1, 15, 59)), '2025-01-01');
   t.equal(budgetDay(Date.UTC(2025, 0, 1, 16, 0)), '2025-01-02');
+});
+
+t.test('a counter consent never widens or outranks the patient’s own decision for that grantee', async (t) => {
+  const own = { ...base, consent_id: 'own', purposes: ['eligibility' as const], providers: null, recorded_by_role: 'patient' as const };
+  const counter = { ...base, consent_id: 'ctr', purposes: ['eligibility' as const, 'settlement' as const], providers: ['H31010100001'], recorded_by_role: 'hospital' as const };
+  const q = (purpose: 'eligibility' | 'settlement', now = NOW) => ({ grantee: 'INS-A', purpose, provider: 'H31010100001', now });
+  t.equal(decideAmong([counter], q('settlement')).allow, true, 'alone (no app), a counter consent stands');
+  t.same(decideAmong([own, counter], q('settlement')), { allow: false, reason: 'PURPOSE_NOT_COVERED' }, 'it does not widen the patient’s purposes');
+  t.equal(decideAmong([own, counter], q('eligibility')).allow, true);
+  const d = decideAmong([own, counter], q('eligibility'));
+  t.equal(d.allow && d.consent.consent_id, 'own', 'the patient’s own consent (and its budget) is the one used');
+  const revoked = { ...own, status: 'revoked' as const };
+  t.same(decideAmong([revoked, counter], q('eligibility')), { allow: false, reason: 'CONSENT_REVOKED' }, 'a revocation is a decision too');
+  const future = { ...own, valid_from: NOW + 100 };
+  t.equal(decideAmong([future, counter], q('eligibility')).allow, false, 'an own consent yet to start is a decision');
+  const expired = { ...own, valid_until: NOW - 1, valid_from: NOW - 10 };
+  t.equal(decideAmong([expired, counter], q('settlement')).allow, true, 'an own consent that simply expired is no decision');
+  const otherGrantee = { ...own, grantee: 'INS-B' };
+  t.equal(decideAmong([otherGrantee, counter], q('settlement')).allow, true, 'decisions are per grantee');
+  t.same(effectiveConsents([own, counter, otherGrantee], NOW).map((c) => c.consent_id), ['own', otherGrantee.consent_id]);
 });

@@ -115,12 +115,12 @@ function grpcTransport(s: Stack): Transport {
 
 async function runScenario(h: Harness, tr: Transport) {
   const hosp = await h.party('hospital', SH, { level: 3 });
-  const insurer = await h.party('insurer', 'INS-A');
+  const insurer = await h.party('insurer', 'huhuibao');
   const bureau = await h.party('bureau', 'SH-YBJ');
   const who = certno(42);
   const patient = h.patientToken(who);
   const out: Record<string, unknown> = {};
-  const c = (await tr.consent(patient, { grantee: 'INS-A', purposes: ['eligibility', 'settlement'], valid_until: '2030-12-31' })) as { status: string; version: number };
+  const c = (await tr.consent(patient, { grantee: 'huhuibao', purposes: ['eligibility', 'settlement'], valid_until: '2030-12-31' })) as { status: string; version: number };
   out.consent = [c.status, c.version];
   const record = recordBody({
     certno: who, hospital: SH, mdtrt_id: 'SC1', med_type: '21', clr_optins: '310100', ful: 2_300_000, inscp: 3_000_000, hifp: 2_100_000, ded: 150_000,
@@ -164,10 +164,10 @@ t.test('the same scenario over HTTP and gRPC gives the same results', async (t) 
 t.test('gRPC status mapping, details and bounds', async (t) => {
   const s = await stack();
   t.teardown(() => closeStack(s));
-  const insurer = await s.h.party('insurer', 'INS-A');
+  const insurer = await s.h.party('insurer', 'huhuibao');
   await s.h.party('hospital', SH);
   const who = certno(43);
-  await call(s.clients.ConsentService!, 'GrantConsent', { grantee: 'INS-A', purposes: ['claim_verification'], valid_until: '2030-12-31' }, s.h.patientToken(who));
+  await call(s.clients.ConsentService!, 'GrantConsent', { grantee: 'huhuibao', purposes: ['claim_verification'], valid_until: '2030-12-31' }, s.h.patientToken(who));
   await call(s.clients.RecordService!, 'PushRecord', { record_json: JSON.stringify(recordBody({ certno: who, hospital: SH, mdtrt_id: 'B1', inscp: 10_000, hifp: 5_000 })) }, s.h.token('hospital', SH));
   const verify = () => call(s.clients.QueryService!, 'VerifyClaim', { certno: who, provider: SH, mdtrt_id: 'B1', claimed: { medfee_sumamt_fen: 1 } }, insurer);
   for (let i = 0; i < 5; i++) t.equal((await verify()).res?.match, false);
@@ -175,7 +175,7 @@ t.test('gRPC status mapping, details and bounds', async (t) => {
   t.equal(over.err?.code, grpc.status.RESOURCE_EXHAUSTED);
   t.equal(over.err?.metadata.get('vouch-error-code')[0], 'QUERY_BUDGET_EXCEEDED');
   t.ok((over.err?.metadata.get('vouch-error-bin')[0] as Buffer).length > 10, 'ErrorDetail in binary trailing metadata');
-  const match = await call(s.clients.QueryService!, 'VerifyClaim', { certno: who, provider: SH, mdtrt_id: 'B1', claimed: { medfee_sumamt_fen: 10_000, psn_cash_pay_fen: 5_000 } }, s.h.token('insurer', 'INS-A'));
+  const match = await call(s.clients.QueryService!, 'VerifyClaim', { certno: who, provider: SH, mdtrt_id: 'B1', claimed: { medfee_sumamt_fen: 10_000, psn_cash_pay_fen: 5_000 } }, s.h.token('insurer', 'huhuibao'));
   t.equal(match.err?.code, grpc.status.RESOURCE_EXHAUSTED, 'the budget holds whatever the transport');
 
   const consentNeeded = await call(s.clients.RecordService!, 'PushRecord', { record_json: JSON.stringify(recordBody({ certno: certno(44), hospital: SH, mdtrt_id: 'B2', inscp: 100, hifp: 50 })) }, s.h.token('hospital', SH));
@@ -229,7 +229,7 @@ t.test('TLS with a client certificate issued by keys/', async (t) => {
   const dir = h0.dir;
   const ca = h0.g.keys.ca;
   const serverPair = ca.issueServerCertificate(['localhost', '127.0.0.1']);
-  const clientPair = ca.issueClientCertificate('INS-A', 'insurer');
+  const clientPair = ca.issueClientCertificate('huhuibao', 'insurer');
   const otherPair = ca.issueClientCertificate('INS-B', 'insurer');
   const files = { cert: path.join(dir, 'srv.pem'), key: path.join(dir, 'srv.key'), ca: path.join(dir, 'ca.pem') };
   fs.writeFileSync(files.cert, serverPair.certPem);
@@ -245,7 +245,7 @@ t.test('TLS with a client certificate issued by keys/', async (t) => {
     await server.close();
     await h.close();
   });
-  const token = await h.party('insurer', 'INS-A');
+  const token = await h.party('insurer', 'huhuibao');
   const { proto } = loadProtos();
   const Policy = (proto.vouch.v1 as any).PolicyService;
   const ask = async (c: grpc.ChannelCredentials) => {

@@ -6,9 +6,11 @@ import type { Receipt as _vouch_v1_Receipt, Receipt__Output as _vouch_v1_Receipt
 export interface ClaimAnswer {
   'match'?: (boolean);
   'receipt'?: (_vouch_v1_Receipt | null);
+  'receipt_salt'?: (string);
 }
 
 export interface ClaimAnswer__Output {
   'match': (boolean);
   'receipt': (_vouch_v1_Receipt__Output | null);
+  'receipt_salt': (string);
 }

@@ -10,6 +10,10 @@ export interface EligibilityAnswer {
    */
   'reasons'?: (string)[];
   'receipt'?: (_vouch_v1_Receipt | null);
+  /**
+   * Hex salt of the receipt's digests; keep it with the answer to prove what was answered.
+   */
+  'receipt_salt'?: (string);
 }
 
 export interface EligibilityAnswer__Output {
@@ -19,4 +23,8 @@ export interface EligibilityAnswer__Output {
    */
   'reasons': (string)[];
   'receipt': (_vouch_v1_Receipt__Output | null);
+  /**
+   * Hex salt of the receipt's digests; keep it with the answer to prove what was answered.
+   */
+  'receipt_salt': (string);
 }

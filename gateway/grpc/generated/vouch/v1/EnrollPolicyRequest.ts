@@ -7,12 +7,16 @@ export interface EnrollPolicyRequest {
   'certno'?: (string);
   'product'?: (string);
   /**
-   * yyyy-MM-dd.
+   * yyyy-MM-dd, inclusive: a period is exactly the product's term (one year).
    */
   'start_date'?: (string);
   'end_date'?: (string);
   'pre_existing'?: (boolean);
   'claim_free_years'?: (number);
+  /**
+   * An explicit, logged correction of the latest period after an answer used it (at most 2).
+   */
+  'correction'?: (boolean);
 }
 
 export interface EnrollPolicyRequest__Output {
@@ -20,10 +24,14 @@ export interface EnrollPolicyRequest__Output {
   'certno': (string);
   'product': (string);
   /**
-   * yyyy-MM-dd.
+   * yyyy-MM-dd, inclusive: a period is exactly the product's term (one year).
    */
   'start_date': (string);
   'end_date': (string);
   'pre_existing': (boolean);
   'claim_free_years': (number);
+  /**
+   * An explicit, logged correction of the latest period after an answer used it (at most 2).
+   */
+  'correction': (boolean);
 }

@@ -1,6 +1,7 @@
 // Generated from proto/ by scripts/proto.mjs — do not edit.
 // Original file: vouch/v1/policy.proto
 
+import type { PolicyPeriod as _vouch_v1_PolicyPeriod, PolicyPeriod__Output as _vouch_v1_PolicyPeriod__Output } from '../../vouch/v1/PolicyPeriod.js';
 
 export interface Policy {
   'policy_no'?: (string);
@@ -11,6 +12,7 @@ export interface Policy {
   'pre_existing'?: (boolean);
   'claim_free_years'?: (number);
   'status'?: (string);
+  'periods'?: (_vouch_v1_PolicyPeriod)[];
 }
 
 export interface Policy__Output {
@@ -22,4 +24,5 @@ export interface Policy__Output {
   'pre_existing': (boolean);
   'claim_free_years': (number);
   'status': (string);
+  'periods': (_vouch_v1_PolicyPeriod__Output)[];
 }

@@ -8,17 +8,33 @@ import type { Long } from '@grpc/proto-loader';
 export interface QuoteAnswer {
   'payable_fen'?: (number | string | Long);
   'liabilities'?: (_vouch_v1_LiabilityAmount)[];
+  /**
+   * The deductible met by this visit on liabilities that pay; 0 when nothing is payable.
+   */
   'deductible_applied_fen'?: (number | string | Long);
   'product'?: (string);
   'product_version'?: (string);
   'receipt'?: (_vouch_v1_Receipt | null);
+  /**
+   * Why nothing is payable (fixed vocabulary); empty when the product pays.
+   */
+  'reasons'?: (string)[];
+  'receipt_salt'?: (string);
 }
 
 export interface QuoteAnswer__Output {
   'payable_fen': (number);
   'liabilities': (_vouch_v1_LiabilityAmount__Output)[];
+  /**
+   * The deductible met by this visit on liabilities that pay; 0 when nothing is payable.
+   */
   'deductible_applied_fen': (number);
   'product': (string);
   'product_version': (string);
   'receipt': (_vouch_v1_Receipt__Output | null);
+  /**
+   * Why nothing is payable (fixed vocabulary); empty when the product pays.
+   */
+  'reasons': (string)[];
+  'receipt_salt': (string);
 }

@@ -18,7 +18,8 @@ export interface Receipt {
    */
   'issued_at'?: (string);
   /**
-   * SHA-256 (hex) of the answer's canonical JSON, without its receipt.
+   * HMAC-SHA256 (hex) keyed with the answer's receipt_salt over the answer's canonical JSON (the JSON
+   * names of the HTTP answer), without receipt and receipt_salt.
    */
   'result_digest'?: (string);
   'consent_id'?: (string);
@@ -34,6 +35,14 @@ export interface Receipt {
    * Base64 Ed25519 signature.
    */
   'signature'?: (string);
+  /**
+   * Hex RFC 6962 leaf hash, SHA-256(0x00 || leaf), of the leaf at leaf_index.
+   */
+  'leaf_hash'?: (string);
+  /**
+   * HMAC-SHA256 (hex) keyed with receipt_salt over the question asked (empty when none is covered).
+   */
+  'question_digest'?: (string);
 }
 
 /**
@@ -51,7 +60,8 @@ export interface Receipt__Output {
    */
   'issued_at': (string);
   /**
-   * SHA-256 (hex) of the answer's canonical JSON, without its receipt.
+   * HMAC-SHA256 (hex) keyed with the answer's receipt_salt over the answer's canonical JSON (the JSON
+   * names of the HTTP answer), without receipt and receipt_salt.
    */
   'result_digest': (string);
   'consent_id': (string);
@@ -67,4 +77,12 @@ export interface Receipt__Output {
    * Base64 Ed25519 signature.
    */
   'signature': (string);
+  /**
+   * Hex RFC 6962 leaf hash, SHA-256(0x00 || leaf), of the leaf at leaf_index.
+   */
+  'leaf_hash': (string);
+  /**
+   * HMAC-SHA256 (hex) keyed with receipt_salt over the question asked (empty when none is covered).
+   */
+  'question_digest': (string);
 }

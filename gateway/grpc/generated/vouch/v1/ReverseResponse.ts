@@ -7,10 +7,12 @@ export interface ReverseResponse {
   'settlement_id'?: (string);
   'status'?: (string);
   'receipt'?: (_vouch_v1_Receipt | null);
+  'receipt_salt'?: (string);
 }
 
 export interface ReverseResponse__Output {
   'settlement_id': (string);
   'status': (string);
   'receipt': (_vouch_v1_Receipt__Output | null);
+  'receipt_salt': (string);
 }

@@ -12,6 +12,7 @@ export interface SettleResponse {
   'insurers_total_fen'?: (number | string | Long);
   'patient_cash_fen'?: (number | string | Long);
   'receipt'?: (_vouch_v1_Receipt | null);
+  'receipt_salt'?: (string);
 }
 
 export interface SettleResponse__Output {
@@ -21,4 +22,5 @@ export interface SettleResponse__Output {
   'insurers_total_fen': (number);
   'patient_cash_fen': (number);
   'receipt': (_vouch_v1_Receipt__Output | null);
+  'receipt_salt': (string);
 }

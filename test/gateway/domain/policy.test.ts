@@ -1,0 +1,78 @@
+import t from 'tap';
+import { addDays, isRealDate, termLastDay } from '../../../gateway/domain/dates.js';
+import { MAX_CORRECTIONS, planEnrollment, periodCovering, periodStatus, type EnrollmentRequest, type StoredPeriod } from '../../../gateway/domain/policy.js';
+
+const req = (start: string, end: string, extra: Partial<EnrollmentRequest> = {}): EnrollmentRequest => ({
+  product: 'p', start_date: start, end_date: end, pre_existing: false, claim_free_years: 0, correction: false, ...extra,
+});
+const stored = (n: number, start: string, end: string, extra: Partial<StoredPeriod> = {}): StoredPeriod => ({
+  ...req(start, end), period_no: n, used: false, corrections: 0, ...extra,
+});
+
+t.test('a term ends the day before the same date a year later; 29 February rolls to 1 March', async (t) => {
+  t.equal(termLastDay('2025-01-01', 1), '2025-12-31');
+  t.equal(termLastDay('2024-02-29', 1), '2025-02-28');
+  t.equal(termLastDay('2023-03-01', 1), '2024-02-29', 'a term ending in a leap February');
+  t.equal(termLastDay('2024-02-29', 4), '2028-02-28');
+  t.equal(termLastDay('2025-07-15', 2), '2027-07-14');
+  t.equal(addDays('2024-02-28', 1), '2024-02-29');
+  t.notOk(isRealDate('2025-02-29'));
+  t.ok(isRealDate('2024-02-29'));
+});
+
+t.test('the first period: exactly one term (its last day, or its anniversary)', async (t) => {
+  t.match(planEnrollment([], [], req('2025-01-01', '2025-12-31'), 1), { kind: 'created', period_no: 1 });
+  t.match(planEnrollment([], [], req('2025-01-01', '2026-01-01'), 1), { kind: 'created' });
+  t.match(planEnrollment([], [], req('2024-02-29', '2025-02-28'), 1), { kind: 'created' });
+  t.match(planEnrollment([], [], req('2024-02-29', '2025-03-01'), 1), { kind: 'created' });
+  for (const end of ['2025-06-30', '2025-12-30', '2026-01-02', '2024-12-31']) {
+    t.match(planEnrollment([], [], req('2025-01-01', end), 1), { refuse: 'VALIDATION_FAILED' }, `end ${end}`);
+  }
+  t.match(planEnrollment([], [], req('2025-02-30', '2026-02-28'), 1), { refuse: 'VALIDATION_FAILED' });
+});
+
+t.test('renewals begin the day after; gaps and overlaps are refused', async (t) => {
+  const one = [stored(1, '2025-01-01', '2025-12-31', { used: true })];
+  const r = planEnrollment(one, [], req('2026-01-01', '2026-12-31'), 1);
+  t.match(r, { kind: 'renewed', period_no: 2 });
+  if ('periods' in r) t.same(r.periods.map((p) => p.period_no), [1, 2], 'the first period stays');
+  t.match(planEnrollment(one, [], req('2027-01-01', '2027-12-31'), 1), { refuse: 'VALIDATION_FAILED' }, 'a gap');
+  t.match(planEnrollment(one, [], req('2025-06-01', '2026-05-31'), 1), { refuse: 'POLICY_TERMS_FROZEN' }, 'overlapping a used period');
+  t.match(planEnrollment([stored(1, '2025-01-01', '2025-12-31'), stored(2, '2026-01-01', '2026-12-31')], [], req('2025-06-01', '2026-05-31'), 1), { refuse: 'POLICY_OVERLAP' });
+});
+
+t.test('terms freeze once used; corrections are explicit and bounded', async (t) => {
+  const unused = [stored(1, '2025-01-01', '2025-12-31')];
+  const used = [stored(1, '2025-01-01', '2025-12-31', { used: true })];
+  t.match(planEnrollment(unused, [], req('2025-01-01', '2025-12-31', { claim_free_years: 2 }), 1), { kind: 'updated' });
+  t.match(planEnrollment(unused, [], req('2025-03-01', '2026-02-28'), 1), { kind: 'updated' }, 'an unused single period may still move');
+  t.match(planEnrollment(used, [], req('2025-01-01', '2025-12-31'), 1), { kind: 'unchanged' }, 'the same terms again');
+  for (const change of [{ claim_free_years: 3 }, { pre_existing: true }, { product: 'q' }]) {
+    t.match(planEnrollment(used, [], req('2025-01-01', '2025-12-31', change), 1), { refuse: 'POLICY_TERMS_FROZEN' }, JSON.stringify(change));
+  }
+  t.match(planEnrollment(used, [], req('2025-03-01', '2026-02-28'), 1), { refuse: 'POLICY_TERMS_FROZEN' }, 'moving a used period');
+  let periods = used;
+  for (let i = 1; i <= MAX_CORRECTIONS; i++) {
+    const c = planEnrollment(periods, [], req('2025-01-01', '2025-12-31', { claim_free_years: i, correction: true }), 1);
+    t.match(c, { kind: 'corrected', period_no: 1 });
+    if ('periods' in c) periods = c.periods;
+    t.equal(periods[0]!.corrections, i);
+  }
+  t.match(planEnrollment(periods, [], req('2025-01-01', '2025-12-31', { claim_free_years: 0, correction: true }), 1), { refuse: 'POLICY_TERMS_FROZEN' });
+  t.match(planEnrollment([], [], req('2025-01-01', '2025-12-31', { correction: true }), 1), { refuse: 'VALIDATION_FAILED' }, 'nothing to correct');
+});
+
+t.test('one policy per family: another policy’s periods may not overlap', async (t) => {
+  const others = [{ start_date: '2025-01-01', end_date: '2025-12-31' }];
+  t.match(planEnrollment([], others, req('2025-01-01', '2025-12-31'), 1), { refuse: 'POLICY_OVERLAP' });
+  t.match(planEnrollment([], others, req('2025-12-31', '2026-12-30'), 1), { refuse: 'POLICY_OVERLAP' }, 'one shared day is an overlap');
+  t.match(planEnrollment([], others, req('2026-01-01', '2026-12-31'), 1), { kind: 'created' });
+});
+
+t.test('period look-ups', async (t) => {
+  const ps = [stored(1, '2024-02-29', '2025-02-28'), stored(2, '2025-03-01', '2026-02-28')];
+  t.equal(periodCovering(ps, '2025-02-28')?.period_no, 1, 'the last day belongs to its period');
+  t.equal(periodCovering(ps, '2025-03-01')?.period_no, 2);
+  t.equal(periodCovering(ps, '2024-02-28'), undefined);
+  t.same(['2024-01-01', '2024-06-01', '2026-01-01'].map((d) => periodStatus(ps[0]!, d)), ['upcoming', 'active', 'expired']);
+});
