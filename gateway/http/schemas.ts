@@ -157,15 +157,7 @@ export const PolicyDetailsAnswer = Type.Object({
   product: Type.String(),
   periods: Type.Array(
     Type.Object({
-      period_no: Type.Integer(),
-      product: Type.String(),
-      start_date: Type.String(),
-      end_date: Type.String(),
-      status: PeriodStatus,
-      pre_existing: Type.Boolean(),
-      claim_free_years: Type.Integer(),
-      terms_frozen: Type.Boolean(),
-      corrections: Type.Integer(),
+      ...PeriodView.properties,
       deductible_met: Type.Boolean(),
       liabilities: Type.Array(Type.Object({ liability: Type.String(), paid_fen: Type.Integer(), cap_left_fen: Type.Integer() })),
     }),

@@ -6,7 +6,7 @@ import { leafHash, verifyInclusion } from '../../gateway/domain/merkle.js';
 import { verifyAnswerBinding, verifyReceipt } from '../../gateway/services/receipts.js';
 import { certno, grpcCall } from '../helpers.js';
 import { feeLine, recordBody, type RecordSpec } from '../fixtures/records.js';
-import { BW, CH, HHB, OTHER_DRUG, SH, Y, enroll, enrollCall, patient, push, quote, settle, withGrpc, world, type World } from '../fixtures/world.js';
+import { BW, CH, HHB, OTHER_DRUG, SH, Y, enroll, enrollCall, patient, push, quote, settle, world, worldWithGrpc, type World } from '../fixtures/world.js';
 
 /**
  * An insurer holding an ordinary consent, or a hospital, tries to learn more than the answer
@@ -31,12 +31,7 @@ const withoutReceipt = (body: Record<string, unknown>) => {
 };
 
 t.test('class 1: an insurer cannot enroll under another payer’s product (HTTP and gRPC)', async (t) => {
-  const w = await world();
-  const g = await withGrpc(w);
-  t.teardown(async () => {
-    await g.close();
-    await w.h.close();
-  });
+  const w = await worldWithGrpc(t);
   const who = await patient(w, 400, [HHB]);
   await push(w, stay(who, 'C1', 20_000));
   // The attack: 沪惠保 enrolls its consenting customer under the charity's product (covered diagnoses
@@ -44,7 +39,7 @@ t.test('class 1: an insurer cannot enroll under another payer’s product (HTTP 
   for (const product of ['charity-relief', 'baiwan-medical', 'suisuikang-2022']) {
     const r = await enrollCall(w, HHB, `STEAL-${product}`, who, product);
     t.same([r.status, r.body.error.code], [403, 'PRODUCT_NOT_OFFERED'], `HTTP: ${product}`);
-    const viaGrpc = await grpcCall(g.clients.PolicyService!, 'EnrollPolicy', { policy_no: 'G', certno: who, product, start_date: '2025-01-01', end_date: '2025-12-31' }, w.ins[HHB]);
+    const viaGrpc = await grpcCall(w.grpc.PolicyService!, 'EnrollPolicy', { policy_no: 'G', certno: who, product, start_date: '2025-01-01', end_date: '2025-12-31' }, w.ins[HHB]);
     t.equal(viaGrpc.code, 'PRODUCT_NOT_OFFERED', `gRPC: ${product}`);
   }
   // Nor by switching the product of a policy it already holds (frozen once used; refused anyway).
@@ -57,12 +52,7 @@ t.test('class 1: an insurer cannot enroll under another payer’s product (HTTP 
 });
 
 t.test('class 2: reshaping a policy to bisect a visit’s date or deductible is refused once an answer used it', async (t) => {
-  const w = await world();
-  const g = await withGrpc(w);
-  t.teardown(async () => {
-    await g.close();
-    await w.h.close();
-  });
+  const w = await worldWithGrpc(t);
   const who = await patient(w, 410, [HHB]);
   // The secret: the visit was on 2025-06-17.
   await push(w, stay(who, 'D1', 20_000, { setl_time: '2025-06-17 10:00:00' }));
@@ -90,7 +80,7 @@ t.test('class 2: reshaping a policy to bisect a visit’s date or deductible is 
     const r = await enrollCall(w, HHB, 'PROBE', who, 'huhuibao-2025', flags);
     t.same([r.status, r.body.error.code], [409, 'POLICY_TERMS_FROZEN'], `HTTP ${JSON.stringify(flags)}`);
   }
-  const viaGrpc = await grpcCall(g.clients.PolicyService!, 'EnrollPolicy', { policy_no: 'PROBE', certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31', claim_free_years: 3 }, w.ins[HHB]);
+  const viaGrpc = await grpcCall(w.grpc.PolicyService!, 'EnrollPolicy', { policy_no: 'PROBE', certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31', claim_free_years: 3 }, w.ins[HHB]);
   t.equal(viaGrpc.code, 'POLICY_TERMS_FROZEN');
   // Fresh policy numbers or short periods would probe the same way: refused.
   t.equal((await enrollCall(w, HHB, 'PROBE-2', who, 'huhuibao-2025', { start_date: '2025-06-01', end_date: '2026-05-31' })).body.error.code, 'POLICY_OVERLAP');
@@ -106,12 +96,7 @@ t.test('class 2: reshaping a policy to bisect a visit’s date or deductible is 
 });
 
 t.test('class 3: a zero answer reveals no bucket amount — different hidden bills, the same answer', async (t) => {
-  const w = await world();
-  const g = await withGrpc(w);
-  t.teardown(async () => {
-    await g.close();
-    await w.h.close();
-  });
+  const w = await worldWithGrpc(t);
   const who = await patient(w, 420, [HHB]);
   await enroll(w, HHB, 'B', who, 'huhuibao-2025');
   // Three stays below the 12,000 deductible: covered bases 0, 5,000.00 and 11,999.99 (a surgery-only bill has
@@ -127,7 +112,7 @@ t.test('class 3: a zero answer reveals no bucket amount — different hidden bil
     http.push(canonicalJson(withoutReceipt(q.body)));
     const e = await w.h.call({ method: 'POST', url: '/v1/eligibility', token: w.ins[HHB], payload: { certno: who, policy_no: 'B', provider: SH, mdtrt_id: id } });
     http.push(canonicalJson(withoutReceipt(e.body)));
-    const r = await grpcCall(g.clients.QueryService!, 'QuoteSettlement', { certno: who, policy_no: 'B', provider: SH, mdtrt_id: id }, w.ins[HHB]);
+    const r = await grpcCall(w.grpc.QueryService!, 'QuoteSettlement', { certno: who, policy_no: 'B', provider: SH, mdtrt_id: id }, w.ins[HHB]);
     rpc.push(canonicalJson(withoutReceipt(r.res)));
   }
   t.equal(http[0], http[2]);
@@ -314,21 +299,16 @@ t.test('class 8: "no consent, visit exists" and "no consent, no visit" cost the 
 });
 
 t.test('class 9: one validation for both transports; suspended insurers take no part; policies per person bounded', async (t) => {
-  const w = await world();
-  const g = await withGrpc(w);
-  t.teardown(async () => {
-    await g.close();
-    await w.h.close();
-  });
+  const w = await worldWithGrpc(t);
   const who = await patient(w, 480, [HHB, BW]);
   await push(w, stay(who, 'M1', 20_000));
   // gRPC VerifyClaim without `claimed`, or with a negative amount: refused like HTTP, and no attempt spent.
   const q = { certno: who, provider: SH, mdtrt_id: 'M1' };
-  t.equal((await grpcCall(g.clients.QueryService!, 'VerifyClaim', q, w.ins[HHB])).code, 'VALIDATION_FAILED');
-  t.equal((await grpcCall(g.clients.QueryService!, 'VerifyClaim', { ...q, claimed: { medfee_sumamt_fen: -5 } }, w.ins[HHB])).code, 'INVALID_AMOUNT');
+  t.equal((await grpcCall(w.grpc.QueryService!, 'VerifyClaim', q, w.ins[HHB])).code, 'VALIDATION_FAILED');
+  t.equal((await grpcCall(w.grpc.QueryService!, 'VerifyClaim', { ...q, claimed: { medfee_sumamt_fen: -5 } }, w.ins[HHB])).code, 'INVALID_AMOUNT');
   t.equal((await w.h.call({ method: 'POST', url: '/v1/claims/verify', token: w.ins[HHB], payload: q })).status, 400);
   const answered = [];
-  for (let i = 0; i < 5; i++) answered.push((await grpcCall(g.clients.QueryService!, 'VerifyClaim', { ...q, claimed: { medfee_sumamt_fen: i } }, w.ins[HHB])).res?.match);
+  for (let i = 0; i < 5; i++) answered.push((await grpcCall(w.grpc.QueryService!, 'VerifyClaim', { ...q, claimed: { medfee_sumamt_fen: i } }, w.ins[HHB])).res?.match);
   t.same(answered, [false, false, false, false, false], 'all five attempts are still there');
   // A suspended insurer's policy takes no part in a settlement.
   await enroll(w, HHB, 'SUS', who, 'huhuibao-2025');
