@@ -10,6 +10,7 @@ import { createLogger } from './logger.js';
 import { VouchError, errorBody } from './errors.js';
 import authPlugin from './http/auth.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { requireClientCertificate } from './http/client-cert.js';
 import { ErrorBody, Receipt } from './http/schemas.js';
 import answerRoutes from './http/routes/answers.js';
 import auditRoutes from './http/routes/audit.js';
@@ -68,7 +69,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
           key: fs.readFileSync(config.tls.keyFile),
           ...(config.tls.caFile ? { ca: fs.readFileSync(config.tls.caFile) } : {}),
           requestCert: config.tls.requireClientCert,
-          rejectUnauthorized: config.tls.requireClientCert,
+          // Client certificates are verified here and required per route (http/client-cert.ts), so the
+          // health probes answer without one.
+          rejectUnauthorized: false,
         },
       }
     : {};
@@ -94,6 +97,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.addSchema(ErrorBody);
   app.addSchema(Receipt);
   installErrorHandling(app);
+  if (config.tls?.requireClientCert) requireClientCertificate(app);
   // The API speaks JSON only: without Fastify's default text/plain parser other media types answer 415.
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
