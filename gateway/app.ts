@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type pino from 'pino';
 import type { Config } from './config.js';
 import { openGateway, type Gateway } from './context.js';
-import { createLogger } from './logger.js';
+import { callerFields, createLogger } from './logger.js';
 import { VouchError, errorBody } from './errors.js';
 import authPlugin from './http/auth.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -45,7 +45,7 @@ class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    this.lines.info({ reqId: request.id, req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
+    this.lines.info({ reqId: request.id, req: request, res: reply, ...callerFields(request.principal), responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
   }
 }
 

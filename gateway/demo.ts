@@ -17,8 +17,8 @@ const g = openGateway(config, createLogger('warn'), { writesLog: false });
 const OPERATOR: Principal = { role: 'admin', code: 'demo', jti: 'demo' };
 
 const HOSPITAL = 'H31010500001';
-const HHB = 'INS-HUHUIBAO';
-const BW = 'INS-BAIWAN';
+const HHB = 'huhuibao';
+const BW = 'baiwan';
 const BUREAU = 'SH-YBJ';
 
 let step = 0;

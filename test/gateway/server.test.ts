@@ -114,8 +114,8 @@ t.test('npm run demo walks the story against a running gateway; the CLI verifies
   const port = new URL(server.url).port;
   const demo = await exec(process.execPath, [path.join(here, '../../gateway/demo.js')], { env: { ...process.env, VOUCH_DATA_DIR: dir, VOUCH_HTTP_PORT: port } });
   t.match(demo.stdout, /一站式结算/);
-  t.match(demo.stdout, /INS-HUHUIBAO huhuibao-2025: 6300\.00/);
-  t.match(demo.stdout, /INS-BAIWAN baiwan-medical: 15700\.00/);
+  t.match(demo.stdout, /huhuibao huhuibao-2025: 6300\.00/);
+  t.match(demo.stdout, /baiwan baiwan-medical: 15700\.00/);
   t.match(demo.stdout, /"code": "NOT_AVAILABLE"/);
   t.match(demo.stdout, /Done\./);
 
@@ -123,7 +123,7 @@ t.test('npm run demo walks the story against a running gateway; the CLI verifies
   const bureau = (await cli(dir, 'party', 'add', '--role', 'bureau', '--code', 'BUR', '--name', 'B')).code === 0 ? (await cli(dir, 'token', '--role', 'bureau', '--sub', 'BUR')).stdout : '';
   const events = (await (await fetch(`${server.url}/v1/audit/events?action=query.quote`, { headers: { authorization: `Bearer ${bureau}` } })).json()) as { events: { leaf_index: number }[] };
   t.equal(events.events.length, 1);
-  const insurer = (await cli(dir, 'token', '--role', 'insurer', '--sub', 'INS-HUHUIBAO')).stdout;
+  const insurer = (await cli(dir, 'token', '--role', 'insurer', '--sub', 'huhuibao')).stdout;
   const products = await fetch(`${server.url}/v1/products`, { headers: { authorization: `Bearer ${insurer}` } });
   t.equal(products.status, 200);
   const leaves = (await (await fetch(`${server.url}/v1/audit/leaves?start=${events.events[0]!.leaf_index}&end=${events.events[0]!.leaf_index + 1}`, { headers: { authorization: `Bearer ${bureau}` } })).json()) as { leaves: { leaf: string }[] };
