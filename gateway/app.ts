@@ -11,6 +11,7 @@ import { VouchError, errorBody } from './errors.js';
 import authPlugin from './http/auth.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { requireClientCertificate } from './http/client-cert.js';
+import { installHttpMetrics } from './observability/http-metrics.js';
 import { ErrorBody, Receipt } from './http/schemas.js';
 import answerRoutes from './http/routes/answers.js';
 import auditRoutes from './http/routes/audit.js';
@@ -97,6 +98,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.addSchema(ErrorBody);
   app.addSchema(Receipt);
   installErrorHandling(app);
+  installHttpMetrics(app, gateway.metrics);
   if (config.tls?.requireClientCert) requireClientCertificate(app);
   // The API speaks JSON only: without Fastify's default text/plain parser other media types answer 415.
   app.removeContentTypeParser('text/plain');

@@ -33,9 +33,18 @@ export function toVouchError(err: unknown): VouchError {
   return new VouchError('INTERNAL', undefined, { cause: err });
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The catalogue code the request was answered with, when it failed (metrics read it). */
+    errorCode: ErrorCode | undefined;
+  }
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
+  app.decorateRequest('errorCode', undefined);
   app.setErrorHandler((err, request, reply) => {
     const v = toVouchError(err);
+    request.errorCode = v.code;
     if (v.status >= 500) {
       // Operators get the internal error (its stack names code, not request values); callers get the code.
       request.log.error({ err: v.cause ?? err, code: v.code }, 'request failed');
@@ -45,6 +54,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     void reply.code(v.status).send(errorBody(v, request.id));
   });
   app.setNotFoundHandler((request, reply) => {
+    request.errorCode = 'ROUTE_NOT_FOUND';
     void reply.code(404).send(errorBody(new VouchError('ROUTE_NOT_FOUND'), request.id));
   });
 }
