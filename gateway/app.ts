@@ -13,12 +13,15 @@ import { installErrorHandling } from './http/error-handler.js';
 import { requireClientCertificate } from './http/client-cert.js';
 import { installHttpMetrics } from './observability/http-metrics.js';
 import { ErrorBody, Receipt } from './http/schemas.js';
+import { documentRoutes } from './http/openapi.js';
+import { API_DESCRIPTION, TAGS, documentSchema } from './http/openapi-docs.js';
 import answerRoutes from './http/routes/answers.js';
 import auditRoutes from './http/routes/audit.js';
 import consentRoutes from './http/routes/consents.js';
 import healthRoutes from './http/routes/health.js';
 import partyRoutes from './http/routes/parties.js';
 import recordRoutes from './http/routes/records.js';
+import tokenRoutes from './http/routes/token.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -113,22 +116,22 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: {
-        title: 'Vouch',
-        version: '0.1.0',
-        description: 'Answer-only medical-insurance data gateway: 原始数据不出域、数据可用不可见. Money in integer fen (fields ending _fen).',
-      },
+      info: { title: 'Vouch', version: '0.1.0', description: API_DESCRIPTION },
+      tags: TAGS,
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    transform: documentSchema,
     refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  documentRoutes(app, { clientCertificates: Boolean(config.tls?.requireClientCert) });
   await app.register(authPlugin, { gateway });
 
   const opts = { gateway };
   await app.register(healthRoutes, opts);
   await app.register(partyRoutes, opts);
+  await app.register(tokenRoutes, opts);
   await app.register(consentRoutes, opts);
   await app.register(recordRoutes, opts);
   await app.register(answerRoutes, opts);

@@ -99,6 +99,8 @@ t.test('a scrape after traffic: the contract names, real counts, nothing persona
   t.equal(value(samples, 'vouch_grpc_calls_total', { method: 'vouch.v1.QueryService/QuoteSettlement', code: 'NOT_FOUND' }), 1);
   t.equal(value(samples, 'vouch_answers_total', { operation: 'quote', transport: 'grpc', outcome: 'answered', code: 'OK' }), 1);
   t.equal(value(samples, 'vouch_answers_total', { operation: 'quote', transport: 'grpc', outcome: 'refused', code: 'NOT_AVAILABLE' }), 1);
+  t.equal(value(samples, 'vouch_answers_total', { operation: 'quote', transport: 'http', outcome: 'refused', code: 'NOT_AVAILABLE' }), 1, 'HTTP operations by their operationId, the same name as over gRPC');
+  t.equal(value(samples, 'vouch_answers_total', { operation: 'enrollPolicy', transport: 'http', outcome: 'answered', code: 'OK' }), 1);
   t.equal(value(samples, 'vouch_log_tree_size'), h.g.audit.size, 'tree size as the log has it');
   t.ok(h.g.audit.size >= 5);
   t.equal(value(samples, 'vouch_log_tree_head_size'), h.g.audit.size, 'a head covers the whole log');
