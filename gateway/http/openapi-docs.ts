@@ -74,10 +74,10 @@ interface Examples {
 export const EXAMPLES: Record<string, Examples> = {
   grantConsent: {
     request: {
-      patient: { summary: 'A patient (bearer token from the identity provider) consents for one insurer', value: { grantee: 'huhuibao', purposes: ['eligibility', 'settlement'], providers: [HOSPITAL], valid_until: '2026-12-31' } },
-      counter: { summary: 'A hospital records a consent given at its counter', value: { certno: CERTNO, grantee: 'huhuibao', purposes: ['settlement'], providers: [HOSPITAL], valid_until: '2025-12-31', evidence: 'signed form #2025-0315-0042, scanned' } },
+      patient: { summary: 'A patient (bearer token from the identity provider) consents for one insurer', value: { grantee: 'huhuibao', purposes: ['eligibility', 'settlement'], providers: [HOSPITAL], valid_until: '2030-12-31' } },
+      counter: { summary: 'A hospital records a consent given at its counter', value: { certno: CERTNO, grantee: 'huhuibao', purposes: ['settlement'], providers: [HOSPITAL], valid_until: '2030-12-31', evidence: 'signed form #2025-0315-0042, scanned' } },
     },
-    response: { 201: { granted: { summary: 'The consent as recorded', value: { consent_id: 'cns_5f0c2a9e4b7d1a3c8e6f0b2d', version: 1, status: 'active', grantee: 'huhuibao', purposes: ['eligibility', 'settlement'], providers: [HOSPITAL], valid_from: '2025-03-15T02:00:00.000Z', valid_until: '2026-12-31T15:59:59.999Z', max_queries_per_day: null, recorded_by_role: 'patient' } } } },
+    response: { 201: { granted: { summary: 'The consent as recorded', value: { consent_id: 'cns_5f0c2a9e4b7d1a3c8e6f0b2d', version: 1, status: 'active', grantee: 'huhuibao', purposes: ['eligibility', 'settlement'], providers: [HOSPITAL], valid_from: '2025-03-15T02:00:00.000Z', valid_until: '2030-12-31T15:59:59.999Z', max_queries_per_day: null, recorded_by_role: 'patient' } } } },
   },
   pushRecord: {
     request: {
