@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { VouchError, errorBody, type ErrorCode } from '../errors.js';
+// For the 'x-error-codes' member of route schemas (declared with the OpenAPI helpers).
 import type {} from './openapi.js';
 
 /** Fastify's own client errors, mapped onto the catalogue. */
