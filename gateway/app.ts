@@ -6,17 +6,22 @@ import swaggerUi from '@fastify/swagger-ui';
 import type pino from 'pino';
 import type { Config } from './config.js';
 import { openGateway, type Gateway } from './context.js';
-import { createLogger } from './logger.js';
+import { callerFields, createLogger } from './logger.js';
 import { VouchError, errorBody } from './errors.js';
 import authPlugin from './http/auth.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { requireClientCertificate } from './http/client-cert.js';
+import { installHttpMetrics } from './observability/http-metrics.js';
 import { ErrorBody, Receipt } from './http/schemas.js';
+import { documentRoutes } from './http/openapi.js';
+import { API_DESCRIPTION, TAGS, documentSchema } from './http/openapi-docs.js';
 import answerRoutes from './http/routes/answers.js';
 import auditRoutes from './http/routes/audit.js';
 import consentRoutes from './http/routes/consents.js';
 import healthRoutes from './http/routes/health.js';
 import partyRoutes from './http/routes/parties.js';
 import recordRoutes from './http/routes/records.js';
+import tokenRoutes from './http/routes/token.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,7 +49,7 @@ class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    this.lines.info({ reqId: request.id, req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
+    this.lines.info({ reqId: request.id, req: request, res: reply, ...callerFields(request.principal), responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
   }
 }
 
@@ -68,7 +73,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
           key: fs.readFileSync(config.tls.keyFile),
           ...(config.tls.caFile ? { ca: fs.readFileSync(config.tls.caFile) } : {}),
           requestCert: config.tls.requireClientCert,
-          rejectUnauthorized: config.tls.requireClientCert,
+          // Client certificates are verified here and required per route (http/client-cert.ts), so the
+          // health probes answer without one.
+          rejectUnauthorized: false,
         },
       }
     : {};
@@ -94,6 +101,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.addSchema(ErrorBody);
   app.addSchema(Receipt);
   installErrorHandling(app);
+  installHttpMetrics(app, gateway.metrics);
+  if (config.tls?.requireClientCert) requireClientCertificate(app);
   // The API speaks JSON only: without Fastify's default text/plain parser other media types answer 415.
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
@@ -107,22 +116,22 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: {
-        title: 'Vouch',
-        version: '0.1.0',
-        description: 'Answer-only medical-insurance data gateway: 原始数据不出域、数据可用不可见. Money in integer fen (fields ending _fen).',
-      },
+      info: { title: 'Vouch', version: '0.1.0', description: API_DESCRIPTION },
+      tags: TAGS,
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    transform: documentSchema,
     refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  documentRoutes(app, { clientCertificates: Boolean(config.tls?.requireClientCert) });
   await app.register(authPlugin, { gateway });
 
   const opts = { gateway };
   await app.register(healthRoutes, opts);
   await app.register(partyRoutes, opts);
+  await app.register(tokenRoutes, opts);
   await app.register(consentRoutes, opts);
   await app.register(recordRoutes, opts);
   await app.register(answerRoutes, opts);

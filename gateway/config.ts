@@ -67,6 +67,24 @@ function storageKind(raw: string | undefined): 'sqlite' {
   throw new ConfigError(`VOUCH_STORAGE ${raw} is not supported by this build (use sqlite:)`);
 }
 
+/**
+ * TLS is all or nothing: a CA or a client-certificate requirement without a server certificate would be
+ * ignored, and a requirement without a CA would leave nothing to check client certificates against. The
+ * gateway refuses to start rather than guess (an operator who asked for mutual TLS must not get less).
+ */
+function checkTlsComplete(certFile: string | undefined, caFile: string | undefined, requireClientCert: boolean, dataDir: string): void {
+  if (!certFile && (caFile || requireClientCert)) {
+    const set = caFile ? 'VOUCH_TLS_CA' : 'VOUCH_TLS_REQUIRE_CLIENT_CERT';
+    throw new ConfigError(`${set} is set but TLS is off: set VOUCH_TLS_CERT and VOUCH_TLS_KEY as well`);
+  }
+  if (requireClientCert && !caFile) {
+    throw new ConfigError(
+      'VOUCH_TLS_REQUIRE_CLIENT_CERT=true needs VOUCH_TLS_CA, the CA whose client certificates are accepted ' +
+        `(for certificates from \`vouch certs client\`, the gateway CA: ${path.join(dataDir, 'keys', 'ca.cert.pem')})`,
+    );
+  }
+}
+
 /** Builds and validates the configuration from an environment (defaults to an empty one). */
 export function loadConfig(env: Env = {}, cwd = '.'): Config {
   const dataDir = path.resolve(cwd, env.VOUCH_DATA_DIR || './var');
@@ -77,9 +95,9 @@ export function loadConfig(env: Env = {}, cwd = '.'): Config {
     throw new ConfigError('VOUCH_TLS_CERT and VOUCH_TLS_KEY must be set together');
   }
   const caFile = env.VOUCH_TLS_CA || undefined;
-  const tls = certFile && keyFile
-    ? { certFile, keyFile, requireClientCert: bool(env, 'VOUCH_TLS_REQUIRE_CLIENT_CERT'), ...(caFile ? { caFile } : {}) }
-    : undefined;
+  const requireClientCert = bool(env, 'VOUCH_TLS_REQUIRE_CLIENT_CERT');
+  checkTlsComplete(certFile, caFile, requireClientCert, dataDir);
+  const tls = certFile && keyFile ? { certFile, keyFile, requireClientCert, ...(caFile ? { caFile } : {}) } : undefined;
   const allowInsecureNonLoopback = bool(env, 'VOUCH_INSECURE_ALLOW_PLAINTEXT_NON_LOOPBACK');
   if (!tls && !isLoopback(host) && !allowInsecureNonLoopback) {
     throw new ConfigError(

@@ -16,6 +16,7 @@ import { QueryService } from './services/queries.js';
 import { RecordService } from './services/records.js';
 import { SettlementService } from './services/settlements.js';
 import { Vault } from './services/vault.js';
+import { Metrics } from './observability/metrics.js';
 
 /**
  * The gateway's services, built once from configuration. Both transports (Fastify routes, gRPC
@@ -37,6 +38,8 @@ export interface Gateway {
   policies: PolicyService;
   queries: QueryService;
   settlements: SettlementService;
+  /** Prometheus metrics (GET /metrics); every part of the gateway reports into the same set. */
+  metrics: Metrics;
   /** Storage open, keys loaded, the log writable. */
   ready(): boolean;
   /** Finishes what the log holds, then closes storage. */
@@ -51,7 +54,8 @@ export interface OpenOptions {
 export function openGateway(config: Config, logger: pino.Logger, options: OpenOptions = {}): Gateway {
   const payers = loadPayerRegistry(config.productsDir);
   const keys = KeyStore.open(config.dataDir, { idpPublicKeyFile: config.auth.idp.publicKeyFile });
-  const storage = openStorage(config.dataDir, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs });
+  const metrics = new Metrics();
+  const storage = openStorage(config.dataDir, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs, observer: metrics.commitObserver('state') });
   const writesLog = options.writesLog ?? true;
   // The server writes the log on its own thread; tools that write at all write inline.
   const writer = writesLog ? new WorkerLogWriter(path.join(config.dataDir, 'audit.db')) : undefined;
@@ -63,12 +67,18 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
     maxDelayMs: writer ? 0 : config.audit.groupCommitMaxDelayMs,
     headIntervalMs: writesLog ? config.audit.treeHeadIntervalMs : 0,
     ...(writer ? { writer } : {}),
+    observer: metrics.commitObserver('log'),
   });
-  const journal = new Journal(storage, audit, (err) => logger.error({ err }, 'background storage write failed'), writesLog);
+  const journal = new Journal(storage, audit, (err) => {
+    metrics.backgroundStorageError();
+    logger.error({ err }, 'background storage write failed');
+  }, writesLog);
   const vault = new Vault(keys);
   const read = () => storage.read;
   const records = new RecordService(journal, vault);
   let closed = false;
+  const ready = () => !closed && audit.healthy;
+  metrics.watch({ treeSize: () => audit.size, latestHead: () => audit.latestHead, outboxDepth: () => (closed ? 0 : storage.read.outboxDepth()), ready });
   return {
     config,
     keys,
@@ -85,7 +95,8 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
     policies: new PolicyService(journal, vault, payers, read),
     queries: new QueryService(journal, storage, vault, records, payers, config.limits.claimAttemptsPerRecord),
     settlements: new SettlementService(journal, vault, records, payers, keys),
-    ready: () => !closed && audit.healthy,
+    metrics,
+    ready,
     async close() {
       if (closed) return;
       closed = true;

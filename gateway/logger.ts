@@ -29,6 +29,8 @@ export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     base: { service: 'vouch' },
+    // ISO 8601 in UTC ("2026-12-01T08:30:00.123Z"): what operators and log shippers read without converting.
+    timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
       // The route pattern (/v1/policies/:policy_no), never the URL with its values and query string.
@@ -46,4 +48,13 @@ export function loggerOptions(level: string): LoggerOptions {
 
 export function createLogger(level: string, destination?: pino.DestinationStream): pino.Logger {
   return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
+}
+
+/**
+ * Who called, for a request or RPC log line: the role, and the party code for parties. A patient is
+ * logged by role only — their identity is an ID number, which never reaches a log.
+ */
+export function callerFields(principal: { role: string; code: string } | undefined): { role?: string; party?: string } {
+  if (!principal) return {};
+  return principal.role === 'patient' ? { role: 'patient' } : { role: principal.role, party: principal.code };
 }

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { buildApp } from './app.js';
 import { createLogger } from './logger.js';
 import { startGrpcServer } from './grpc/server.js';
+import { logStartup } from './startup-log.js';
 
 /**
  * Entry point: loads the configuration once, builds the app, listens (HTTP and gRPC), drains the
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.log.level);
   const app = await buildApp(config, { logger });
   const g = app.gateway;
+  logStartup(logger, config, g.keys.dir);
   await g.journal.drainOutbox();
   // The CLI writes admin events to the outbox; the server moves them into the log.
   const drain = setInterval(() => {

@@ -18,8 +18,11 @@ export const REASON_CODES = [
 
 export type ReasonCode = (typeof REASON_CODES)[number];
 
-/** What each reason means, for the OpenAPI document and docs/products.md. */
-export const REASON_MEANINGS: Record<ReasonCode, string> = {
+/**
+ * What each reason code means, in the words the OpenAPI document and the .proto comments give
+ * integrators (docs/products.md explains the evaluation they come from).
+ */
+export const REASON_MEANINGS: Readonly<Record<ReasonCode, string>> = {
   POLICY_NOT_ACTIVE: 'The visit (dated by admission) falls outside every period of the policy.',
   WAITING_PERIOD: 'The visit falls inside the waiting period counted from the policy’s first period.',
   VISIT_TYPE_NOT_COVERED: 'The liability does not cover this kind of visit (outpatient, 门特, inpatient, pharmacy).',

@@ -6,12 +6,14 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
-import protobuf from 'protobufjs';
 import type pino from 'pino';
 import type { Config } from '../config.js';
 import type { Gateway } from '../context.js';
 import { VouchError } from '../errors.js';
 import { toVouchError } from '../http/error-handler.js';
+import { callerFields } from '../logger.js';
+import { describeFiles, standardProtos } from './descriptors.js';
+import { encodeErrorDetail } from './status.js';
 import type { AuthService, Principal } from '../services/auth.js';
 import { OPERATIONS, type Operation } from '../services/operations.js';
 import type { ProtoGrpcType as AuditProto } from './generated/audit.js';
@@ -50,17 +52,31 @@ export function loadProtos(): { definition: protoLoader.PackageDefinition; proto
   return { definition, proto: grpc.loadPackageDefinition(definition) as unknown as Proto };
 }
 
-const errorDetailType = protobuf.loadSync(path.join(PROTO_DIR, 'vouch/v1/common.proto')).lookupType('vouch.v1.ErrorDetail');
+/**
+ * Descriptors served by reflection: every file of proto/vouch/v1 and the standard health and reflection
+ * services, each under its own name, with comments (grpc/descriptors.ts).
+ */
+export function reflectionDefinition(): protoLoader.PackageDefinition {
+  const files = [...PROTO_FILES.map((name) => ({ name, file: path.join(PROTO_DIR, name) })), ...standardProtos()];
+  // @grpc/reflection reads only `fileDescriptorProtos` from a package definition's entries.
+  return { files: { fileDescriptorProtos: describeFiles(files) } } as unknown as protoLoader.PackageDefinition;
+}
 
-/** The catalogue error as a gRPC status: code mapped, the catalogue code in trailing metadata. */
-export function grpcError(err: unknown, requestId: string, logger: pino.Logger): Partial<grpc.StatusObject> {
+/**
+ * The catalogue error as a gRPC status: code mapped; in the trailers the standard google.rpc.Status
+ * (`grpc-status-details-bin`, its details an ErrorDetail), the ErrorDetail alone (`vouch-error-bin`),
+ * and the catalogue code and request id as plain keys.
+ */
+export function grpcError(err: unknown, requestId: string, logger: pino.Logger): Partial<grpc.StatusObject> & { vouchCode: string; httpStatus: number } {
   const v = toVouchError(err);
   if (v.status >= 500) logger.error({ err: v.cause ?? err, code: v.code, reqId: requestId }, 'rpc failed');
+  const encoded = encodeErrorDetail(PROTO_DIR, v.grpcStatus, { code: v.code, message: v.message, request_id: requestId });
   const metadata = new grpc.Metadata();
   metadata.set('vouch-error-code', v.code);
   metadata.set('vouch-request-id', requestId);
-  metadata.set('vouch-error-bin', Buffer.from(errorDetailType.encode({ code: v.code, message: v.message, request_id: requestId }).finish()));
-  return { code: v.grpcStatus, details: v.message, metadata };
+  metadata.set('vouch-error-bin', encoded.detail);
+  metadata.set('grpc-status-details-bin', encoded.status);
+  return { code: v.grpcStatus, details: v.message, metadata, vouchCode: v.code, httpStatus: v.status };
 }
 
 /** A product's published terms as the proto's flat Liability message carries them. */
@@ -103,16 +119,26 @@ interface Deps {
  * once (one promise chain ending in one callback), and respects the caller's deadline.
  */
 function unary<Req, Res>(deps: Deps, op: Operation, fn: (p: Principal, req: Req) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
+  const metrics = deps.gateway.metrics;
   return (call, callback) => {
     const requestId = crypto.randomUUID();
-    const started = Date.now();
+    const started = performance.now();
+    // The full method name ("vouch.v1.QueryService/QuoteSettlement"): only registered methods get here.
+    const method = call.getPath().replace(/^\//, '');
+    let principal: Principal | undefined;
+    const finished = (code: string, grpcCode: number, httpStatus: number) => {
+      const seconds = (performance.now() - started) / 1000;
+      metrics.grpcCall(method, grpc.status[grpcCode] ?? String(grpcCode), seconds);
+      metrics.answer(op, 'grpc', httpStatus, code);
+      deps.logger.info({ rpc: op, reqId: requestId, code, ...callerFields(principal), ms: Math.round(seconds * 100_000) / 100 }, code === 'OK' ? 'rpc completed' : 'rpc refused');
+    };
     Promise.resolve()
       .then(() => {
         const deadline = call.getDeadline();
         if (deadline instanceof Date && deadline.getTime() <= Date.now()) throw Object.assign(new Error('deadline'), { deadline: true });
         const raw = call.metadata.get('authorization')[0];
         const m = typeof raw === 'string' ? /^Bearer ([^\s]+)$/i.exec(raw.trim()) : null;
-        const principal = deps.auth.authenticate(m ? m[1] : undefined);
+        principal = deps.auth.authenticate(m ? m[1] : undefined);
         if (!(OPERATIONS[op] as readonly string[]).includes(principal.role)) throw new VouchError('FORBIDDEN');
         if (deps.bindClientCertificate && principal.role !== 'patient') {
           const cn = call.getAuthContext()?.sslPeerCertificate?.subject?.CN;
@@ -122,16 +148,18 @@ function unary<Req, Res>(deps: Deps, op: Operation, fn: (p: Principal, req: Req)
       })
       .then(
         (res) => {
-          deps.logger.info({ rpc: op, reqId: requestId, code: 'OK', ms: Date.now() - started }, 'rpc completed');
+          finished('OK', grpc.status.OK, 200);
           callback(null, res);
         },
         (err: unknown) => {
           if (err && typeof err === 'object' && 'deadline' in err) {
+            // The caller's own deadline had passed: refused, like a 4xx (408 Request Timeout).
+            finished('DEADLINE_EXCEEDED', grpc.status.DEADLINE_EXCEEDED, 408);
             callback({ code: grpc.status.DEADLINE_EXCEEDED, details: 'Deadline exceeded.' });
             return;
           }
-          const status = grpcError(err, requestId, deps.logger);
-          deps.logger.info({ rpc: op, reqId: requestId, code: status.metadata?.get('vouch-error-code')[0], ms: Date.now() - started }, 'rpc refused');
+          const { vouchCode, httpStatus, ...status } = grpcError(err, requestId, deps.logger);
+          finished(vouchCode, status.code ?? grpc.status.UNKNOWN, httpStatus);
           callback(status);
         },
       );
@@ -146,7 +174,7 @@ export interface GrpcServer {
 }
 
 export async function startGrpcServer(config: Config, gateway: Gateway, auth: AuthService, logger: pino.Logger): Promise<GrpcServer> {
-  const { definition, proto } = loadProtos();
+  const { proto } = loadProtos();
   const v1 = proto.vouch.v1;
   const server = new grpc.Server({
     'grpc.max_receive_message_length': config.limits.bodyLimitBytes,
@@ -227,7 +255,7 @@ export async function startGrpcServer(config: Config, gateway: Gateway, auth: Au
 
   const health = new HealthImplementation({ '': 'SERVING', ...Object.fromEntries(SERVICES.map((s) => [`vouch.v1.${s}`, 'SERVING' as const])) });
   health.addToServer(server);
-  new ReflectionService(definition).addToServer(server);
+  new ReflectionService(reflectionDefinition()).addToServer(server);
   const watch = setInterval(() => {
     const status = gateway.ready() ? 'SERVING' : 'NOT_SERVING';
     health.setStatus('', status);

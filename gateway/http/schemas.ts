@@ -1,7 +1,7 @@
 import { Type, type TSchema } from 'typebox';
 import { ERROR_CATALOGUE } from '../errors.js';
 import { PURPOSES } from '../domain/consent.js';
-import { REASON_CODES } from '../domain/reasons.js';
+import { REASON_CODES, REASON_MEANINGS } from '../domain/reasons.js';
 import { ASSERTION_TYPE } from '../services/auth.js';
 
 /**
@@ -11,12 +11,12 @@ import { ASSERTION_TYPE } from '../services/auth.js';
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.Union(Object.keys(ERROR_CATALOGUE).map((c) => Type.Literal(c))),
-      message: Type.String(),
-      request_id: Type.String(),
+      code: Type.Union(Object.keys(ERROR_CATALOGUE).map((c) => Type.Literal(c)), { description: 'Catalogue code (stable).' }),
+      message: Type.String({ description: 'Fixed text for the code; never a value from the request.' }),
+      request_id: Type.String({ description: 'The id of this request in the gateway’s logs (also the x-request-id header).' }),
     }),
   },
-  { $id: 'ErrorBody' },
+  { $id: 'ErrorBody', title: 'Error', description: 'Every error the API answers (CONTRACT.md).' },
 );
 
 /** Error responses every protected route can give. */
@@ -51,7 +51,11 @@ export const Receipt = Type.Object(
 const ReceiptRef = Type.Ref('Receipt');
 /** The per-receipt salt of the answer's digests: the holder reveals it (with the answer) to prove what was answered. */
 const ReceiptSalt = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'Salt of receipt.result_digest and receipt.question_digest; keep it with the answer, do not pass it on with a bare receipt.' });
-const Reasons = Type.Array(Type.Union(REASON_CODES.map((r) => Type.Literal(r))));
+/** A reason code, each alternative with its meaning. */
+const ReasonCode = Type.Union(REASON_CODES.map((r) => Type.Literal(r, { description: REASON_MEANINGS[r] })));
+const Reasons = Type.Array(ReasonCode, {
+  description: `Why nothing is payable (empty when something is), in vocabulary order: ${REASON_CODES.map((r) => `${r}: ${REASON_MEANINGS[r]}`).join(' ')}`,
+});
 
 export const PartyView = Type.Object({
   code: Type.String(),
@@ -78,8 +82,22 @@ export const TokenBody = Type.Object({
   grant_type: Type.Literal('client_credentials'),
   client_assertion_type: Type.Literal(ASSERTION_TYPE),
   client_assertion: Type.String({ minLength: 10, maxLength: 8192 }),
+  client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Optional (RFC 7521 §4.2): when sent, the party code the assertion is for.' })),
+  scope: Type.Optional(Type.String({ maxLength: 1024, description: 'Ignored: a token carries the role the party is registered with.' })),
 });
 export const TokenAnswer = Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer() });
+/** RFC 6749 §5.2 error (answers to form requests at /v1/token), the catalogue code beside. */
+export const OAuthErrorBody = Type.Object(
+  {
+    error: Type.Union([Type.Literal('invalid_request'), Type.Literal('invalid_client'), Type.Literal('unsupported_grant_type'), Type.Literal('server_error'), Type.Literal('temporarily_unavailable')]),
+    error_description: Type.String(),
+    code: Type.Union(Object.keys(ERROR_CATALOGUE).map((c) => Type.Literal(c))),
+    request_id: Type.String(),
+  },
+  { title: 'OAuth error (RFC 6749 §5.2)' },
+);
+/** The token endpoint's errors: RFC 6749 form for form requests, the catalogue body for JSON ones. */
+export const TokenErrorBody = Type.Union([OAuthErrorBody, Type.Ref('ErrorBody')]);
 
 const Purpose = Type.Union(PURPOSES.map((p) => Type.Literal(p)));
 
@@ -211,7 +229,7 @@ export const VisitQueryBody = Type.Object(
   { additionalProperties: false },
 );
 export const EligibilityAnswer = Type.Object({
-  eligible: Type.Boolean(),
+  eligible: Type.Boolean({ description: 'True when the product would pay something for this visit.' }),
   reasons: Reasons,
   receipt_salt: ReceiptSalt,
   receipt: ReceiptRef,

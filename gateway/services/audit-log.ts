@@ -3,6 +3,7 @@ import { VouchError } from '../errors.js';
 import type { AuditEvent } from '../domain/audit-events.js';
 import { EMPTY_ROOT, consistencyProof, inclusionProof, nodeHash, splitPoint, type SubtreeHashes } from '../domain/merkle.js';
 import type { Db } from '../storage/sqlite.js';
+import type { CommitObserver } from '../storage/group-commit.js';
 import type { KeyStore } from '../../keys/keystore.js';
 import { LogReads, headFromRow, treeHeadSignedBytes, type HeadRow, type LeafResult, type SignerKey, type TreeHead, type WriteItem } from './log-appender.js';
 import type { Receipt, ReceiptBody } from './receipts.js';
@@ -72,12 +73,14 @@ export class AuditLog {
   private readonly leavesStmt;
   private readonly writer: LogWriter;
   private signingDer: SignerKey | undefined;
+  private readonly observer: CommitObserver | undefined;
 
   constructor(
     readonly db: Db,
     private readonly keys: KeyStore,
-    options: { maxDelayMs: number; headIntervalMs: number; writer?: LogWriter },
+    options: { maxDelayMs: number; headIntervalMs: number; writer?: LogWriter; observer?: CommitObserver },
   ) {
+    this.observer = options.observer;
     this.maxDelayMs = options.maxDelayMs;
     this.writer = options.writer ?? new InlineLogWriter(db);
     this.reads = new LogReads(db);
@@ -95,6 +98,11 @@ export class AuditLog {
   /** True while the log can be written (reported by /readyz). */
   get healthy(): boolean {
     return this.healthyFlag;
+  }
+
+  /** The newest signed tree head this process knows of (metrics: its age and size). */
+  get latestHead(): TreeHead | undefined {
+    return this.lastHead;
   }
 
   /** Number of leaves durably committed. */
@@ -165,7 +173,8 @@ export class AuditLog {
     }
     const items = batch.map((p): WriteItem => (p.kind === 'head' ? { kind: 'head' } : { kind: 'leaf', event: p.event, ...(p.receipt ? { receipt: p.receipt } : {}) }));
     const done: Promise<void> = this.writer.write(items, signer).then(
-      ({ results, size }) => {
+      ({ results, size, commit }) => {
+        if (commit) this.observer?.committed(commit.items, commit.seconds);
         this.committedSize = Math.max(this.committedSize, size);
         this.healthyFlag = true;
         batch.forEach((p, i) => {
@@ -185,6 +194,7 @@ export class AuditLog {
 
   private fail(batch: Pending[], cause: unknown): void {
     this.healthyFlag = false;
+    this.observer?.failed();
     const err = new VouchError('LOG_UNAVAILABLE', undefined, { cause });
     for (const p of batch) p.reject(err);
   }

@@ -58,11 +58,15 @@ function drain(): void {
   if (batch.length) {
     try {
       // Every message carries the current key; the newest one signs the whole combined batch.
-      const results = appender.write(batch.flatMap((b) => b.items), batch[batch.length - 1]!.signer);
+      const items = batch.flatMap((b) => b.items);
+      const started = performance.now();
+      const results = appender.write(items, batch[batch.length - 1]!.signer);
+      // Reported once per transaction (with the first answer), so the gateway's metrics count it once.
+      const commit = { items: items.length, seconds: (performance.now() - started) / 1000 };
       const size = appender.treeSize;
       let at = 0;
-      for (const b of batch) {
-        send({ id: b.id, ok: true, results: results.slice(at, at + b.items.length), size });
+      for (const [i, b] of batch.entries()) {
+        send({ id: b.id, ok: true, results: results.slice(at, at + b.items.length), size, ...(i === 0 ? { commit } : {}) });
         at += b.items.length;
       }
     } catch (err) {

@@ -2,10 +2,27 @@ import { Worker } from 'node:worker_threads';
 import { LogAppender, type SignerKey, type WriteItem, type WriteResult } from './log-appender.js';
 import type { Db } from '../storage/sqlite.js';
 
+/**
+ * One transaction of the log (metrics): items written (leaves and heads) and the time the write took,
+ * COMMIT and its fsync included. The writer thread merges batches that arrive while it commits, so this
+ * is reported once per transaction, with the first batch it answered.
+ */
+export interface LogCommit {
+  items: number;
+  seconds: number;
+}
+
+/** What a write resolves with: each item's result, the tree size after it, and the transaction's figures. */
+export interface LogWriteResult {
+  results: WriteResult[];
+  size: number;
+  commit?: LogCommit;
+}
+
 /** Where the access log's batches are written: in the order they are given, results in item order. */
 export interface LogWriter {
   /** Writes one batch durably; resolves with each item's result and the tree size after it. */
-  write(items: WriteItem[], signer: SignerKey): Promise<{ results: WriteResult[]; size: number }>;
+  write(items: WriteItem[], signer: SignerKey): Promise<LogWriteResult>;
   close(): Promise<void>;
 }
 
@@ -20,9 +37,11 @@ export class InlineLogWriter implements LogWriter {
     this.appender = new LogAppender(db);
   }
 
-  write(items: WriteItem[], signer: SignerKey): Promise<{ results: WriteResult[]; size: number }> {
+  write(items: WriteItem[], signer: SignerKey): Promise<LogWriteResult> {
     try {
+      const started = performance.now();
       const results = this.appender.write(items, signer);
+      const commit = { items: items.length, seconds: (performance.now() - started) / 1000 };
       const size = this.appender.treeSize;
       // On this thread there is no idle time to wait for: keep the search index up to date as we go.
       try {
@@ -30,7 +49,7 @@ export class InlineLogWriter implements LogWriter {
       } catch {
         // derived data; the next write retries and searches read unindexed leaves directly
       }
-      return Promise.resolve({ results, size });
+      return Promise.resolve({ results, size, commit });
     } catch (err) {
       return Promise.reject(err);
     }
@@ -44,13 +63,13 @@ export class InlineLogWriter implements LogWriter {
 /** Messages between the gateway and its log writer thread. */
 export type ToWriter = { id: number; items: WriteItem[]; signer: SignerKey } | { id: number; close: true };
 export type FromWriter =
-  | { id: number; ok: true; results: WriteResult[]; size: number }
+  | { id: number; ok: true; results: WriteResult[]; size: number; commit?: LogCommit }
   | { id: number; ok: false; message: string }
   | { ready: true; size: number }
   | { ready: false; message: string };
 
 interface Waiter {
-  resolve: (v: { results: WriteResult[]; size: number }) => void;
+  resolve: (v: LogWriteResult) => void;
   reject: (e: unknown) => void;
 }
 
@@ -111,7 +130,7 @@ export class WorkerLogWriter implements LogWriter {
     if (!w) return;
     this.waiters.delete(m.id);
     if (!this.waiters.size) this.worker?.unref();
-    if (m.ok) w.resolve({ results: m.results, size: m.size });
+    if (m.ok) w.resolve({ results: m.results, size: m.size, ...(m.commit ? { commit: m.commit } : {}) });
     else w.reject(new Error(m.message));
   }
 
@@ -123,7 +142,7 @@ export class WorkerLogWriter implements LogWriter {
     this.waiters.clear();
   }
 
-  async write(items: WriteItem[], signer: SignerKey): Promise<{ results: WriteResult[]; size: number }> {
+  async write(items: WriteItem[], signer: SignerKey): Promise<LogWriteResult> {
     if (this.closed) throw new Error('the log writer is closed');
     const worker = await this.ensure();
     const id = this.nextId++;

@@ -1,5 +1,11 @@
 import type { Db } from './sqlite.js';
 
+/** Told about every batch (metrics): how many units it held and how long its COMMIT (the fsync) took. */
+export interface CommitObserver {
+  committed(units: number, seconds: number): void;
+  failed(): void;
+}
+
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
@@ -21,7 +27,7 @@ export class GroupCommitter {
 
   constructor(
     private readonly db: Db,
-    private readonly options: { maxDelayMs: number; maxBatch: number; beforeCommit?: () => void } = { maxDelayMs: 0, maxBatch: 512 },
+    private readonly options: { maxDelayMs: number; maxBatch: number; beforeCommit?: () => void; observer?: CommitObserver } = { maxDelayMs: 0, maxBatch: 512 },
   ) {}
 
   /** Runs `work` in the current batch; resolves with its result once the batch is committed. */
@@ -60,6 +66,7 @@ export class GroupCommitter {
     const batch = this.pending;
     this.pending = [];
     this.open = false;
+    const started = performance.now();
     try {
       this.options.beforeCommit?.();
       this.db.exec('COMMIT');
@@ -69,9 +76,11 @@ export class GroupCommitter {
       } catch {
         // already rolled back by SQLite
       }
+      this.options.observer?.failed();
       for (const p of batch) p.reject(err);
       return;
     }
+    this.options.observer?.committed(batch.length, (performance.now() - started) / 1000);
     for (const p of batch) p.resolve(p.value);
   }
 

@@ -168,6 +168,8 @@ export interface Repositories {
   addOutbox(eventId: string, event: string): void;
   outbox(limit: number): { event_id: string; event: string }[];
   removeOutbox(eventIds: readonly string[]): void;
+  /** Events committed with their state change but not yet in the access log (a metric: should stay near 0). */
+  outboxDepth(): number;
 }
 
 type Row = Record<string, unknown>;
@@ -460,5 +462,8 @@ export class SqliteRepositories implements Repositories {
   removeOutbox(eventIds: readonly string[]): void {
     const del = this.st('DELETE FROM audit_outbox WHERE event_id = ?');
     for (const id of eventIds) del.run(id);
+  }
+  outboxDepth(): number {
+    return this.st('SELECT COUNT(*) FROM audit_outbox').pluck().get() as number;
   }
 }

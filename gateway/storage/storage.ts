@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { GroupCommitter } from './group-commit.js';
+import { GroupCommitter, type CommitObserver } from './group-commit.js';
 import { SqliteRepositories, type Repositories } from './repositories.js';
 import { AUDIT_MIGRATIONS, MAIN_MIGRATIONS } from './schema.js';
 import { openDatabase, type Db } from './sqlite.js';
@@ -22,7 +22,7 @@ export interface Storage {
   close(): void;
 }
 
-export function openStorage(dataDir: string, options: { groupCommitMaxDelayMs: number }): Storage {
+export function openStorage(dataDir: string, options: { groupCommitMaxDelayMs: number; observer?: CommitObserver }): Storage {
   const mainFile = path.join(dataDir, 'vouch.db');
   const mainDb = openDatabase(mainFile, MAIN_MIGRATIONS);
   const readerDb = openDatabase(mainFile, MAIN_MIGRATIONS, { readonly: true });
@@ -31,7 +31,9 @@ export function openStorage(dataDir: string, options: { groupCommitMaxDelayMs: n
   const snapshot = new ReadSnapshot(readerDb);
   // The reader's snapshot ends at each COMMIT (just before it, which also lets the checkpoint run past
   // it), so whoever is answered after a commit is read against what it committed.
-  const committer = new GroupCommitter(mainDb, { maxDelayMs: options.groupCommitMaxDelayMs, maxBatch: 1024, beforeCommit: snapshot.release });
+  const committer = new GroupCommitter(mainDb, {
+    maxDelayMs: options.groupCommitMaxDelayMs, maxBatch: 1024, beforeCommit: snapshot.release, ...(options.observer ? { observer: options.observer } : {}),
+  });
   return {
     read: new SqliteRepositories(readerDb, snapshot),
     write: (work) => committer.submit(() => work(writer)),

@@ -74,7 +74,9 @@ function checkAnswer(t: { fail: (m: string) => void }, status: number, body: str
     return false;
   }
   if (status >= 400) {
-    const code = (JSON.parse(body) as { error?: { code?: string } }).error?.code;
+    const parsed = JSON.parse(body) as { error?: { code?: string } | string; code?: string };
+    // The token endpoint answers form requests in RFC 6749 §5.2 form, the catalogue code beside `error`.
+    const code = typeof parsed.error === 'string' ? parsed.code : parsed.error?.code;
     if (!code || !CODES.has(code)) {
       t.fail(`${label}: no catalogue code in ${body.slice(0, 200)}`);
       return false;

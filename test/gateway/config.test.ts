@@ -32,3 +32,15 @@ t.test('loopback detection', async (t) => {
   for (const h of ['127.0.0.1', '127.9.9.9', 'localhost', '::1']) t.ok(isLoopback(h), h);
   for (const h of ['0.0.0.0', '192.168.1.1', '::', 'example.com', '127.0.0.1.evil.com']) t.notOk(isLoopback(h), h);
 });
+
+t.test('TLS cannot be half-configured', async (t) => {
+  const tls = { VOUCH_TLS_CERT: '/c', VOUCH_TLS_KEY: '/k' };
+  t.throws(() => loadConfig({ ...tls, VOUCH_TLS_REQUIRE_CLIENT_CERT: 'true' }, '/srv'), /VOUCH_TLS_REQUIRE_CLIENT_CERT=true needs VOUCH_TLS_CA/, 'client certificates required, nothing to check them against');
+  t.throws(() => loadConfig({ ...tls, VOUCH_TLS_REQUIRE_CLIENT_CERT: 'true' }, '/srv'), /\/srv\/var\/keys\/ca\.cert\.pem/, 'the message names the gateway CA file');
+  t.throws(() => loadConfig({ VOUCH_TLS_CA: '/ca' }), /VOUCH_TLS_CA is set but TLS is off/);
+  t.throws(() => loadConfig({ VOUCH_TLS_REQUIRE_CLIENT_CERT: 'true', VOUCH_TLS_CA: '/ca' }), /TLS is off/);
+  t.throws(() => loadConfig({ VOUCH_TLS_KEY: '/k' }), /together/);
+  const mtls = loadConfig({ ...tls, VOUCH_TLS_CA: '/ca', VOUCH_TLS_REQUIRE_CLIENT_CERT: 'true' });
+  t.same(mtls.tls, { certFile: '/c', keyFile: '/k', caFile: '/ca', requireClientCert: true });
+  t.same(loadConfig(tls).tls, { certFile: '/c', keyFile: '/k', requireClientCert: false }, 'server-only TLS needs no CA');
+});

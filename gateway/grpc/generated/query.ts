@@ -1,6 +1,6 @@
 // Generated from proto/ by scripts/proto.mjs — do not edit.
 import type * as grpc from '@grpc/grpc-js';
-import type { MessageTypeDefinition } from '@grpc/proto-loader';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { ClaimAnswer as _vouch_v1_ClaimAnswer, ClaimAnswer__Output as _vouch_v1_ClaimAnswer__Output } from './vouch/v1/ClaimAnswer.js';
 import type { ClaimQuery as _vouch_v1_ClaimQuery, ClaimQuery__Output as _vouch_v1_ClaimQuery__Output } from './vouch/v1/ClaimQuery.js';
@@ -32,6 +32,7 @@ export interface ProtoGrpcType {
        */
       QueryService: SubtypeConstructor<typeof grpc.Client, _vouch_v1_QueryServiceClient> & { service: _vouch_v1_QueryServiceDefinition }
       QuoteAnswer: MessageTypeDefinition<_vouch_v1_QuoteAnswer, _vouch_v1_QuoteAnswer__Output>
+      Reason: EnumTypeDefinition
       Receipt: MessageTypeDefinition<_vouch_v1_Receipt, _vouch_v1_Receipt__Output>
       VisitQuery: MessageTypeDefinition<_vouch_v1_VisitQuery, _vouch_v1_VisitQuery__Output>
     }

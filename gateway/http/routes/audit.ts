@@ -3,6 +3,7 @@ import type { Static } from 'typebox';
 import type { Gateway } from '../../context.js';
 import { OPERATIONS } from '../../services/operations.js';
 import { principalOf } from '../auth.js';
+import { op } from '../openapi.js';
 import {
   AccessLogAnswer, AccessLogQuery, AuditEventsAnswer, AuditEventsQuery, ConsistencyAnswer, ConsistencyQuery,
   InclusionAnswer, InclusionQuery, LeavesAnswer, LeavesQuery, TreeHeadAnswer, withErrors,
@@ -14,37 +15,81 @@ export default async function auditRoutes(app: FastifyInstance, opts: { gateway:
 
   app.get<{ Querystring: Static<typeof AuditEventsQuery> }>(
     '/v1/audit/events',
-    { config: { roles: OPERATIONS.listEvents }, schema: { tags: ['audit'], querystring: AuditEventsQuery, response: withErrors({ 200: AuditEventsAnswer }) } },
+    {
+      config: { roles: OPERATIONS.listEvents },
+      schema: {
+        ...op({
+          id: 'listEvents', summary: 'Search the access log', tags: ['audit'], answer: 'Events in leaf order and a cursor for the next page; subject is the blind index, never the ID number.',
+          errors: ['INVALID_CERTNO'],
+        }),
+        querystring: AuditEventsQuery,
+        response: withErrors({ 200: AuditEventsAnswer }),
+      },
+    },
     async (req) => auditQueries.events(req.query),
   );
 
   app.get(
     '/v1/audit/tree-head',
-    { config: { roles: OPERATIONS.treeHead }, schema: { tags: ['audit'], response: withErrors({ 200: TreeHeadAnswer }) } },
+    {
+      config: { roles: OPERATIONS.treeHead },
+      schema: {
+        ...op({ id: 'treeHead', summary: 'The latest signed tree head', tags: ['audit'], answer: 'Tree size, root hash, time and Ed25519 signature (RFC 6962 §3.5 style), signed anew when the log has grown.', errors: ['LOG_UNAVAILABLE'] }),
+        response: withErrors({ 200: TreeHeadAnswer }),
+      },
+    },
     async () => audit.treeHead(),
   );
 
   app.get<{ Querystring: Static<typeof LeavesQuery> }>(
     '/v1/audit/leaves',
-    { config: { roles: OPERATIONS.leaves }, schema: { tags: ['audit'], querystring: LeavesQuery, response: withErrors({ 200: LeavesAnswer }) } },
+    {
+      config: { roles: OPERATIONS.leaves },
+      schema: {
+        ...op({ id: 'leaves', summary: 'Leaves of the log', tags: ['audit'], answer: 'The exact bytes hashed for each leaf in [start, end), base64.', errors: [] }),
+        querystring: LeavesQuery,
+        response: withErrors({ 200: LeavesAnswer }),
+      },
+    },
     async (req) => auditQueries.leaves(Number(req.query.start), Number(req.query.end)),
   );
 
   app.get<{ Querystring: Static<typeof InclusionQuery> }>(
     '/v1/audit/proof/inclusion',
-    { config: { roles: OPERATIONS.inclusionProof }, schema: { tags: ['audit'], querystring: InclusionQuery, response: withErrors({ 200: InclusionAnswer }) } },
+    {
+      config: { roles: OPERATIONS.inclusionProof },
+      schema: {
+        ...op({ id: 'inclusionProof', summary: 'Inclusion proof of a leaf', tags: ['audit'], answer: 'The leaf hash and its audit path in a tree of the given size (RFC 6962 §2.1.1).', errors: [] }),
+        querystring: InclusionQuery,
+        response: withErrors({ 200: InclusionAnswer }),
+      },
+    },
     async (req) => auditQueries.inclusion(Number(req.query.leaf_index), Number(req.query.tree_size)),
   );
 
   app.get<{ Querystring: Static<typeof ConsistencyQuery> }>(
     '/v1/audit/proof/consistency',
-    { config: { roles: OPERATIONS.consistencyProof }, schema: { tags: ['audit'], querystring: ConsistencyQuery, response: withErrors({ 200: ConsistencyAnswer }) } },
+    {
+      config: { roles: OPERATIONS.consistencyProof },
+      schema: {
+        ...op({ id: 'consistencyProof', summary: 'Consistency proof between two tree sizes', tags: ['audit'], answer: 'The proof that the tree of size second extends the tree of size first (RFC 6962 §2.1.2).', errors: [] }),
+        querystring: ConsistencyQuery,
+        response: withErrors({ 200: ConsistencyAnswer }),
+      },
+    },
     async (req) => auditQueries.consistency(Number(req.query.first), Number(req.query.second)),
   );
 
   app.get<{ Querystring: Static<typeof AccessLogQuery> }>(
     '/v1/me/access-log',
-    { config: { roles: OPERATIONS.myAccess }, schema: { tags: ['patients'], querystring: AccessLogQuery, response: withErrors({ 200: AccessLogAnswer }) } },
+    {
+      config: { roles: OPERATIONS.myAccess },
+      schema: {
+        ...op({ id: 'myAccess', summary: 'Every access to my data', tags: ['patients'], answer: 'Who accessed the caller’s data, when, for what purpose, with what outcome.', errors: [] }),
+        querystring: AccessLogQuery,
+        response: withErrors({ 200: AccessLogAnswer }),
+      },
+    },
     async (req) => auditQueries.myAccess(principalOf(req).subject!, req.query),
   );
 }

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import type { Gateway } from '../../context.js';
 import { OPERATIONS } from '../../services/operations.js';
 import { principalOf } from '../auth.js';
+import { op } from '../openapi.js';
 import { ConsentIdParams, ConsentView, GrantBody, withErrors } from '../schemas.js';
 
 export default async function consentRoutes(app: FastifyInstance, opts: { gateway: Gateway }): Promise<void> {
@@ -11,7 +12,15 @@ export default async function consentRoutes(app: FastifyInstance, opts: { gatewa
     '/v1/consents',
     {
       config: { roles: OPERATIONS.grantConsent },
-      schema: { tags: ['consents'], body: GrantBody, response: withErrors({ 201: ConsentView }) },
+      schema: {
+        ...op({
+          id: 'grantConsent', summary: 'Grant a consent', tags: ['consents'], answer: 'The consent as recorded.',
+          description: 'By the patient (their identity provider’s token), or by a hospital recording a consent given at its counter (with certno and evidence; it must cover the hospital).',
+          errors: ['INVALID_CERTNO', 'LOG_UNAVAILABLE'],
+        }),
+        body: GrantBody,
+        response: withErrors({ 201: ConsentView }),
+      },
     },
     async (req, reply) => reply.code(201).send(await g.consents.grant(principalOf(req), req.body)),
   );
@@ -20,7 +29,7 @@ export default async function consentRoutes(app: FastifyInstance, opts: { gatewa
     {
       config: { roles: OPERATIONS.revokeConsent },
       schema: {
-        tags: ['consents'],
+        ...op({ id: 'revokeConsent', summary: 'Revoke a consent', tags: ['consents'], answer: 'The consent, revoked (revoking twice changes nothing).', errors: ['NOT_FOUND', 'LOG_UNAVAILABLE'] }),
         params: ConsentIdParams,
         response: withErrors({ 200: Type.Object({ consent_id: Type.String(), version: Type.Integer(), status: Type.String() }) }),
       },
@@ -34,7 +43,10 @@ export default async function consentRoutes(app: FastifyInstance, opts: { gatewa
     '/v1/consents',
     {
       config: { roles: OPERATIONS.listConsents },
-      schema: { tags: ['consents'], response: withErrors({ 200: Type.Object({ consents: Type.Array(ConsentView) }) }) },
+      schema: {
+        ...op({ id: 'listConsents', summary: 'List consents', tags: ['consents'], answer: 'A patient’s own consents; for an insurer, those granted to it, without identity.', errors: [] }),
+        response: withErrors({ 200: Type.Object({ consents: Type.Array(ConsentView) }) }),
+      },
     },
     async (req) => ({ consents: g.consents.list(principalOf(req)) }),
   );

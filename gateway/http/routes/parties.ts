@@ -2,76 +2,70 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { Gateway } from '../../context.js';
 import { partyView } from '../../services/parties.js';
-import { verifyClientAssertion } from '../../services/auth.js';
-import { makeEvent } from '../../domain/audit-events.js';
 import { rotateKey } from '../../services/keys.js';
-import { VouchError } from '../../errors.js';
 import { OPERATIONS } from '../../services/operations.js';
 import { principalOf } from '../auth.js';
-import { KeysAnswer, NewPartyBody, PartyView, TokenAnswer, TokenBody, withErrors } from '../schemas.js';
+import { op } from '../openapi.js';
+import { KeysAnswer, NewPartyBody, PartyView, withErrors } from '../schemas.js';
 
 const CodeParams = Type.Object({ code: Type.String({ minLength: 2, maxLength: 40 }) });
 
-/** Party registry (admin) and the RFC 7523 token endpoint. */
+/** Party registry (admin) and the gateway's signing keys. (The token endpoint is routes/token.ts.) */
 export default async function partyRoutes(app: FastifyInstance, opts: { gateway: Gateway }): Promise<void> {
   const g = opts.gateway;
 
   app.post<{ Body: Static<typeof NewPartyBody> }>(
     '/v1/parties',
-    { config: { roles: OPERATIONS.manageParties }, schema: { tags: ['admin'], body: NewPartyBody, response: withErrors({ 201: PartyView }) } },
+    {
+      config: { roles: OPERATIONS.manageParties },
+      schema: {
+        ...op({ id: 'addParty', summary: 'Register a party', tags: ['admin'], answer: 'The party as registered (with its certificate when an RSA key was given).', errors: ['PARTY_EXISTS', 'LOG_UNAVAILABLE'] }),
+        body: NewPartyBody,
+        response: withErrors({ 201: PartyView }),
+      },
+    },
     async (req, reply) => reply.code(201).send(partyView(await g.parties.add(req.body, principalOf(req)))),
   );
 
   app.get(
     '/v1/parties',
-    { config: { roles: OPERATIONS.manageParties }, schema: { tags: ['admin'], response: withErrors({ 200: Type.Object({ parties: Type.Array(PartyView) }) }) } },
+    {
+      config: { roles: OPERATIONS.manageParties },
+      schema: {
+        ...op({ id: 'listParties', summary: 'List the parties', tags: ['admin'], answer: 'Every registered party.', errors: [] }),
+        response: withErrors({ 200: Type.Object({ parties: Type.Array(PartyView) }) }),
+      },
+    },
     async () => ({ parties: g.parties.list().map(partyView) }),
   );
 
   for (const [action, status] of [['suspend', 'suspended'], ['activate', 'active']] as const) {
     app.post<{ Params: Static<typeof CodeParams> }>(
       `/v1/parties/:code/${action}`,
-      { config: { roles: OPERATIONS.manageParties }, schema: { tags: ['admin'], params: CodeParams, response: withErrors({ 200: PartyView }) } },
+      {
+        config: { roles: OPERATIONS.manageParties },
+        schema: {
+          ...op({
+            id: `${action}Party`, summary: action === 'suspend' ? 'Suspend a party: refused at once' : 'Activate a suspended party', tags: ['admin'],
+            answer: 'The party with its new status.', errors: ['NOT_FOUND', 'LOG_UNAVAILABLE'],
+          }),
+          params: CodeParams,
+          response: withErrors({ 200: PartyView }),
+        },
+      },
       async (req) => partyView(await g.parties.setStatus(req.params.code, status, principalOf(req))),
     );
   }
-
-  app.post<{ Body: Static<typeof TokenBody> }>(
-    '/v1/token',
-    {
-      config: { public: true },
-      schema: {
-        tags: ['auth'],
-        description: 'RFC 7523 client authentication: a JWT signed with the party’s registered key buys a short-lived bearer token.',
-        body: TokenBody,
-        response: withErrors({ 200: TokenAnswer }),
-      },
-    },
-    async (req) => {
-      const now = Date.now();
-      const who = verifyClientAssertion(req.body.client_assertion, g.storage.read, g.config, now);
-      const fresh = await g.journal.change((tx) => {
-        const first = tx.useAssertion(who.code, who.jti, who.exp, now);
-        return {
-          value: first,
-          events: first
-            ? [makeEvent({ kind: 'token.issued', time: now, actor: who.code, actor_role: who.role, outcome: 'allowed' })]
-            : [],
-        };
-      });
-      if (!fresh.value) throw new VouchError('ASSERTION_INVALID', 'The assertion was already used.');
-      const ttl = g.config.auth.tokenTtlSeconds;
-      return { access_token: g.tokens.partyToken(who.code, who.role, ttl), token_type: 'Bearer' as const, expires_in: ttl };
-    },
-  );
 
   app.post<{ Params: { which: 'signing' | 'kek' } }>(
     '/v1/keys/:which/rotate',
     {
       config: { roles: OPERATIONS.rotateKeys },
       schema: {
-        tags: ['admin'],
-        description: 'Rotate the receipt/tree-head signing key or the key-encryption key. Old public keys stay published.',
+        ...op({
+          id: 'rotateKey', summary: 'Rotate a key', tags: ['admin'], answer: 'The new key’s id; restart the server to use it.',
+          description: 'Rotate the receipt/tree-head signing key or the key-encryption key. Old public keys stay published.', errors: ['LOG_UNAVAILABLE'],
+        }),
         params: Type.Object({ which: Type.Union([Type.Literal('signing'), Type.Literal('kek')]) }),
         response: withErrors({ 200: Type.Object({ key_id: Type.String(), kind: Type.String() }) }),
       },
@@ -84,8 +78,10 @@ export default async function partyRoutes(app: FastifyInstance, opts: { gateway:
     {
       config: { public: true },
       schema: {
-        tags: ['audit'],
-        description: 'The gateway’s signing public keys (receipts and tree heads), old ones included after rotation.',
+        ...op({
+          id: 'listKeys', summary: 'The gateway’s signing public keys', tags: ['audit'], answer: 'Every signing public key, the current one marked.',
+          description: 'The gateway’s signing public keys (receipts and tree heads), old ones included after rotation. No token needed.', errors: [],
+        }),
         response: withErrors({ 200: KeysAnswer }),
       },
     },

@@ -5,7 +5,9 @@ import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
-import { loadProtos, startGrpcServer, type GrpcServer } from '../../../gateway/grpc/server.js';
+import protobuf from 'protobufjs';
+import { loadProtos, PROTO_DIR, startGrpcServer, type GrpcServer } from '../../../gateway/grpc/server.js';
+import { REASON_CODES } from '../../../gateway/domain/reasons.js';
 import { certno, grpcHarness, harness, testConfig, type Harness } from '../../helpers.js';
 import { feeLine, recordBody } from '../../fixtures/records.js';
 
@@ -261,4 +263,132 @@ t.test('TLS with a client certificate issued by keys/', async (t) => {
   t.equal(noCert.err?.code, grpc.status.UNAVAILABLE, 'no client certificate, no connection');
   const otherCert = await ask(creds(otherPair));
   t.equal(otherCert.err?.code, grpc.status.PERMISSION_DENIED, "another party's certificate does not go with this token");
+});
+
+/** descriptor.proto's FileDescriptorProto, as any client decodes reflection answers with it. */
+const require = createRequire(import.meta.url);
+const descriptorExt = require('protobufjs/ext/descriptor') as { FileDescriptorProto: protobuf.Type };
+
+/** google.rpc.Status and Any, written out here from google/rpc/status.proto (independent of the gateway's copy). */
+const statusRoot = protobuf.parse(
+  `syntax = "proto3"; package google.rpc;
+   message Any { string type_url = 1; bytes value = 2; }
+   message Status { int32 code = 1; string message = 2; repeated Any details = 3; }`,
+  { keepCase: true },
+).root;
+const errorDetailType = new protobuf.Root().loadSync(path.join(PROTO_DIR, 'vouch/v1/common.proto'), { keepCase: true }).lookupType('vouch.v1.ErrorDetail');
+
+t.test('a failed call carries the request id and a standard google.rpc.Status', async (t) => {
+  const s = await stack();
+  t.teardown(() => closeStack(s));
+  const insurer = await s.h.party('insurer', 'huhuibao');
+  const r = await call(s.clients.QueryService!, 'VerifyEligibility', { certno: certno(999), policy_no: 'X', provider: SH, mdtrt_id: 'NOPE' }, insurer);
+  const err = r.err!;
+  t.equal(err.code, grpc.status.NOT_FOUND);
+  const requestId = String(err.metadata.get('vouch-request-id')[0]);
+  t.match(requestId, /^[0-9a-f-]{36}$/, 'the request id is in the trailers');
+  const detail = errorDetailType.toObject(errorDetailType.decode(err.metadata.get('vouch-error-bin')[0] as Buffer)) as Record<string, string>;
+  t.same(detail, { code: 'NOT_AVAILABLE', message: err.details, request_id: requestId }, 'vouch-error-bin carries the request id');
+
+  const statusBytes = err.metadata.get('grpc-status-details-bin')[0] as Buffer;
+  t.ok(Buffer.isBuffer(statusBytes), 'grpc-status-details-bin is present');
+  const Status = statusRoot.lookupType('google.rpc.Status');
+  const status = Status.toObject(Status.decode(statusBytes), { bytes: Buffer }) as { code: number; message: string; details: { type_url: string; value: Buffer }[] };
+  t.equal(status.code, grpc.status.NOT_FOUND, 'Status.code is the call status');
+  t.equal(status.message, err.details);
+  t.equal(status.details.length, 1);
+  t.equal(status.details[0]!.type_url, 'type.googleapis.com/vouch.v1.ErrorDetail');
+  t.same(errorDetailType.toObject(errorDetailType.decode(status.details[0]!.value)), detail, 'details[0] is the ErrorDetail');
+
+  const unauthenticated = await call(s.clients.PolicyService!, 'ListProducts', {});
+  const bare = Status.decode(unauthenticated.err!.metadata.get('grpc-status-details-bin')[0] as Buffer) as unknown as { code: number };
+  t.equal(bare.code, grpc.status.UNAUTHENTICATED, 'on every failure, authentication included');
+});
+
+t.test('reasons are an enum on the wire, named as the HTTP codes', async (t) => {
+  const s = await stack();
+  t.teardown(() => closeStack(s));
+  const hosp = await s.h.party('hospital', SH, { level: 3 });
+  const insurer = await s.h.party('insurer', 'huhuibao');
+  const who = certno(45);
+  await s.h.call({ method: 'POST', url: '/v1/consents', token: s.h.patientToken(who), payload: { grantee: 'huhuibao', purposes: ['eligibility'], valid_until: '2030-12-31' } });
+  await s.h.call({ method: 'POST', url: '/v1/records', token: hosp, payload: recordBody({ certno: who, hospital: SH, mdtrt_id: 'R1', med_type: '11', inscp: 10_000, hifp: 5_000 }) });
+  // A policy year that ended before the visit (2025-03-15): not active.
+  await s.h.call({ method: 'PUT', url: '/v1/policies/P-OLD', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2024-01-01', end_date: '2024-12-31' } });
+  const visit = { certno: who, policy_no: 'P-OLD', provider: SH, mdtrt_id: 'R1' };
+  const viaHttp = await s.h.call({ method: 'POST', url: '/v1/eligibility', token: insurer, payload: visit });
+  const viaGrpc = await call(s.clients.QueryService!, 'VerifyEligibility', visit, insurer);
+  t.equal(viaHttp.body.eligible, false);
+  t.ok(viaHttp.body.reasons.includes('POLICY_NOT_ACTIVE'));
+  t.same(viaGrpc.res.reasons, viaHttp.body.reasons, 'a client decoding enums as names sees the HTTP codes');
+
+  // The same answer decoded with enums as numbers: the wire holds enum values, not strings.
+  const numeric = grpc.loadPackageDefinition(protoLoader.loadSync(path.join(PROTO_DIR, 'vouch/v1/query.proto'), { keepCase: true, enums: Number, includeDirs: [PROTO_DIR] })) as any;
+  const client = new numeric.vouch.v1.QueryService(`localhost:${s.grpc.port}`, grpc.credentials.createInsecure());
+  t.teardown(() => client.close());
+  const raw = await call(client, 'VerifyEligibility', visit, insurer);
+  t.same(raw.res.reasons, viaHttp.body.reasons.map((r: string) => REASON_CODES.indexOf(r as never) + 1), 'enum numbers: 1 + the position in the vocabulary');
+
+  const query = new protobuf.Root();
+  query.resolvePath = (_origin, target) => path.join(PROTO_DIR, target);
+  query.loadSync('vouch/v1/query.proto', { keepCase: true });
+  t.same(Object.keys(query.lookupEnum('vouch.v1.Reason').values), ['REASON_UNSPECIFIED', ...REASON_CODES], 'the proto enum is the domain vocabulary, in order');
+});
+
+/** One request on a fresh reflection stream (grpc.reflection.v1), as grpcurl sends it. */
+async function reflect(port: number, request: Record<string, unknown>): Promise<any> {
+  const reflectionProto = path.join(path.dirname(require.resolve('@grpc/reflection/package.json')), 'build/proto/grpc/reflection/v1/reflection.proto');
+  const def = protoLoader.loadSync(reflectionProto, { keepCase: true });
+  const Reflection = (grpc.loadPackageDefinition(def) as any).grpc.reflection.v1.ServerReflection;
+  const client = new Reflection(`localhost:${port}`, grpc.credentials.createInsecure());
+  try {
+    return await new Promise<any>((resolve, reject) => {
+      const stream = client.ServerReflectionInfo();
+      stream.on('data', (msg: unknown) => {
+        resolve(msg);
+        stream.end();
+      });
+      stream.on('error', reject);
+      stream.write(request);
+    });
+  } finally {
+    client.close();
+  }
+}
+
+t.test('reflection serves the real descriptors, with comments, and the standard health service', async (t) => {
+  const s = await stack();
+  t.teardown(() => closeStack(s));
+  const services = (await reflect(s.grpc.port, { list_services: '*' })).list_services_response.service.map((x: { name: string }) => x.name);
+  for (const name of ['grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection', 'vouch.v1.QueryService']) t.ok(services.includes(name), `${name} is listed`);
+
+  const answer = await reflect(s.grpc.port, { file_containing_symbol: 'vouch.v1.QueryService' });
+  const files = answer.file_descriptor_response.file_descriptor_proto.map((b: Buffer) => descriptorExt.FileDescriptorProto.toObject(descriptorExt.FileDescriptorProto.decode(b))) as any[];
+  t.same(files.map((f) => f.name).sort(), ['vouch/v1/common.proto', 'vouch/v1/query.proto'], 'the file itself, under its own name, and what it imports');
+  const query = files.find((f) => f.name === 'vouch/v1/query.proto');
+  t.same(query.dependency, ['vouch/v1/common.proto']);
+  const comment = (p: number[]) => query.sourceCodeInfo.location.find((l: { path: number[] }) => JSON.stringify(l.path) === JSON.stringify(p))?.leadingComments;
+  const svc = query.service.findIndex((x: { name: string }) => x.name === 'QueryService');
+  const quote = query.service[svc].method.findIndex((m: { name: string }) => m.name === 'QuoteSettlement');
+  t.equal(comment([6, svc, 2, quote]), ' Roles: insurer. Purpose: settlement. Commits nothing.\n', 'a method keeps its comment');
+  t.match(comment([6, svc]), /No consent, no such policy and no such visit all fail with NOT_AVAILABLE/, 'a service keeps its comment');
+  const reason = query.enumType.findIndex((e: { name: string }) => e.name === 'Reason');
+  const capValue = query.enumType[reason].value.findIndex((v: { name: string }) => v.name === 'CAP_EXHAUSTED');
+  t.match(comment([5, reason, 2, capValue]), /cap .* is used up/, 'an enum value keeps its comment');
+  const visitQuery = query.messageType.findIndex((m: { name: string }) => m.name === 'VisitQuery');
+  t.equal(comment([4, visitQuery, 2, 2]), ' Institution code of the hospital.\n', 'a field keeps its comment');
+
+  const health = await reflect(s.grpc.port, { file_containing_symbol: 'grpc.health.v1.Health' });
+  const healthFile = descriptorExt.FileDescriptorProto.decode(health.file_descriptor_response.file_descriptor_proto[0]) as any;
+  t.equal(healthFile.name, 'grpc/health/v1/health.proto');
+  t.ok(healthFile.sourceCodeInfo.location.some((l: { leadingComments?: string }) => /Check gets the health of the specified service/.test(l.leadingComments ?? '')));
+
+  // A client built from nothing but reflection (as grpcurl and grpcui do) calls the service.
+  const set = { file: [...files, descriptorExt.FileDescriptorProto.toObject(healthFile)] };
+  const dynamic = grpc.loadPackageDefinition(protoLoader.loadFileDescriptorSetFromObject(set as never, { keepCase: true, enums: String })) as any;
+  const client = new dynamic.vouch.v1.QueryService(`localhost:${s.grpc.port}`, grpc.credentials.createInsecure());
+  t.teardown(() => client.close());
+  const insurer = await s.h.party('insurer', 'huhuibao');
+  const r = await call(client, 'VerifyEligibility', { certno: certno(5), policy_no: 'X', provider: SH, mdtrt_id: 'NONE' }, insurer);
+  t.equal(r.err?.metadata.get('vouch-error-code')[0], 'NOT_AVAILABLE', 'the reflected descriptors make a working client');
 });

@@ -1,14 +1,18 @@
 // Generated from proto/ by scripts/proto.mjs — do not edit.
 // Original file: vouch/v1/query.proto
 
+import type { Reason as _vouch_v1_Reason, Reason__Output as _vouch_v1_Reason__Output } from '../../vouch/v1/Reason.js';
 import type { Receipt as _vouch_v1_Receipt, Receipt__Output as _vouch_v1_Receipt__Output } from '../../vouch/v1/Receipt.js';
 
 export interface EligibilityAnswer {
+  /**
+   * True when the product would pay something for this visit.
+   */
   'eligible'?: (boolean);
   /**
-   * Fixed vocabulary: docs/products.md.
+   * Why it would not (empty when eligible), in the order of the Reason enum, each at most once.
    */
-  'reasons'?: (string)[];
+  'reasons'?: (_vouch_v1_Reason)[];
   'receipt'?: (_vouch_v1_Receipt | null);
   /**
    * Hex salt of the receipt's digests; keep it with the answer to prove what was answered.
@@ -17,11 +21,14 @@ export interface EligibilityAnswer {
 }
 
 export interface EligibilityAnswer__Output {
+  /**
+   * True when the product would pay something for this visit.
+   */
   'eligible': (boolean);
   /**
-   * Fixed vocabulary: docs/products.md.
+   * Why it would not (empty when eligible), in the order of the Reason enum, each at most once.
    */
-  'reasons': (string)[];
+  'reasons': (_vouch_v1_Reason__Output)[];
   'receipt': (_vouch_v1_Receipt__Output | null);
   /**
    * Hex salt of the receipt's digests; keep it with the answer to prove what was answered.

@@ -3,6 +3,7 @@
 
 import type { LiabilityAmount as _vouch_v1_LiabilityAmount, LiabilityAmount__Output as _vouch_v1_LiabilityAmount__Output } from '../../vouch/v1/LiabilityAmount.js';
 import type { Receipt as _vouch_v1_Receipt, Receipt__Output as _vouch_v1_Receipt__Output } from '../../vouch/v1/Receipt.js';
+import type { Reason as _vouch_v1_Reason, Reason__Output as _vouch_v1_Reason__Output } from '../../vouch/v1/Reason.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface QuoteAnswer {
@@ -16,9 +17,9 @@ export interface QuoteAnswer {
   'product_version'?: (string);
   'receipt'?: (_vouch_v1_Receipt | null);
   /**
-   * Why nothing is payable (fixed vocabulary); empty when the product pays.
+   * Why nothing is payable; empty when the product pays.
    */
-  'reasons'?: (string)[];
+  'reasons'?: (_vouch_v1_Reason)[];
   'receipt_salt'?: (string);
 }
 
@@ -33,8 +34,8 @@ export interface QuoteAnswer__Output {
   'product_version': (string);
   'receipt': (_vouch_v1_Receipt__Output | null);
   /**
-   * Why nothing is payable (fixed vocabulary); empty when the product pays.
+   * Why nothing is payable; empty when the product pays.
    */
-  'reasons': (string)[];
+  'reasons': (_vouch_v1_Reason__Output)[];
   'receipt_salt': (string);
 }

@@ -2,6 +2,7 @@
 // Original file: vouch/v1/settlement.proto
 
 import type { LineLiability as _vouch_v1_LineLiability, LineLiability__Output as _vouch_v1_LineLiability__Output } from '../../vouch/v1/LineLiability.js';
+import type { Reason as _vouch_v1_Reason, Reason__Output as _vouch_v1_Reason__Output } from '../../vouch/v1/Reason.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface SettlementLine {
@@ -18,9 +19,9 @@ export interface SettlementLine {
    */
   'owed_fen'?: (number | string | Long);
   /**
-   * Why the payer pays nothing (fixed vocabulary); empty when it pays.
+   * Why the payer pays nothing; empty when it pays.
    */
-  'reasons'?: (string)[];
+  'reasons'?: (_vouch_v1_Reason)[];
 }
 
 export interface SettlementLine__Output {
@@ -37,7 +38,7 @@ export interface SettlementLine__Output {
    */
   'owed_fen': (number);
   /**
-   * Why the payer pays nothing (fixed vocabulary); empty when it pays.
+   * Why the payer pays nothing; empty when it pays.
    */
-  'reasons': (string)[];
+  'reasons': (_vouch_v1_Reason__Output)[];
 }

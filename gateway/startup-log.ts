@@ -1,0 +1,28 @@
+import path from 'node:path';
+import type pino from 'pino';
+import type { Config } from './config.js';
+
+/**
+ * What an operator needs from the first lines of the log: where the state, the access log and the keys
+ * live (to back them up together, to mount them, to find them after a crash), and a warning when
+ * patients' tokens are checked against the local development key instead of a real identity provider.
+ */
+export function logStartup(logger: pino.Logger, config: Config, keysDir: string): void {
+  logger.info(
+    {
+      dataDir: config.dataDir,
+      storage: config.storage,
+      state: path.join(config.dataDir, 'vouch.db'),
+      accessLog: path.join(config.dataDir, 'audit.db'),
+      keysDir,
+    },
+    `data in ${config.dataDir}: state vouch.db, access log audit.db, keys in ${keysDir}`,
+  );
+  if (!config.auth.idp.publicKeyFile) {
+    logger.warn(
+      { idpIssuer: config.auth.idp.issuer, keyFile: path.join(keysDir, 'idp-dev.pem') },
+      'patients are authenticated with the DEVELOPMENT identity-provider key (anyone with this data dir can sign in as any patient): ' +
+        'set VOUCH_IDP_ISSUER and VOUCH_IDP_PUBLIC_KEY for production',
+    );
+  }
+}
