@@ -17,6 +17,7 @@ import consentRoutes from './http/routes/consents.js';
 import healthRoutes from './http/routes/health.js';
 import partyRoutes from './http/routes/parties.js';
 import recordRoutes from './http/routes/records.js';
+import supervisionRoutes from './http/routes/supervision.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -127,5 +128,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(recordRoutes, opts);
   await app.register(answerRoutes, opts);
   await app.register(auditRoutes, opts);
+  await app.register(supervisionRoutes, opts);
   return app as unknown as FastifyInstance;
 }

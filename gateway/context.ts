@@ -15,6 +15,8 @@ import { PolicyService } from './services/policies.js';
 import { QueryService } from './services/queries.js';
 import { RecordService } from './services/records.js';
 import { SettlementService } from './services/settlements.js';
+import { SupervisionService } from './services/supervision.js';
+import { LogStats } from './storage/log-stats.js';
 import { Vault } from './services/vault.js';
 
 /**
@@ -37,6 +39,7 @@ export interface Gateway {
   policies: PolicyService;
   queries: QueryService;
   settlements: SettlementService;
+  supervision: SupervisionService;
   /** Storage open, keys loaded, the log writable. */
   ready(): boolean;
   /** Finishes what the log holds, then closes storage. */
@@ -68,6 +71,7 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
   const vault = new Vault(keys);
   const read = () => storage.read;
   const records = new RecordService(journal, vault);
+  const settlements = new SettlementService(journal, vault, records, payers, keys);
   let closed = false;
   return {
     config,
@@ -84,7 +88,8 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
     records,
     policies: new PolicyService(journal, vault, payers),
     queries: new QueryService(journal, storage, vault, records, payers, config.limits.claimAttemptsPerRecord),
-    settlements: new SettlementService(journal, vault, records, payers, keys),
+    settlements,
+    supervision: new SupervisionService(read, new LogStats(storage.auditDb), (row) => settlements.answerOf(row)),
     ready: () => !closed && audit.healthy,
     async close() {
       if (closed) return;
