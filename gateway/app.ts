@@ -18,6 +18,7 @@ import healthRoutes from './http/routes/health.js';
 import partyRoutes from './http/routes/parties.js';
 import recordRoutes from './http/routes/records.js';
 import supervisionRoutes from './http/routes/supervision.js';
+import consolePlugin from './http/console.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -129,5 +130,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(answerRoutes, opts);
   await app.register(auditRoutes, opts);
   await app.register(supervisionRoutes, opts);
+  await app.register(consolePlugin);
   return app as unknown as FastifyInstance;
 }
