@@ -147,6 +147,33 @@ function VerifyResult(props: { v: Verification }) {
   );
 }
 
+function EventTable(props: { events: AuditEvent[]; directory: Directory; verification: Verification | undefined }) {
+  const v = props.verification;
+  return (
+    <table class="events">
+      <thead>
+        <tr>
+          <th class="num">序号</th>
+          <th>时间（北京）</th>
+          <th>操作方</th>
+          <th>角色</th>
+          <th>动作</th>
+          <th>用途</th>
+          <th>结果</th>
+          <th>原因</th>
+          <th>主体（盲索引）</th>
+          <th>验证</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.events.map((e) => (
+          <EventRow key={e.leaf_index} e={e} directory={props.directory} verified={v ? v.passed.has(e.leaf_index) : undefined} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** The bureau's search of the access log, with in-browser verification of what it shows. */
 export function AuditSearch(props: { api: Api; directory: Directory }) {
   const [events, setEvents] = useState<AuditEvent[]>([]);
@@ -201,29 +228,7 @@ export function AuditSearch(props: { api: Api; directory: Directory }) {
       {error ? <p class="notice" role="alert">{error}</p> : null}
       {busy ? <p class="status">检索中…</p> : null}
       {searched && !busy && !error ? <p class="status">本页 {events.length} 条事件{next ? '，还有更多' : ''}。</p> : null}
-      {events.length ? (
-        <table class="events">
-          <thead>
-            <tr>
-              <th class="num">序号</th>
-              <th>时间（北京）</th>
-              <th>操作方</th>
-              <th>角色</th>
-              <th>动作</th>
-              <th>用途</th>
-              <th>结果</th>
-              <th>原因</th>
-              <th>主体（盲索引）</th>
-              <th>验证</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <EventRow key={e.leaf_index} e={e} directory={props.directory} verified={verification ? verification.passed.has(e.leaf_index) : undefined} />
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      {events.length ? <EventTable events={events} directory={props.directory} verification={verification} /> : null}
       <div class="pager">
         <button type="button" disabled={busy || page.history.length === 0} onClick={() => void load(page.history[page.history.length - 1], page.history.slice(0, -1))}>
           上一页

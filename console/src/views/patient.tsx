@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, type Api, type AuditEvent, type Consent, type GrantRequest } from '../api.js';
+import { ApiError, type Api, type AuditEvent, type Consent, type GrantRequest, type Party } from '../api.js';
 import type { Directory } from '../directory.js';
 import { ACTION_LABELS, OUTCOME_LABELS, PURPOSE_LABELS, REASON_LABELS, ROLE_LABELS, STATUS_LABELS, label, shanghaiDate, shanghaiDay, shanghaiTime } from '../format.js';
 
@@ -64,12 +64,47 @@ function toGrant(f: GrantState): GrantRequest | string {
   };
 }
 
+const toggle = (list: string[], v: string, on: boolean) => (on ? [...list, v] : list.filter((x) => x !== v));
+
+/** All institutions, or those listed: from the directory, or codes typed in. */
+function ProviderScope(props: { f: GrantState; setF: (f: GrantState) => void; hospitals: Party[] }) {
+  const { f, setF } = props;
+  return (
+    <fieldset>
+      <legend>适用的医疗机构</legend>
+      <label class="check">
+        <input type="radio" name="provider_scope" value="all" checked={f.scope === 'all'} onChange={() => setF({ ...f, scope: 'all' })} />
+        <span>全部医疗机构</span>
+      </label>
+      <label class="check">
+        <input type="radio" name="provider_scope" value="listed" checked={f.scope === 'listed'} onChange={() => setF({ ...f, scope: 'listed' })} />
+        <span>仅限以下机构</span>
+      </label>
+      {f.scope === 'listed' ? (
+        <div class="providers">
+          {props.hospitals.map((h) => (
+            <label key={h.code} class="check">
+              <input type="checkbox" name="hospital" value={h.code} checked={f.hospitals.includes(h.code)} onChange={(e) => setF({ ...f, hospitals: toggle(f.hospitals, h.code, e.currentTarget.checked) })} />
+              <span>
+                {h.name} <span class="code">{h.code}</span>
+              </span>
+            </label>
+          ))}
+          <label>
+            其他机构代码（用逗号或空格分隔）
+            <input name="providers" autocomplete="off" value={f.extra} onInput={(e) => setF({ ...f, extra: e.currentTarget.value })} />
+          </label>
+        </div>
+      ) : null}
+    </fieldset>
+  );
+}
+
 function GrantForm(props: { directory: Directory; onGrant: (g: GrantRequest) => Promise<void> }) {
   const initial: GrantState = { grantee: '', purposes: [], scope: 'all', hospitals: [], extra: '', valid_until: shanghaiDay(365), budget: '' };
   const [f, setF] = useState<GrantState>(initial);
   const [problem, setProblem] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const toggle = (list: string[], v: string, on: boolean) => (on ? [...list, v] : list.filter((x) => x !== v));
   const insurers = props.directory.ofRole('insurer').filter((p) => p.status === 'active');
   const hospitals = props.directory.ofRole('hospital');
   return (
@@ -108,33 +143,7 @@ function GrantForm(props: { directory: Directory; onGrant: (g: GrantRequest) => 
           </label>
         ))}
       </fieldset>
-      <fieldset>
-        <legend>适用的医疗机构</legend>
-        <label class="check">
-          <input type="radio" name="provider_scope" value="all" checked={f.scope === 'all'} onChange={() => setF({ ...f, scope: 'all' })} />
-          <span>全部医疗机构</span>
-        </label>
-        <label class="check">
-          <input type="radio" name="provider_scope" value="listed" checked={f.scope === 'listed'} onChange={() => setF({ ...f, scope: 'listed' })} />
-          <span>仅限以下机构</span>
-        </label>
-        {f.scope === 'listed' ? (
-          <div class="providers">
-            {hospitals.map((h) => (
-              <label key={h.code} class="check">
-                <input type="checkbox" name="hospital" value={h.code} checked={f.hospitals.includes(h.code)} onChange={(e) => setF({ ...f, hospitals: toggle(f.hospitals, h.code, e.currentTarget.checked) })} />
-                <span>
-                  {h.name} <span class="code">{h.code}</span>
-                </span>
-              </label>
-            ))}
-            <label>
-              其他机构代码（用逗号或空格分隔）
-              <input name="providers" autocomplete="off" value={f.extra} onInput={(e) => setF({ ...f, extra: e.currentTarget.value })} />
-            </label>
-          </div>
-        ) : null}
-      </fieldset>
+      <ProviderScope f={f} setF={setF} hospitals={hospitals} />
       <label>
         有效期至（含当日）
         <input type="date" name="valid_until" value={f.valid_until} onInput={(e) => setF({ ...f, valid_until: e.currentTarget.value })} />
@@ -166,6 +175,53 @@ function AccessRow(props: { e: AuditEvent; directory: Directory }) {
       <td class={e.outcome === 'denied' ? 'denied' : 'allowed'}>{label(OUTCOME_LABELS, e.outcome)}</td>
       <td>{label(REASON_LABELS, e.reason)}</td>
     </tr>
+  );
+}
+
+function ConsentTable(props: { consents: Consent[]; directory: Directory; busy: boolean; onRevoke: (id: string) => void }) {
+  return (
+    <table class="consents">
+      <thead>
+        <tr>
+          <th>保险公司</th>
+          <th>用途</th>
+          <th>医疗机构</th>
+          <th>有效期</th>
+          <th class="num">每日查询上限</th>
+          <th>记录方</th>
+          <th>状态</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {props.consents.map((c) => (
+          <ConsentRow key={c.consent_id} c={c} directory={props.directory} busy={props.busy} onRevoke={props.onRevoke} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function AccessTable(props: { events: AuditEvent[]; directory: Directory }) {
+  return (
+    <table class="events">
+      <thead>
+        <tr>
+          <th>时间（北京）</th>
+          <th>访问方</th>
+          <th>角色</th>
+          <th>动作</th>
+          <th>用途</th>
+          <th>结果</th>
+          <th>原因</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.events.map((e) => (
+          <AccessRow key={e.leaf_index} e={e} directory={props.directory} />
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -215,27 +271,7 @@ export function PatientPage(props: { api: Api; directory: Directory }) {
         <h2>我的授权</h2>
         {error ? <p class="notice" role="alert">{error}</p> : null}
         {consents && consents.length === 0 ? <p class="status">您还没有授权任何保险公司。</p> : null}
-        {consents && consents.length ? (
-          <table class="consents">
-            <thead>
-              <tr>
-                <th>保险公司</th>
-                <th>用途</th>
-                <th>医疗机构</th>
-                <th>有效期</th>
-                <th class="num">每日查询上限</th>
-                <th>记录方</th>
-                <th>状态</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {consents.map((c) => (
-                <ConsentRow key={c.consent_id} c={c} directory={directory} busy={busy} onRevoke={revoke} />
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        {consents && consents.length ? <ConsentTable consents={consents} directory={directory} busy={busy} onRevoke={revoke} /> : null}
       </section>
       <section class="card">
         <h2>新增授权</h2>
@@ -245,26 +281,7 @@ export function PatientPage(props: { api: Api; directory: Directory }) {
       <section class="card">
         <h2>谁访问了我的数据</h2>
         {access.length === 0 ? <p class="status">暂无记录。</p> : null}
-        {access.length ? (
-          <table class="events">
-            <thead>
-              <tr>
-                <th>时间（北京）</th>
-                <th>访问方</th>
-                <th>角色</th>
-                <th>动作</th>
-                <th>用途</th>
-                <th>结果</th>
-                <th>原因</th>
-              </tr>
-            </thead>
-            <tbody>
-              {access.map((e) => (
-                <AccessRow key={e.leaf_index} e={e} directory={directory} />
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        {access.length ? <AccessTable events={access} directory={directory} /> : null}
         {next ? (
           <button type="button" onClick={() => void more()}>
             加载更多
