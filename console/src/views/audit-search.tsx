@@ -138,7 +138,7 @@ function VerifyResult(props: { v: Verification }) {
       <p data-test="verify-result">{v.ok ? 'verified' : `FAILED: ${v.failures.join('; ')}`}</p>
       {v.head ? (
         <p class="detail">
-          {v.ok ? '已验证：' : '验证失败。'}签名树头 大小 {v.head.tree_size}，根 <code>{v.head.root_hash.slice(0, 16)}…</code>，签名时间{' '}
+          {v.ok ? `已验证所示 ${v.passed.size} 条事件：` : '验证失败。'}签名树头 大小 {v.head.tree_size}，根 <code>{v.head.root_hash.slice(0, 16)}…</code>，签名时间{' '}
           {shanghaiTime(v.head.timestamp)}，密钥 {v.head.key_id}
           {v.consistentWith ? `；与本页先前验证的树头（大小 ${v.consistentWith.tree_size}）一致` : ''}。
         </p>
