@@ -54,7 +54,7 @@ export function App() {
 
   const name = session.role === 'patient' ? undefined : directory.get(session.code)?.name;
   return (
-    <div class="page">
+    <div class="page" data-directory={directory.parties.length ? 'loaded' : 'empty'}>
       <header class="top">
         <h1>Vouch 控制台</h1>
         <div class="who">

@@ -41,6 +41,8 @@ async function signedIn(token: string): Promise<Page> {
   const page = await watchedPage(context, watch);
   await page.goto(`${origin}/console/#token=${token}`);
   await page.locator('[data-test="whoami"]').waitFor();
+  // Names come from the directory: checks on names start once it is in.
+  await page.locator('.page[data-directory="loaded"]').waitFor();
   return page;
 }
 
@@ -51,13 +53,20 @@ async function search(page: Page, fields: Record<string, string>): Promise<void>
     if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption(value);
     else await input.fill(value);
   }
-  await page.locator('[data-test="audit-search-submit"]').click();
+  // Wait for this search's answer, then for the rows it brings (the previous ones went at the click).
+  await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/audit/events'),
+    page.locator('[data-test="audit-search-submit"]').click(),
+  ]);
   await page.locator('.status', { hasText: /本页 \d+ 条事件/ }).waitFor();
 }
 
 async function verify(page: Page): Promise<string> {
+  // Each result carries the number of its run: wait for the next one, not the one already shown.
+  const shown = page.locator('.verify[data-run]');
+  const run = ((await shown.count()) ? Number(await shown.getAttribute('data-run')) : 0) + 1;
   await page.locator('[data-test="verify-log"]').click();
-  const result = page.locator('[data-test="verify-result"]');
+  const result = page.locator(`.verify[data-run="${run}"] [data-test="verify-result"]`);
   await result.waitFor();
   return (await result.textContent()) ?? '';
 }

@@ -131,10 +131,11 @@ function EventRow(props: { e: AuditEvent; directory: Directory; verified: boolea
   );
 }
 
-function VerifyResult(props: { v: Verification }) {
+/** `run` counts verifications of the shown page, so a reader can tell this result from the one before. */
+function VerifyResult(props: { v: Verification; run: number }) {
   const { v } = props;
   return (
-    <div class={v.ok ? 'verify ok' : 'verify failed'}>
+    <div class={v.ok ? 'verify ok' : 'verify failed'} data-run={String(props.run)}>
       <p data-test="verify-result">{v.ok ? 'verified' : `FAILED: ${v.failures.join('; ')}`}</p>
       {v.head ? (
         <p class="detail">
@@ -185,12 +186,14 @@ export function AuditSearch(props: { api: Api; directory: Directory }) {
   const [error, setError] = useState<string | undefined>();
   const [verifying, setVerifying] = useState(false);
   const [verification, setVerification] = useState<Verification | undefined>();
+  const [runs, setRuns] = useState(0);
   const query = useRef<Query>({});
 
   const load = async (cursor: string | undefined, history: (string | undefined)[]) => {
     setBusy(true);
     setEvents([]);
     setVerification(undefined);
+    setRuns(0);
     setError(undefined);
     try {
       const answer = await props.api.events({ ...query.current, cursor });
@@ -211,6 +214,7 @@ export function AuditSearch(props: { api: Api; directory: Directory }) {
     const v = await verifyShown(props.api, events, lastVerifiedHead);
     if (v.ok && v.head) lastVerifiedHead = v.head;
     setVerification(v);
+    setRuns((n) => n + 1);
     setVerifying(false);
   };
 
@@ -244,7 +248,7 @@ export function AuditSearch(props: { api: Api; directory: Directory }) {
         <span class="hint">用网关公布的公钥（Ed25519）验证最新签名树头，逐条验证所示事件的叶子与包含证明，并验证与本页上次验证的树头一致。</span>
       </div>
       {verifying ? <p class="status">验证中…</p> : null}
-      {verification ? <VerifyResult v={verification} /> : null}
+      {verification ? <VerifyResult v={verification} run={runs} /> : null}
     </section>
   );
 }
