@@ -8,6 +8,7 @@ COPY adapters adapters
 COPY keys keys
 COPY proto proto
 COPY scripts scripts
+COPY console console
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 # Run: a non-root user, the data dir as a volume. Beyond loopback the gateway insists on TLS:

@@ -22,6 +22,8 @@ import healthRoutes from './http/routes/health.js';
 import partyRoutes from './http/routes/parties.js';
 import recordRoutes from './http/routes/records.js';
 import tokenRoutes from './http/routes/token.js';
+import supervisionRoutes from './http/routes/supervision.js';
+import consolePlugin from './http/console.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -136,5 +138,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(recordRoutes, opts);
   await app.register(answerRoutes, opts);
   await app.register(auditRoutes, opts);
+  await app.register(supervisionRoutes, opts);
+  await app.register(consolePlugin);
   return app as unknown as FastifyInstance;
 }

@@ -15,6 +15,8 @@ import { PolicyService } from './services/policies.js';
 import { QueryService } from './services/queries.js';
 import { RecordService } from './services/records.js';
 import { SettlementService } from './services/settlements.js';
+import { SupervisionService } from './services/supervision.js';
+import { LogStats } from './storage/log-stats.js';
 import { Vault } from './services/vault.js';
 import { Metrics } from './observability/metrics.js';
 
@@ -40,6 +42,7 @@ export interface Gateway {
   settlements: SettlementService;
   /** Prometheus metrics (GET /metrics); every part of the gateway reports into the same set. */
   metrics: Metrics;
+  supervision: SupervisionService;
   /** Storage open, keys loaded, the log writable. */
   ready(): boolean;
   /** Finishes what the log holds, then closes storage. */
@@ -76,6 +79,7 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
   const vault = new Vault(keys);
   const read = () => storage.read;
   const records = new RecordService(journal, vault);
+  const settlements = new SettlementService(journal, vault, records, payers, keys);
   let closed = false;
   const ready = () => !closed && audit.healthy;
   metrics.watch({ treeSize: () => audit.size, latestHead: () => audit.latestHead, outboxDepth: () => (closed ? 0 : storage.read.outboxDepth()), ready });
@@ -94,7 +98,8 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
     records,
     policies: new PolicyService(journal, vault, payers, read),
     queries: new QueryService(journal, storage, vault, records, payers, config.limits.claimAttemptsPerRecord),
-    settlements: new SettlementService(journal, vault, records, payers, keys),
+    settlements,
+    supervision: new SupervisionService(read, new LogStats(storage.auditDb), (row) => settlements.answerOf(row)),
     metrics,
     ready,
     async close() {

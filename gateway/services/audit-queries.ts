@@ -19,7 +19,8 @@ export interface EventQuery {
 /** A stored event row as the API shows it: ISO time, and `reason` only when there is one. */
 export type EventView = Omit<EventRow, 'time' | 'reason'> & { time: string; reason?: string };
 
-function instant(v: string | undefined, field: string): number | undefined {
+/** A query time: ISO 8601 or epoch milliseconds; undefined when absent. */
+export function instant(v: string | undefined, field: string): number | undefined {
   if (v === undefined || v === '') return undefined;
   const ms = /^\d{1,15}$/.test(v) ? Number(v) : Date.parse(v);
   if (!Number.isFinite(ms)) throw new VouchError('VALIDATION_FAILED', `Query ${field} must be an ISO 8601 time or epoch milliseconds.`);

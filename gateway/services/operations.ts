@@ -24,6 +24,9 @@ export const OPERATIONS = {
   inclusionProof: ['bureau', 'insurer', 'hospital'],
   consistencyProof: ['bureau'],
   myAccess: ['patient'],
+  /** Party names for the console: never keys, certificates or admins. */
+  directory: ['bureau', 'patient', 'insurer', 'hospital', 'admin'],
+  supervisionSummary: ['bureau'],
   manageParties: ['admin'],
   rotateKeys: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -33,6 +33,15 @@ export function partyView(p: Party) {
 }
 
 /**
+ * The directory every signed-in party and patient may read (the console shows names, not codes):
+ * hospitals, insurers and bureaus, active or suspended, by code, role, name and status — never an
+ * admin, a key or a certificate.
+ */
+export function directoryOf(parties: readonly Party[]): { code: string; role: PartyRole; name: string; status: Party['status'] }[] {
+  return parties.filter((p) => p.role !== 'admin').map((p) => ({ code: p.code, role: p.role, name: p.name, status: p.status }));
+}
+
+/**
  * Checks a registration: the code fits the role, the level is a hospital's, the key is one the gateway
  * can verify client assertions with (Ed25519, P-256, RSA ≥ 2048 bits). RSA keys are also certified by
  * the gateway CA for mutual TLS.

@@ -195,6 +195,11 @@ export class SettlementService {
     return s;
   }
 
+  /** The answer sealed in a settlement row (the bureau's summary reads its lines). */
+  answerOf(row: SettlementRow): SettlementAnswer {
+    return this.openStored(row).answer;
+  }
+
   private openStored(row: SettlementRow): StoredAnswer {
     const aad = settlementAad(row.settlement_id, row.subject);
     return this.vault.openPart<StoredAnswer>(this.vault.dataKey(row, aad), aad, 'answer', row.sealed_answer);

@@ -160,6 +160,8 @@ export interface Repositories {
   activeSettlementForVisit(hospital: string, mdtrtId: string, subject: string): SettlementRow | undefined;
   settlementDeltas(id: string): AccumulatorDeltaRow[];
   markReversed(id: string, at: number): void;
+  /** Settlements created or reversed in [from, to) (ms), sealed answers included (the bureau's summary opens them). */
+  settlementsBetween(from: number, to: number): SettlementRow[];
 
   // claim verification budget
   countClaimAttempt(insurer: string, recordId: string): number;
@@ -444,6 +446,11 @@ export class SqliteRepositories implements Repositories {
   }
   markReversed(id: string, at: number): void {
     this.st("UPDATE settlements SET status = 'reversed', reversed_at = ? WHERE settlement_id = ?").run(at, id);
+  }
+  settlementsBetween(from: number, to: number): SettlementRow[] {
+    // A scan for now: a settlement-lines table with its own index is to back the summary later.
+    return this.st('SELECT * FROM settlements WHERE (created_at >= ? AND created_at < ?) OR (reversed_at >= ? AND reversed_at < ?) ORDER BY created_at, settlement_id')
+      .all(from, to, from, to) as SettlementRow[];
   }
 
   countClaimAttempt(insurer: string, recordId: string): number {

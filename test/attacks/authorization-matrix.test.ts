@@ -47,6 +47,8 @@ const ROWS: Row[] = [
   { method: 'GET', url: '/v1/audit/proof/inclusion', path: '/v1/audit/proof/inclusion?leaf_index=0&tree_size=1', allowed: ['bureau', 'insurer', 'hospital'] },
   { method: 'GET', url: '/v1/audit/proof/consistency', path: '/v1/audit/proof/consistency?first=0&second=1', allowed: ['bureau'] },
   { method: 'GET', url: '/v1/me/access-log', allowed: ['patient'] },
+  { method: 'GET', url: '/v1/directory', allowed: ['hospital', 'insurer', 'bureau', 'admin', 'patient'] },
+  { method: 'GET', url: '/v1/supervision/summary', allowed: ['bureau'] },
 ];
 
 const DENIED_CODES = new Set(['UNAUTHENTICATED', 'TOKEN_INVALID', 'FORBIDDEN']);
