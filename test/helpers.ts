@@ -124,7 +124,13 @@ export async function spawnGateway(dataDir: string, env: Record<string, string> 
   });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 90_000);
+    // A hang guard, not a timing assertion: a first start creates keys (~3 s of CPU), and on a shared
+    // machine under load that took over 30 s of wall time. A server that did not start is stopped, so
+    // the test fails at once instead of waiting for tap's file timeout with the child still running.
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`server did not start: ${out}`));
+    }, 120_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
