@@ -3,6 +3,7 @@ import type { Static } from 'typebox';
 import type { Gateway } from '../../context.js';
 import { OPERATIONS } from '../../services/operations.js';
 import { directoryOf } from '../../services/parties.js';
+import { op } from '../openapi.js';
 import { DirectoryAnswer, SupervisionAnswer, SupervisionQuery, withErrors } from '../schemas.js';
 
 /** What the web console needs beside the API it shares: party names, and the bureau's summary. */
@@ -13,7 +14,14 @@ export default async function supervisionRoutes(app: FastifyInstance, opts: { ga
     '/v1/directory',
     {
       config: { roles: OPERATIONS.directory },
-      schema: { tags: ['parties'], description: 'Names of hospitals, insurers and bureaus by code (no keys, no admins).', response: withErrors({ 200: DirectoryAnswer }) },
+      schema: {
+        ...op({
+          id: 'directory', summary: 'Party names by code', tags: ['parties'],
+          description: 'Names of hospitals, insurers and bureaus by code (no keys, no admins), for showing names instead of codes.',
+          answer: 'Every hospital, insurer and bureau with its code, role, name and status.', errors: [],
+        }),
+        response: withErrors({ 200: DirectoryAnswer }),
+      },
     },
     async () => ({ parties: directoryOf(g.parties.list()) }),
   );
@@ -23,8 +31,11 @@ export default async function supervisionRoutes(app: FastifyInstance, opts: { ga
     {
       config: { roles: OPERATIONS.supervisionSummary },
       schema: {
-        tags: ['audit'],
-        description: 'Exact counts over [from, to): per insurer queries, refusals by reason, budget exhaustion, probes, settlements and amounts; per hospital pushes, refusals, settlements.',
+        ...op({
+          id: 'supervisionSummary', summary: 'Supervision summary for the bureau', tags: ['audit'],
+          description: 'Exact counts over [from, to): per insurer queries, refusals by reason, budget exhaustion, probes, settlements and amounts; per hospital pushes, refusals, settlements.',
+          answer: 'Per insurer and per hospital, the counts and amounts of the period.', errors: [],
+        }),
         querystring: SupervisionQuery,
         response: withErrors({ 200: SupervisionAnswer }),
       },
