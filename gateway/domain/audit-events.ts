@@ -28,6 +28,10 @@ export const EVENT_KINDS = [
   'settlement.settled',
   'settlement.reversed',
   'settlement.rejected',
+  // Reads of the log and of what it sums up: who looked, and at whose entries (a blind index).
+  'audit.searched',
+  'access_log.read',
+  'supervision.read',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
