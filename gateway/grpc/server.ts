@@ -230,7 +230,12 @@ export async function startGrpcServer(config: Config, gateway: Gateway, auth: Au
       // The same validation as HTTP: a missing `claimed` or a negative amount is refused, never compared.
       return g.queries.verifyClaim(p, {
         certno: r.certno, provider: r.provider, mdtrt_id: r.mdtrt_id,
-        claimed: c ? { medfee_sumamt_fen: c.medfee_sumamt_fen, ...(c._psn_cash_pay_fen === 'psn_cash_pay_fen' ? { psn_cash_pay_fen: c.psn_cash_pay_fen } : {}) } : undefined,
+        claimed: c
+          ? {
+            ...(c._medfee_sumamt_fen === 'medfee_sumamt_fen' ? { medfee_sumamt_fen: c.medfee_sumamt_fen } : {}),
+            ...(c._psn_cash_pay_fen === 'psn_cash_pay_fen' ? { psn_cash_pay_fen: c.psn_cash_pay_fen } : {}),
+          }
+          : undefined,
       });
     }),
   });
