@@ -68,7 +68,7 @@ function dateTime(o: Record<string, unknown>, key: string, path: string): string
   if (!m) throw bad(`${path}.${key}`, 'must be yyyy-MM-dd HH:mm:ss');
   const [, y, mo, d, h = '00', mi = '00', s = '00'] = m;
   const date = new Date(Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s));
-  if (date.getUTCMonth() !== +mo! - 1 || date.getUTCDate() !== +d! || +h > 23 || +mi > 59 || +s > 59 || +y! < 1990) {
+  if (date.getUTCMonth() !== +mo! - 1 || date.getUTCDate() !== +d! || +h > 23 || +mi > 59 || +s > 59 || +y! < 1990 || +y! > 2199) {
     throw bad(`${path}.${key}`, 'is not a real date');
   }
   return `${y}-${mo}-${d} ${h}:${mi}:${s}`;
@@ -192,6 +192,12 @@ export function decodeRecord(body: unknown): { certno: unknown; record: Settleme
   // A stay begins before it is settled and ends after it begins (dates as sent; times compare as text).
   if (begndate !== null && begndate.slice(0, 10) > setl_time.slice(0, 10)) throw bad('setlinfo.begndate', 'is after setl_time');
   if (begndate !== null && enddate !== null && enddate < begndate) throw bad('setlinfo.enddate', 'is before begndate');
+  // Fee lines are numbered within a settlement (费用明细流水号): the same number twice is two lines claiming one place.
+  const seen = new Set<string>();
+  for (const [i, l] of record.feedetail.entries()) {
+    if (seen.has(l.feedetl_sn)) throw bad(`feedetail[${i}].feedetl_sn`, 'repeats an earlier line’s number');
+    seen.add(l.feedetl_sn);
+  }
   const broken = firstBrokenIdentity(amounts);
   if (broken) throw new VouchError('INVALID_RECORD', `Identity ${broken.id} does not hold: ${broken.text}.`);
   return { certno: inner.certno, record };
