@@ -15,6 +15,8 @@ import { partyView } from './services/parties.js';
 import { rewrapRecords } from './services/records.js';
 import { loadWitnessState, saveWitnessState, witness, type WitnessSource } from './services/witness.js';
 import type { TreeHead } from './services/audit-log.js';
+import { verifyKeyFromPublished, type KeyLookup } from './crypto/signatures.js';
+import { SuiteMismatchError } from '../keys/keystore.js';
 
 /**
  * `vouch …` — operator commands over the same VOUCH_DATA_DIR as the server. Commands that change state
@@ -27,7 +29,7 @@ const USAGE = `usage: vouch <command>
   token --role <ROLE> --sub <CODE or ID number> [--ttl <seconds>]
   audit verify
   audit witness --state <FILE> [--url <gateway base URL> --token <bureau token>]
-  receipt verify <file> [--public-key <PEM file>]
+  receipt verify <file> [--public-key <file: Ed25519 PEM, SM2 point 04… in hex, or a GET /v1/keys answer>]
   keys rotate-signing | keys rotate-kek | keys rewrap
   certs server --host <name or IP>... --out <dir>      (TLS certificate from the gateway CA)
   certs client --code <CODE> --role <ROLE> --out <dir> (mTLS client certificate)`;
@@ -124,7 +126,7 @@ async function run(argv: string[]): Promise<number> {
     case 'audit verify': {
       const g = open();
       try {
-        const r = verifyAuditLog(g.storage.auditDb, (kid) => g.keys.signingPublicKey(kid));
+        const r = verifyAuditLog(g.storage.auditDb, (kid) => g.keys.verifyKey(kid));
         if (!r.ok) {
           process.stderr.write(`audit verify: FAILED after ${r.leaves} leaves: ${r.problem}\n`);
           return 1;
@@ -143,7 +145,7 @@ async function run(argv: string[]): Promise<number> {
           ? httpSource(values.url, need(values.token, '--token'))
           : { treeHead: async () => latestStoredHead(g), consistency: async (a, b) => g.audit.consistencyProof(a, b) };
         const state = loadWitnessState(stateFile);
-        const verdict = await witness(state, source, (kid) => g.keys.signingPublicKey(kid));
+        const verdict = await witness(state, source, (kid) => g.keys.verifyKey(kid));
         if (!verdict.ok) {
           process.stderr.write(`audit witness: ALERT: ${verdict.problem}\n`);
           return 1;
@@ -164,14 +166,18 @@ async function run(argv: string[]): Promise<number> {
         process.stderr.write('receipt verify: the file is not JSON\n');
         return 1;
       }
-      let lookup: (kid: string) => crypto.KeyObject | undefined;
+      let lookup: KeyLookup;
       let close = async () => {};
       if (values['public-key']) {
-        const k = crypto.createPublicKey(fs.readFileSync(values['public-key'], 'utf8'));
-        lookup = () => k;
+        const found = publicKeyFile(fs.readFileSync(values['public-key'], 'utf8'));
+        if (!found) {
+          process.stderr.write('receipt verify: --public-key holds neither a PEM key, an SM2 point (04…, hex) nor a GET /v1/keys answer\n');
+          return 1;
+        }
+        lookup = found;
       } else {
         const g = open();
-        lookup = (kid) => g.keys.signingPublicKey(kid);
+        lookup = (kid) => g.keys.verifyKey(kid);
         close = () => g.close();
       }
       try {
@@ -229,6 +235,37 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A key file for offline verification: an Ed25519 PEM (any key id), an SM2 public point (`04…`, hex; any
+ * key id), or a saved GET /v1/keys answer (keys by id, either algorithm).
+ */
+function publicKeyFile(text: string): KeyLookup | undefined {
+  const trimmed = text.trim();
+  if (/^04[0-9a-fA-F]{128}$/.test(trimmed)) {
+    const k = { alg: 'SM2' as const, publicKeyHex: trimmed.toLowerCase() };
+    return () => k;
+  }
+  if (trimmed.startsWith('-----BEGIN')) {
+    try {
+      const k = crypto.createPublicKey(trimmed);
+      return () => k;
+    } catch {
+      return undefined;
+    }
+  }
+  try {
+    const doc = JSON.parse(trimmed) as { keys?: { key_id?: unknown }[] };
+    if (!Array.isArray(doc.keys)) return undefined;
+    const byId = new Map(doc.keys.flatMap((k) => {
+      const v = verifyKeyFromPublished(k as Parameters<typeof verifyKeyFromPublished>[0]);
+      return v && typeof k.key_id === 'string' ? [[k.key_id, v] as const] : [];
+    }));
+    return (kid) => byId.get(kid);
+  } catch {
+    return undefined;
+  }
+}
+
 function latestStoredHead(g: Gateway): TreeHead {
   const heads = g.audit.allHeads();
   const head = heads[heads.length - 1];
@@ -251,7 +288,7 @@ function httpSource(base: string, token: string): WitnessSource {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof SuiteMismatchError) {
       process.stderr.write(`vouch: ${err.message}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
       process.exit(2);
     }

@@ -56,7 +56,7 @@ export interface OpenOptions {
 
 export function openGateway(config: Config, logger: pino.Logger, options: OpenOptions = {}): Gateway {
   const payers = loadPayerRegistry(config.productsDir);
-  const keys = KeyStore.open(config.dataDir, { idpPublicKeyFile: config.auth.idp.publicKeyFile });
+  const keys = KeyStore.open(config.dataDir, { idpPublicKeyFile: config.auth.idp.publicKeyFile, suite: config.crypto });
   const metrics = new Metrics();
   const storage = openStorage(config.dataDir, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs, observer: metrics.commitObserver('state') });
   const writesLog = options.writesLog ?? true;

@@ -313,4 +313,14 @@ export const AUDIT_MIGRATIONS: readonly Migration[] = [
       DROP INDEX leaves_subject;
     `,
   },
+  {
+    // 国密 (VOUCH_CRYPTO=gm|dual): a head names its signature's algorithm (SM2 signatures are the raw
+    // 64-byte r ‖ s) and, under dual, carries the SM2 cosignature over the same bytes (JSON list).
+    version: 3,
+    name: 'tree head signature algorithm and cosignatures',
+    sql: `
+      ALTER TABLE tree_heads ADD COLUMN alg TEXT NOT NULL DEFAULT 'Ed25519' CHECK (alg IN ('Ed25519', 'SM2'));
+      ALTER TABLE tree_heads ADD COLUMN cosignatures TEXT;
+    `,
+  },
 ];
