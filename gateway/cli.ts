@@ -24,6 +24,7 @@ import { SuiteMismatchError } from '../keys/keystore.js';
  */
 const USAGE = `usage: vouch <command>
   party add --role <hospital|insurer|bureau|admin> --code <CODE> --name <NAME> [--level <1|2|3>] [--public-key <PEM file>]
+            [--sm2-public-key <HEX> --app-id <APPID> --app-secret <SECRET>]   (hospital: the national SM4/SM2 envelope)
   party list
   party suspend --code <CODE> | party activate --code <CODE>
   token --role <ROLE> --sub <CODE or ID number> [--ttl <seconds>]
@@ -54,7 +55,7 @@ async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       role: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' }, level: { type: 'string' },
-      'public-key': { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string' }, state: { type: 'string' },
+      'public-key': { type: 'string' }, 'sm2-public-key': { type: 'string' }, 'app-id': { type: 'string' }, 'app-secret': { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string' }, state: { type: 'string' },
       url: { type: 'string' }, token: { type: 'string' }, host: { type: 'string', multiple: true }, out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -73,7 +74,13 @@ async function run(argv: string[]): Promise<number> {
       try {
         const level = values.level === undefined ? undefined : Number(values.level);
         const pem = values['public-key'] ? fs.readFileSync(values['public-key'], 'utf8') : undefined;
-        const p = await g.parties.add({ code: need(values.code, '--code'), role, name: need(values.name, '--name'), level, public_key_pem: pem }, CLI_ACTOR);
+        const p = await g.parties.add(
+          {
+            code: need(values.code, '--code'), role, name: need(values.name, '--name'), level, public_key_pem: pem,
+            sm2_public_key: values['sm2-public-key'], app_id: values['app-id'], app_secret: values['app-secret'],
+          },
+          CLI_ACTOR,
+        );
         process.stdout.write(`${JSON.stringify(partyView(p))}\n`);
       } finally {
         await g.close();

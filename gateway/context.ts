@@ -18,6 +18,7 @@ import { SettlementService } from './services/settlements.js';
 import { SupervisionService } from './services/supervision.js';
 import { LogStats } from './storage/log-stats.js';
 import { Vault } from './services/vault.js';
+import { EnvelopeService } from './services/envelopes.js';
 import { Metrics } from './observability/metrics.js';
 
 /**
@@ -37,6 +38,8 @@ export interface Gateway {
   parties: PartyService;
   consents: ConsentService;
   records: RecordService;
+  /** The national platform's SM4/SM2 envelope at POST /v1/records (CONTRACT.md "国密"). */
+  envelopes: EnvelopeService;
   policies: PolicyService;
   queries: QueryService;
   settlements: SettlementService;
@@ -93,9 +96,10 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
     journal,
     payers,
     tokens: new TokenIssuer(config, keys),
-    parties: new PartyService(journal, keys, read),
+    parties: new PartyService(journal, keys, read, vault),
     consents: new ConsentService(journal, vault, read),
     records,
+    envelopes: new EnvelopeService(journal, vault, read, config.envelopeSkewMs),
     policies: new PolicyService(journal, vault, payers, read),
     queries: new QueryService(journal, storage, vault, records, payers, config.limits.claimAttemptsPerRecord),
     settlements,

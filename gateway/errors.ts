@@ -53,6 +53,11 @@ export const ERROR_CATALOGUE = {
   QUERY_BUDGET_EXCEEDED: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, message: 'The query budget for this record or consent is used up.' },
   PAYLOAD_TOO_LARGE: { http: 413, grpc: GrpcStatus.RESOURCE_EXHAUSTED, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT, message: 'The request body must be JSON.' },
+  ENVELOPE_INVALID: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, message: 'The national platform envelope is not well formed (appId, encType SM4, signType SM2, timestamp, version, encData, signData).' },
+  ENVELOPE_UNKNOWN_APP: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, message: 'No active hospital is registered with this appId.' },
+  ENVELOPE_SIGNATURE_INVALID: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, message: 'The envelope does not decrypt or its SM2 signature does not verify.' },
+  ENVELOPE_STALE: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, message: 'The envelope timestamp is more than 5 minutes from the gateway clock.' },
+  ENVELOPE_REPLAYED: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS, message: 'This envelope was already received.' },
   LOG_UNAVAILABLE: { http: 503, grpc: GrpcStatus.UNAVAILABLE, message: 'The access log cannot be written; no answer is given.' },
   INTERNAL: { http: 500, grpc: GrpcStatus.INTERNAL, message: 'Internal error.' },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -86,6 +86,9 @@ export const NewPartyBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     level: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
     public_key_pem: Type.Optional(Type.String({ maxLength: 8192 })),
+    sm2_public_key: Type.Optional(Type.String({ maxLength: 130, description: 'National envelope (hospitals): the HIS’s SM2 public key, uncompressed point 04… in hex.' })),
+    app_id: Type.Optional(Type.String({ maxLength: 64, description: 'National envelope: the appId the national service platform assigned.' })),
+    app_secret: Type.Optional(Type.String({ maxLength: 128, description: 'National envelope: the app secret (kept sealed; never shown again).' })),
   },
   { additionalProperties: false },
 );

@@ -107,9 +107,22 @@ export interface SettlementLineRow {
   owed_fen: number;
 }
 
+/** A hospital's registration for the national SM4/SM2 envelope (its secret sealed). */
+export interface PartyAppRow {
+  app_id: string;
+  party_code: string;
+  sm2_public_key: string;
+  kek_id: string;
+  wrapped_dek: Buffer;
+  sealed_secret: Buffer;
+  created_at: number;
+}
+
 export interface Repositories {
   // parties
   insertParty(p: Party): void;
+  insertPartyApp(a: PartyAppRow): void;
+  partyApp(appId: string): PartyAppRow | undefined;
   getParty(code: string): Party | undefined;
   listParties(): Party[];
   setPartyStatus(code: string, status: Party['status'], at: number): boolean;
@@ -240,6 +253,15 @@ export class SqliteRepositories implements Repositories {
       `INSERT INTO parties (code, role, name, level, public_key_pem, certificate_pem, status, created_at, updated_at)
        VALUES (@code, @role, @name, @level, @public_key_pem, @certificate_pem, @status, @created_at, @updated_at)`,
     ).run(p);
+  }
+  insertPartyApp(a: PartyAppRow): void {
+    this.st(
+      `INSERT INTO party_apps (app_id, party_code, sm2_public_key, kek_id, wrapped_dek, sealed_secret, created_at)
+       VALUES (@app_id, @party_code, @sm2_public_key, @kek_id, @wrapped_dek, @sealed_secret, @created_at)`,
+    ).run(a);
+  }
+  partyApp(appId: string): PartyAppRow | undefined {
+    return this.st('SELECT * FROM party_apps WHERE app_id = ?').get(appId) as PartyAppRow | undefined;
   }
   getParty(code: string): Party | undefined {
     const r = this.st('SELECT * FROM parties WHERE code = ?').get(code) as Row | undefined;
