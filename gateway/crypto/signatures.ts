@@ -98,12 +98,15 @@ export function verifyEntry(entry: unknown, bytes: Uint8Array, lookup: KeyLookup
 
 /**
  * Checks the primary signature and every cosignature (each must be genuine: a forged cosignature makes
- * the whole object fail, it is not ignored). `cosignatures` absent is fine; present, it must be an array.
+ * the whole object fail, it is not ignored). `cosignatures` absent or empty is fine; present, it must be
+ * an array.
  */
 export function verifyWithCosignatures(primary: unknown, cosignatures: unknown, bytes: Uint8Array, lookup: KeyLookup): boolean {
   if (!verifyEntry(primary, bytes, lookup)) return false;
   if (cosignatures === undefined) return true;
-  if (!Array.isArray(cosignatures) || cosignatures.length === 0 || cosignatures.length > 4) return false;
+  // An empty list is no cosignature (gRPC sends repeated fields so); cosignatures sit outside the signed
+  // bytes, so anyone could strip them anyway — a verifier that needs SM2 asks for it (alg or cosigner).
+  if (!Array.isArray(cosignatures) || cosignatures.length > 4) return false;
   return cosignatures.every((c) => verifyEntry(c, bytes, lookup));
 }
 

@@ -8,7 +8,8 @@ import { verifyAuditLog } from '../../../gateway/services/audit-verify.js';
 import { receiptSignedBytes, verifyReceipt } from '../../../gateway/services/receipts.js';
 import { KeyStore, SuiteMismatchError } from '../../../keys/keystore.js';
 import { tempDir } from '../../helpers.js';
-import { HHB, SH, Y, enroll, patient, push, quote, world } from '../../fixtures/world.js';
+import { HHB, SH, Y, enroll, patient, push, quote, withGrpc, world } from '../../fixtures/world.js';
+import { grpcCall } from '../../helpers.js';
 import { feeLine, type RecordSpec } from '../../fixtures/records.js';
 import { referenceVerify } from '../../fixtures/gm/sm2-reference.js';
 
@@ -74,6 +75,14 @@ for (const suite of ['gm', 'dual'] as const) {
     const bytes = treeHeadSignedBytes(head.body.tree_size, head.body.timestamp, Buffer.from(head.body.root_hash, 'hex'));
     t.ok(referenceVerify(bytes, Buffer.from(smSig, 'hex'), sm2Keys[0].public_key_hex), 'independent verifier accepts the tree head');
     t.notOk(verifyTreeHead({ ...head.body, tree_size: head.body.tree_size + 1 }, lookup));
+
+    // gRPC carries the same head: algorithm and cosignatures included (proto TreeHead 6, 7).
+    const grpc = await withGrpc(w);
+    t.teardown(grpc.close);
+    const viaGrpc = await grpcCall(grpc.clients.AuditService!, 'GetTreeHead', {}, bureau);
+    t.equal(viaGrpc.res?.alg, head.body.alg);
+    t.equal(viaGrpc.res.cosignatures.length, suite === 'dual' ? 1 : 0);
+    t.ok(verifyTreeHead(viaGrpc.res, lookup), 'the gRPC head verifies as it comes');
 
     // The whole stored log replays (vouch audit verify's code path).
     const report = verifyAuditLog(w.h.g.storage.auditDb, (kid) => w.h.g.keys.verifyKey(kid));
