@@ -99,7 +99,7 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
     parties: new PartyService(journal, keys, read, vault),
     consents: new ConsentService(journal, vault, read),
     records,
-    envelopes: new EnvelopeService(journal, vault, read, config.envelopeSkewMs),
+    envelopes: new EnvelopeService(vault, read, config.envelopeSkewMs),
     policies: new PolicyService(journal, vault, payers, read),
     queries: new QueryService(journal, storage, vault, records, payers, config.limits.claimAttemptsPerRecord),
     settlements,

@@ -3,7 +3,6 @@ import { VouchError } from '../errors.js';
 import { decryptData, signDataBytes, verifyEnvelopeSignature } from '../../adapters/nhsa/sm-envelope.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { Principal } from './auth.js';
-import type { Journal } from './journal.js';
 import { appSecretAad } from './parties.js';
 import type { Vault } from './vault.js';
 
@@ -12,18 +11,18 @@ import type { Vault } from './vault.js';
  * A request carrying it needs no bearer token: the hospital is authenticated by its appId, its app
  * secret (the SM4 working key and the signing string's `&key=`) and its SM2 signature. Checks, cheapest
  * first: shape (400), appId of an active hospital (401), timestamp within the skew (401), decryption and
- * signature (401), then replay (409): each signature is accepted once while its timestamp is fresh.
+ * signature (401), then replay (409): each signature is accepted once while its timestamp is fresh,
+ * marked used in the same transaction as the push it carries.
  */
 export class EnvelopeService {
   constructor(
-    private readonly journal: Journal,
     private readonly vault: Vault,
     private readonly read: () => Repositories,
     private readonly skewMs: number,
   ) {}
 
   /** Opens an envelope: the hospital it authenticates and the plaintext data (a record body). */
-  async open(envelope: Record<string, unknown>, now = Date.now()): Promise<{ principal: Principal; data: unknown }> {
+  open(envelope: Record<string, unknown>, now = Date.now()): { principal: Principal; data: unknown; guard: (tx: Repositories) => void } {
     const { appId, encType, signType, timestamp, version, encData, signData } = envelope;
     if (typeof appId !== 'string' || appId.length < 16 || appId.length > 64) throw new VouchError('ENVELOPE_INVALID', 'Field appId.');
     if (encType !== 'SM4') throw new VouchError('ENVELOPE_INVALID', 'Field encType must be SM4.');
@@ -54,10 +53,13 @@ export class EnvelopeService {
     if (!verifyEnvelopeSignature(envelope, data, secret, app.sm2_public_key)) throw new VouchError('ENVELOPE_SIGNATURE_INVALID');
 
     // Replay: the signature (randomised, so a resend by the HIS is signed anew) is used once while fresh;
-    // keyed by its bytes, so the same signature re-encoded (hex, other case) is the same signature.
+    // keyed by its bytes, so the same signature re-encoded (hex, other case) is the same signature. The
+    // mark is written by `guard` inside the push's own transaction: one commit, and only with the push.
     const digest = crypto.createHash('sha256').update(sig).digest('hex');
-    const { value: fresh } = await this.journal.change((tx) => ({ value: tx.useAssertion(`sm-envelope:${appId}`, digest, at + this.skewMs, now), events: [] }));
-    if (!fresh) throw new VouchError('ENVELOPE_REPLAYED');
-    return { principal: { role: 'hospital', code: app.party_code, jti: `sm-envelope:${digest.slice(0, 16)}` }, data };
+    if (this.read().assertionUsed(`sm-envelope:${appId}`, digest, now)) throw new VouchError('ENVELOPE_REPLAYED');
+    const guard = (tx: Repositories) => {
+      if (!tx.useAssertion(`sm-envelope:${appId}`, digest, at + this.skewMs, now)) throw new VouchError('ENVELOPE_REPLAYED');
+    };
+    return { principal: { role: 'hospital', code: app.party_code, jti: `sm-envelope:${digest.slice(0, 16)}` }, data, guard };
   }
 }

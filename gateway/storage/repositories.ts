@@ -128,6 +128,8 @@ export interface Repositories {
   setPartyStatus(code: string, status: Party['status'], at: number): boolean;
   /** Records a client assertion's jti; false when it was seen before (replay). */
   useAssertion(issuer: string, jti: string, expiresAt: number, now: number): boolean;
+  /** True when a jti is recorded and not yet expired (a read-only early check; useAssertion decides). */
+  assertionUsed(issuer: string, jti: string, now: number): boolean;
 
   // consents
   insertConsent(c: ConsentRow): void;
@@ -272,6 +274,9 @@ export class SqliteRepositories implements Repositories {
   }
   setPartyStatus(code: string, status: Party['status'], at: number): boolean {
     return this.st('UPDATE parties SET status = ?, updated_at = ? WHERE code = ?').run(status, at, code).changes === 1;
+  }
+  assertionUsed(issuer: string, jti: string, now: number): boolean {
+    return this.st('SELECT 1 FROM used_assertions WHERE issuer = ? AND jti = ? AND expires_at >= ?').get(issuer, jti, now) !== undefined;
   }
   useAssertion(issuer: string, jti: string, expiresAt: number, now: number): boolean {
     this.st('DELETE FROM used_assertions WHERE expires_at < ?').run(now);

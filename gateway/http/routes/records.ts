@@ -33,14 +33,14 @@ export default async function recordRoutes(app: FastifyInstance, opts: { gateway
     async (req, reply) => {
       let by = req.principal;
       let body: unknown = req.body;
+      let guard: Parameters<typeof opts.gateway.records.push>[3];
       if (isSmEnvelope(req.body)) {
-        const opened = await opts.gateway.envelopes.open(req.body);
+        const opened = opts.gateway.envelopes.open(req.body);
         if (by && by.code !== opened.principal.code) throw new VouchError('PROVIDER_MISMATCH');
-        by = opened.principal;
-        body = opened.data;
+        ({ principal: by, data: body, guard } = opened);
       }
       if (!by) throw new VouchError('UNAUTHENTICATED');
-      const r = await opts.gateway.records.push(by, body);
+      const r = await opts.gateway.records.push(by, body, Date.now(), guard);
       // 201 also for an identical re-push: the same record_id and version come back (idempotent create).
       return reply.code(201).send({ record_id: r.record_id, version: r.version });
     },
