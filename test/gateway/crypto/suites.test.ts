@@ -6,6 +6,7 @@ import { verifyKeyFromPublished, type KeyLookup } from '../../../gateway/crypto/
 import { treeHeadSignedBytes, verifyTreeHead } from '../../../gateway/services/audit-log.js';
 import { verifyAuditLog } from '../../../gateway/services/audit-verify.js';
 import { receiptSignedBytes, verifyReceipt } from '../../../gateway/services/receipts.js';
+import { witness, type WitnessSource } from '../../../gateway/services/witness.js';
 import { KeyStore, SuiteMismatchError } from '../../../keys/keystore.js';
 import { tempDir } from '../../helpers.js';
 import { HHB, SH, Y, enroll, patient, push, quote, withGrpc, world } from '../../fixtures/world.js';
@@ -87,6 +88,16 @@ for (const suite of ['gm', 'dual'] as const) {
     // The whole stored log replays (vouch audit verify's code path).
     const report = verifyAuditLog(w.h.g.storage.auditDb, (kid) => w.h.g.keys.verifyKey(kid));
     t.ok(report.ok, 'audit verify over the SM2-signed heads');
+
+    // The witness accepts SM2-signed heads that extend what it holds, with the published keys only.
+    const source: WitnessSource = { treeHead: () => w.h.g.audit.treeHead(), consistency: async (a, b) => w.h.g.audit.consistencyProof(a, b) };
+    const first = await witness({ head: null }, source, lookup);
+    t.ok(first.ok);
+    await push(w, spec(who, 'GM-2'));
+    const second = await witness({ head: first.ok ? first.head : null }, source, lookup);
+    t.match(second, { ok: true, grew: true }, 'the witness follows the log');
+    const forged = await witness({ head: null }, { ...source, treeHead: async () => ({ ...(await w.h.g.audit.treeHead()), root_hash: 'ab'.repeat(32) }) }, lookup);
+    t.notOk(forged.ok, 'a head whose signature does not cover its root is refused');
 
     // The blind index is HMAC-SM3 under the gateway's secret.
     t.equal(w.h.g.vault.blindIndex(who), hmacSm3(w.h.g.keys.blindIndexKey, `certno:${who}`).toString('hex'));
