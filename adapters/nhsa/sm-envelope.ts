@@ -12,7 +12,8 @@ import { sm2Sign, sm2Verify, type Sm2KeyPair } from '../../gateway/crypto/gm/sm2
  *   used as the 16-byte SM4 key (DESIGN.md "国密").
  * - encData: `upperHex(SM4-ECB_{workKey}(PKCS#7(UTF-8 JSON of data)))`.
  * - Signing string: the envelope's members except signData, encData and extra, plus `data` (the
- *   plaintext, as JSON with keys sorted), empty values left out, sorted by name (ASCII), as
+ *   plaintext, as JSON with keys sorted at every level and empty values — null, "" — left out, as the
+ *   platform's "JSON 对象签名规范" says), empty values left out, sorted by name (ASCII), as
  *   `k=v&k=v…`, then `&key=<appSecret>`. signData = base64 of the SM2 signature (SM3, user id
  *   1234567812345678) as 64-byte r ‖ s.
  *
@@ -58,6 +59,15 @@ function text(v: unknown): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : canonicalJson(v);
 }
 
+/** A JSON value as it enters the signing string: objects' empty members (null, undefined, "") dropped at every level. */
+function withoutEmpty(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutEmpty);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined && x !== '') out[k] = withoutEmpty(x);
+  return out;
+}
+
 /** The string signData signs: sorted `k=v` pairs (without signData, encData, extra), data as sorted JSON, then `&key=`. */
 export function signingString(envelope: Record<string, unknown>, data: unknown, appSecret: string): string {
   const fields: Record<string, unknown> = { ...envelope, data };
@@ -67,7 +77,7 @@ export function signingString(envelope: Record<string, unknown>, data: unknown, 
   const pairs = Object.keys(fields)
     .sort()
     .flatMap((k) => {
-      const v = k === 'data' ? canonicalJson(fields[k]) : text(fields[k]);
+      const v = k === 'data' ? (fields[k] === null || fields[k] === undefined ? undefined : canonicalJson(withoutEmpty(fields[k]))) : text(fields[k]);
       return v === undefined ? [] : [`${k}=${v}`];
     });
   return `${pairs.join('&')}&key=${appSecret}`;

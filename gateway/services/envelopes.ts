@@ -14,6 +14,24 @@ import type { Vault } from './vault.js';
  * signature (401), then replay (409): each signature is accepted once while its timestamp is fresh,
  * marked used in the same transaction as the push it carries.
  */
+/**
+ * The envelope's `timestamp` in ms: Unix seconds (10 digits) or milliseconds (13 digits) as the contract
+ * says, or `yyyyMMddHHmmss` in Beijing time (UTC+8), which the platform's published examples also use.
+ */
+export function envelopeTime(timestamp: unknown): number | undefined {
+  if (typeof timestamp !== 'string' && typeof timestamp !== 'number') return undefined;
+  const ts = String(timestamp);
+  if (/^\d{10}$/.test(ts)) return Number(ts) * 1000;
+  if (/^\d{13}$/.test(ts)) return Number(ts);
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(ts);
+  if (!m) return undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`;
+  const at = Date.parse(iso);
+  // Reject calendar overflow (Date.parse accepts 2025-02-30 as March 2): the time must print back the same.
+  if (Number.isNaN(at) || new Date(at + 8 * 3_600_000).toISOString().slice(0, 19) !== iso.slice(0, 19)) return undefined;
+  return at;
+}
+
 export class EnvelopeService {
   constructor(
     private readonly vault: Vault,
@@ -31,11 +49,10 @@ export class EnvelopeService {
     if (typeof encData !== 'string' || encData.length === 0) throw new VouchError('ENVELOPE_INVALID', 'Field encData.');
     const sig = signDataBytes(signData);
     if (!sig) throw new VouchError('ENVELOPE_INVALID', 'Field signData must be the 64-byte SM2 signature r ‖ s in base64.');
-    const ts = String(timestamp);
-    if ((typeof timestamp !== 'string' && typeof timestamp !== 'number') || !/^\d{10}$|^\d{13}$/.test(ts)) {
-      throw new VouchError('ENVELOPE_INVALID', 'Field timestamp must be Unix time in seconds (10 digits) or milliseconds (13 digits).');
+    const at = envelopeTime(timestamp);
+    if (at === undefined) {
+      throw new VouchError('ENVELOPE_INVALID', 'Field timestamp must be Unix time in seconds (10 digits) or milliseconds (13 digits), or yyyyMMddHHmmss (Beijing time).');
     }
-    const at = ts.length === 10 ? Number(ts) * 1000 : Number(ts);
 
     const app = this.read().partyApp(appId);
     const party = app && this.read().partyStatus(app.party_code);

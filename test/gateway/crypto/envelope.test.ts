@@ -2,6 +2,7 @@ import t from 'tap';
 import { sm2GenerateKeyPair, sm2Sign } from '../../../gateway/crypto/gm/sm2.js';
 import { sm4EcbEncrypt } from '../../../gateway/crypto/gm/sm4.js';
 import { decryptData, sealEnvelope, signingString, workKey } from '../../../adapters/nhsa/sm-envelope.js';
+import { envelopeTime } from '../../../gateway/services/envelopes.js';
 import { ADMIN, certno, harness } from '../../helpers.js';
 import { recordBody } from '../../fixtures/records.js';
 import { referenceVerify } from '../../fixtures/gm/sm2-reference.js';
@@ -26,6 +27,19 @@ t.test('the working key, encData and the signing string are built as the nationa
     `appId=${APP_ID}&data={"a":{"c":"中","d":[2,1]},"b":1}&encType=SM4&signType=SM2&timestamp=1764662400000&version=2.0.1&key=${SECRET}`,
     'sorted, data as sorted JSON, without signData/encData/extra and empty values, then &key=',
   );
+  // "JSON 对象签名规范": inside data too, keys sorted at every level and empty values (null, "") left out.
+  t.equal(
+    signingString({ appId: APP_ID }, { z: null, y: '', x: [{ b: null, a: 1 }], w: { v: '' } }, SECRET),
+    `appId=${APP_ID}&data={"w":{},"x":[{"a":1}]}&key=${SECRET}`,
+  );
+});
+
+t.test('envelope timestamps: Unix seconds, milliseconds, or yyyyMMddHHmmss in Beijing time', async (t) => {
+  t.equal(envelopeTime('1764662400'), 1_764_662_400_000);
+  t.equal(envelopeTime(1_764_662_400_123), 1_764_662_400_123);
+  // 2025-12-02 16:00:00 in Beijing is 08:00:00 UTC.
+  t.equal(envelopeTime('20251202160000'), Date.UTC(2025, 11, 2, 8, 0, 0));
+  for (const bad of ['20250230120000', '202512021600', '1764662400.5', '', 'now', null, -1]) t.equal(envelopeTime(bad), undefined, `refused: ${String(bad)}`);
 });
 
 t.test('POST /v1/records takes the SM4/SM2 envelope from a registered hospital and refuses every forgery with a stable code', async (t) => {
