@@ -20,7 +20,8 @@ export default async function recordRoutes(app: FastifyInstance, opts: { gateway
             'Also the national service platform’s encrypted envelope {appId, encType: "SM4", signType: "SM2", timestamp, version, encData, signData} from a hospital registered ' +
             'with its SM2 public key, appId and app secret: no bearer token needed (with one, it must be the same hospital). encData = upper-case hex of SM4-ECB under the working key ' +
             'upperHex(SM4-ECB_{appId[0:16]}(appSecret))[0:16] over the record JSON; signData = base64 of the SM2 signature (SM3, user id 1234567812345678, r ‖ s) over the sorted ' +
-            'k=v&… of the envelope without signData/encData/extra, with data as sorted JSON, then &key=appSecret; timestamp in seconds or milliseconds within 5 minutes; each signature once.',
+            'k=v&… of the envelope without signData/encData/extra and empty values, with data as sorted JSON without empty values, then &key=appSecret; ' +
+            'timestamp in Unix seconds or milliseconds (or yyyyMMddHHmmss, Beijing time) within 5 minutes; each signature once.',
           errors: [
             'INVALID_CERTNO', 'INVALID_AMOUNT', 'INVALID_RECORD', 'PROVIDER_MISMATCH', 'CONSENT_REQUIRED', 'ENVELOPE_INVALID', 'ENVELOPE_UNKNOWN_APP',
             'ENVELOPE_SIGNATURE_INVALID', 'ENVELOPE_STALE', 'ENVELOPE_REPLAYED', 'LOG_UNAVAILABLE',

@@ -117,3 +117,12 @@ t.test('SM2 verify refuses malformed signatures and keys without throwing', asyn
   const other = sm2GenerateKeyPair();
   t.notOk(sm2Verify(msg, sig, other.publicKeyHex));
 });
+
+t.test('node:crypto sign/verify are reachable only through the Ed25519 wrapper, which refuses an SM2 key', async (t) => {
+  const { ed25519Sign, ed25519Verify } = await import('../../../gateway/crypto/ed25519.js');
+  const sm2Key = crypto.generateKeyPairSync('ec', { namedCurve: 'SM2' });
+  t.throws(() => ed25519Sign(Buffer.from('x'), sm2Key.privateKey), /Ed25519 key required/);
+  t.notOk(ed25519Verify(Buffer.from('x'), sm2Key.publicKey, Buffer.alloc(64)));
+  const ed = crypto.generateKeyPairSync('ed25519');
+  t.ok(ed25519Verify(Buffer.from('x'), ed.publicKey, ed25519Sign(Buffer.from('x'), ed.privateKey)));
+});

@@ -134,6 +134,22 @@ t.test('a data directory keeps its suite: never switched across at-rest families
   t.throws(() => KeyStore.open(gmDir, { suite: 'gm' }), /named current is missing/);
 });
 
+t.test('KEK rotation under gm: new data keys under the new KEK, old rows still open, rewrap moves them (SM4 throughout)', async (t) => {
+  const w = await world({ VOUCH_CRYPTO: 'gm' });
+  t.teardown(w.h.close);
+  const who = await patient(w, 24, [HHB]);
+  await push(w, spec(who, 'KEK-1'));
+  const oldKek = w.h.g.keys.kek.kid;
+  const newKek = w.h.g.keys.rotateKek();
+  t.not(newKek, oldKek);
+  await push(w, spec(who, 'KEK-2'));
+  await enroll(w, HHB, 'HHB-KEK', who, 'huhuibao-2025');
+  for (const id of ['KEK-1', 'KEK-2']) t.equal((await quote(w, HHB, who, 'HHB-KEK', SH, id)).status, 200, `${id} opens`);
+  const { rewrapRecords } = await import('../../../gateway/services/records.js');
+  t.equal(await rewrapRecords(w.h.g.vault, w.h.g.storage, newKek), 1, 'the one row under the old KEK is re-wrapped');
+  t.equal((await quote(w, HHB, who, 'HHB-KEK', SH, 'KEK-1')).status, 200, 'and still opens');
+});
+
 t.test('rotation under dual rotates both keys; old SM2 keys stay published for verification', async (t) => {
   const dir = tempDir();
   const ks = KeyStore.open(dir, { suite: 'dual' });
