@@ -58,16 +58,20 @@ export async function verifyEntry(entry: SignatureEntry, bytes: Uint8Array<Array
   return false;
 }
 
-/** The primary signature and every cosignature; returns what failed, or undefined when all verify. */
+/** What failed: a key not published, or a signature that does not verify (naming its key). */
+export type SignatureFailure = { kind: 'unpublished' | 'invalid'; alg: string; key_id: string };
+
+/** The primary signature and every cosignature; returns the first failure, or undefined when all verify. */
 export async function verifyAllSignatures(
   primary: SignatureEntry,
   cosignatures: readonly SignatureEntry[] | undefined,
   bytes: Uint8Array<ArrayBuffer>,
   keys: readonly PublishedKey[],
-): Promise<string | undefined> {
+): Promise<SignatureFailure | undefined> {
   for (const e of [primary, ...(cosignatures ?? [])]) {
-    if (!keys.some((k) => k.key_id === e.key_id)) return `key ${e.key_id} is not published`;
-    if (!(await verifyEntry(e, bytes, keys))) return `${e.alg ?? 'Ed25519'} signature with key ${e.key_id} is not valid`;
+    const alg = e.alg ?? 'Ed25519';
+    if (!keys.some((k) => k.key_id === e.key_id)) return { kind: 'unpublished', alg, key_id: e.key_id };
+    if (!(await verifyEntry(e, bytes, keys))) return { kind: 'invalid', alg, key_id: e.key_id };
   }
   return undefined;
 }

@@ -46,7 +46,11 @@ export async function checkHeadSignature(api: Api, head: TreeHead): Promise<stri
   const keys = (await api.keys()).keys;
   const primary = { alg: head.alg ?? 'Ed25519', key_id: head.key_id, signature: head.signature };
   const failure = await verifyAllSignatures(primary, head.cosignatures, treeHeadSignedBytes(head.tree_size, head.timestamp, root), keys);
-  return failure ? `tree head signature (size ${head.tree_size}): ${failure}` : undefined;
+  if (!failure) return undefined;
+  const which = failure.alg === 'Ed25519' ? '' : ` ${failure.alg}`;
+  return failure.kind === 'unpublished'
+    ? `tree head${which} signature: key ${failure.key_id} is not published`
+    : `tree head${which} signature (size ${head.tree_size}, key ${failure.key_id}) is not valid`;
 }
 
 /** Index ranges to fetch leaves by: nearby indexes share one request, far ones get their own. */
