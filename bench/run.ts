@@ -4,7 +4,7 @@
  *
  * Environment: BENCH_PATIENTS (default 100000), BENCH_SECONDS per scenario (default 8),
  * BENCH_CONNECTIONS (default 64), BENCH_QUICK=1 for a short smoke run (small sizes, 3 s scenarios),
- * BENCH_ONLY=http|proofs|scaling to re-measure one part.
+ * BENCH_ONLY=http|proofs|scaling|suites to re-measure one part.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -26,6 +26,7 @@ import { AUDIT_MIGRATIONS } from '../gateway/storage/schema.js';
 import { KeyStore } from '../keys/keystore.js';
 import { BUREAU, GZ, HHB, SH, certnoOf, openBenchGateway, recordBodyOf, seed } from './population.js';
 import { ECHO_PROTO } from './baselines.js';
+import { suiteCosts } from './suites.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -372,7 +373,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vouch-bench-'));
   log(`Vouch benchmark: ${PATIENTS} patients, ${SECONDS} s per scenario, ${CONNECTIONS} connections, ${os.cpus().length} cores, node ${process.version}`);
-  const only = process.env.BENCH_ONLY; // http | log | proofs | scaling: one part, for re-measuring
+  const only = process.env.BENCH_ONLY; // http | log | proofs | scaling | suites: one part, for re-measuring
   const part = (name: string) => !only || only === name;
 
   // Setting the stage, on both cores: the large scaling population in a child process, the rest here.
@@ -403,6 +404,17 @@ async function main(): Promise<void> {
   if (part('scaling')) {
     log('records scaling:');
     await scaling(scaleDirs);
+  }
+  if (part('suites')) {
+    log('crypto suites (VOUCH_CRYPTO), in process:');
+    for (const r of await suiteCosts(quick)) {
+      table.push([`quote, one at a time (${r.suite})`, `${r.quote_ms.toFixed(2)} ms`, `32 in flight: ${Math.round(r.quote_per_s)} answers/s; receipt signature ${Math.round(r.sign_us)} µs`]);
+      table.push([`record push (${r.suite})`, `${r.push_ms.toFixed(2)} ms`, `in the SM4/SM2 envelope: ${r.envelope_push_ms.toFixed(2)} ms`]);
+      Object.assign(results, {
+        [`suite_${r.suite}_quote_ms`]: round(r.quote_ms), [`suite_${r.suite}_quote_per_s`]: Math.round(r.quote_per_s),
+        [`suite_${r.suite}_push_ms`]: round(r.push_ms), [`suite_${r.suite}_envelope_push_ms`]: round(r.envelope_push_ms), [`suite_${r.suite}_sign_us`]: Math.round(r.sign_us),
+      });
+    }
   }
   for (const d of scaleDirs) fs.rmSync(d, { recursive: true, force: true });
   fs.rmSync(dir, { recursive: true, force: true });

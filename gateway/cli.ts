@@ -18,7 +18,9 @@ import { partyView } from './services/parties.js';
 import { rewrapRecords } from './services/records.js';
 import { loadWitnessState, saveWitnessState, witness } from './services/witness.js';
 import { backup, restore } from './cli/backup.js';
-import { RemoteGateway, keysFromDataDir, keysFromFile, verifyReceiptFile, verifyRemoteLog, type KeyLookup } from './cli/verify.js';
+import { RemoteGateway, keysFromDataDir, keysFromFile, verifyReceiptFile, verifyRemoteLog } from './cli/verify.js';
+import type { KeyLookup } from './crypto/signatures.js';
+import { SuiteMismatchError } from '../keys/keystore.js';
 
 /**
  * `vouch …` — operator commands over the same VOUCH_DATA_DIR as the server, one entry per command in
@@ -42,7 +44,7 @@ function need(v: string | undefined, flag: string): string {
 }
 
 type Values = Record<string, string | string[] | boolean | undefined> & {
-  role?: string; code?: string; name?: string; level?: string; 'public-key'?: string; sub?: string; ttl?: string; state?: string;
+  role?: string; code?: string; name?: string; level?: string; 'public-key'?: string; 'sm2-public-key'?: string; 'app-id'?: string; 'app-secret'?: string; sub?: string; ttl?: string; state?: string;
   url?: string; token?: string; host?: string[]; out?: string;
 };
 
@@ -68,20 +70,27 @@ const complain = (line: string) => process.stderr.write(`${line}\n`);
 async function verificationKeys(values: Values, remote: RemoteGateway | undefined): Promise<KeyLookup> {
   if (values['public-key']) return keysFromFile(values['public-key']);
   if (remote) return remote.keys();
-  return keysFromDataDir(loadConfig(process.env).dataDir);
+  const config = loadConfig(process.env);
+  return keysFromDataDir(config.dataDir, config.crypto);
 }
 
 const COMMANDS: Record<string, Command> = {
   'party add': {
-    usage: 'party add --role <hospital|insurer|bureau|admin> --code <CODE> --name <NAME> [--level <1|2|3>] [--public-key <PEM file>]',
-    help: 'Registers a party. --level is a hospital’s grade (products’ facility scopes); --public-key a key for client assertions.',
+    usage: 'party add --role <hospital|insurer|bureau|admin> --code <CODE> --name <NAME> [--level <1|2|3>] [--public-key <PEM file>] [--sm2-public-key <HEX> --app-id <APPID> --app-secret <SECRET>]',
+    help: 'Registers a party. --level is a hospital’s grade (products’ facility scopes); --public-key a key for client assertions; --sm2-public-key, --app-id and --app-secret register a hospital for the national platform’s SM4/SM2 envelope at POST /v1/records.',
     async run(values) {
       const role = need(values.role, '--role') as PartyRole;
       if (!PARTY_ROLES.includes(role)) throw new UsageError('--role must be hospital, insurer, bureau or admin');
       return withGateway(async (g) => {
         const level = values.level === undefined ? undefined : Number(values.level);
         const pem = values['public-key'] ? fs.readFileSync(values['public-key'], 'utf8') : undefined;
-        const p = await g.parties.add({ code: need(values.code, '--code'), role, name: need(values.name, '--name'), level, public_key_pem: pem }, CLI_ACTOR);
+        const p = await g.parties.add(
+          {
+            code: need(values.code, '--code'), role, name: need(values.name, '--name'), level, public_key_pem: pem,
+            sm2_public_key: values['sm2-public-key'], app_id: values['app-id'], app_secret: values['app-secret'],
+          },
+          CLI_ACTOR,
+        );
         say(JSON.stringify(partyView(p)));
         return 0;
       });
@@ -214,7 +223,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'receipt verify': {
-    usage: 'receipt verify <FILE> [--url <gateway URL> --token <token>] [--public-key <PEM file>]',
+    usage: 'receipt verify <FILE> [--url <gateway URL> --token <token>] [--public-key <file: Ed25519 PEM, SM2 point 04… in hex, or a saved GET /v1/keys answer>]',
     help:
       'Checks a receipt: FILE holds the receipt object as an answer carried it, or the whole answer (then, with its receipt_salt, also that the receipt covers exactly this answer). With --url it also proves the receipt’s leaf is in the log under a signed tree head. Keys: --public-key, else the gateway’s /v1/keys (with --url), else VOUCH_DATA_DIR.',
     async run(values, file) {
@@ -318,8 +327,8 @@ async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       role: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' }, level: { type: 'string' },
-      'public-key': { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string' }, state: { type: 'string' },
-      url: { type: 'string' }, token: { type: 'string' }, host: { type: 'string', multiple: true }, out: { type: 'string' },
+      'public-key': { type: 'string' }, 'sm2-public-key': { type: 'string' }, 'app-id': { type: 'string' }, 'app-secret': { type: 'string' },
+      sub: { type: 'string' }, ttl: { type: 'string' }, state: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' }, host: { type: 'string', multiple: true }, out: { type: 'string' },
       help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
     },
   });
@@ -353,8 +362,8 @@ run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     const parse = typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS');
-    if (err instanceof UsageError || err instanceof ConfigError || parse) {
-      process.stderr.write(`vouch: ${(err as Error).message}\n${err instanceof ConfigError ? '' : `${USAGE}\n`}`);
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof SuiteMismatchError || parse) {
+      process.stderr.write(`vouch: ${(err as Error).message}\n${err instanceof UsageError || parse ? `${USAGE}\n` : ''}`);
       process.exit(2);
     }
     const code = (err as { code?: string }).code;

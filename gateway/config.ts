@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CRYPTO_SUITES, type CryptoSuite } from './crypto/signatures.js';
 
 /**
  * Configuration, read and validated once from `VOUCH_*` variables and passed into the app.
@@ -28,6 +29,10 @@ export interface Config {
   productsDir: string | undefined;
   /** Storage backend; `sqlite:` (embedded, files under dataDir) is the one this build ships. */
   storage: 'sqlite';
+  /** `VOUCH_CRYPTO` (CONTRACT.md "国密"): intl (Ed25519, AES-GCM), gm (SM2, SM4, HMAC-SM3) or dual. */
+  crypto: CryptoSuite;
+  /** The national envelope at POST /v1/records: how far its `timestamp` may be from now (ms). */
+  envelopeSkewMs: number;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +70,12 @@ export function isLoopback(host: string): boolean {
 function storageKind(raw: string | undefined): 'sqlite' {
   if (raw === undefined || raw === '' || raw === 'sqlite:' || raw === 'sqlite') return 'sqlite';
   throw new ConfigError(`VOUCH_STORAGE ${raw} is not supported by this build (use sqlite:)`);
+}
+
+function cryptoSuite(raw: string | undefined): CryptoSuite {
+  if (raw === undefined || raw === '') return 'intl';
+  if ((CRYPTO_SUITES as readonly string[]).includes(raw)) return raw as CryptoSuite;
+  throw new ConfigError(`VOUCH_CRYPTO must be intl, gm or dual, got "${raw}"`);
 }
 
 /**
@@ -129,6 +140,8 @@ export function loadConfig(env: Env = {}, cwd = '.'): Config {
     },
     productsDir: env.VOUCH_PRODUCTS_DIR ? path.resolve(cwd, env.VOUCH_PRODUCTS_DIR) : undefined,
     storage: storageKind(env.VOUCH_STORAGE),
+    crypto: cryptoSuite(env.VOUCH_CRYPTO),
+    envelopeSkewMs: 300_000,
     limits: {
       bodyLimitBytes: int(env, 'VOUCH_BODY_LIMIT', 1_048_576, 1024, 64 * 1_048_576),
       claimAttemptsPerRecord: int(env, 'VOUCH_CLAIM_ATTEMPTS', 5, 1, 1000),

@@ -21,6 +21,7 @@ import { SettlementService } from './services/settlements.js';
 import { SupervisionService } from './services/supervision.js';
 import { LogStats } from './storage/log-stats.js';
 import { Vault } from './services/vault.js';
+import { EnvelopeService } from './services/envelopes.js';
 import { Metrics } from './observability/metrics.js';
 
 /**
@@ -40,6 +41,8 @@ export interface Gateway {
   parties: PartyService;
   consents: ConsentService;
   records: RecordService;
+  /** The national platform's SM4/SM2 envelope at POST /v1/records (CONTRACT.md "国密"). */
+  envelopes: EnvelopeService;
   policies: PolicyService;
   queries: QueryService;
   settlements: SettlementService;
@@ -82,7 +85,7 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
 
 function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock: DataDirLock | undefined): Gateway {
   const payers = loadPayerRegistry(config.productsDir);
-  const keys = KeyStore.open(config.dataDir, { idpPublicKeyFile: config.auth.idp.publicKeyFile, existingData: holdsData(config.dataDir) });
+  const keys = KeyStore.open(config.dataDir, { idpPublicKeyFile: config.auth.idp.publicKeyFile, existingData: holdsData(config.dataDir), suite: config.crypto });
   const metrics = new Metrics();
   const storage = openStorage(config.dataDir, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs, observer: metrics.commitObserver('state') });
   const headFile = keptHeadFile(config.dataDir);
@@ -129,9 +132,10 @@ function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock:
     journal,
     payers,
     tokens: new TokenIssuer(config, keys),
-    parties: new PartyService(journal, keys, read),
+    parties: new PartyService(journal, keys, read, vault),
     consents: new ConsentService(journal, vault, read),
     records,
+    envelopes: new EnvelopeService(vault, read, config.envelopeSkewMs),
     policies: new PolicyService(journal, vault, payers, read),
     queries: new QueryService(journal, storage, vault, records, payers, config.limits.claimAttemptsPerRecord),
     settlements,

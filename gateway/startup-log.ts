@@ -15,8 +15,9 @@ export function logStartup(logger: pino.Logger, config: Config, keysDir: string)
       state: path.join(config.dataDir, 'vouch.db'),
       accessLog: path.join(config.dataDir, 'audit.db'),
       keysDir,
+      crypto: config.crypto,
     },
-    `data in ${config.dataDir}: state vouch.db, access log audit.db, keys in ${keysDir}`,
+    `data in ${config.dataDir}: state vouch.db, access log audit.db, keys in ${keysDir}; VOUCH_CRYPTO=${config.crypto}`,
   );
   if (!config.auth.idp.publicKeyFile) {
     logger.warn(

@@ -2,6 +2,8 @@ import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCertificateAuthority, type CertificateAuthority } from './ca.js';
+import { sm2GenerateKeyPair, sm2PublicKeyOf } from '../gateway/crypto/gm/sm2.js';
+import { sm2KeyIdOf, type CryptoSuite, type Sm2SigningKey, type SuiteSigner, type VerifyKey } from '../gateway/crypto/signatures.js';
 
 /**
  * Key management. Everything lives under `<dataDir>/keys` with 0600 files in a 0700 folder and is
@@ -9,6 +11,10 @@ import { createCertificateAuthority, type CertificateAuthority } from './ca.js';
  *
  * - signing: Ed25519 key pairs with ids; the newest signs receipts and tree heads, every older public
  *   key stays available so old receipts keep verifying after rotation.
+ * - signing-sm2: SM2 key pairs (private scalar in hex) with ids, the same way, for `VOUCH_CRYPTO=gm|dual`.
+ * - suite: the `VOUCH_CRYPTO` suite the data directory was created under. Records sealed and blind
+ *   indexes keyed under one family (AES-GCM + HMAC-SHA256, or SM4 + HMAC-SM3) cannot be read under the
+ *   other, so a start under another family is refused; gm and dual share theirs and may alternate.
  * - kek: AES-256 key-encryption keys with ids; the newest wraps new data keys, old ones unwrap.
  * - blind index: the HMAC-SHA256 key that turns an ID number into a subject index.
  * - token: the Ed25519 key the gateway signs its own bearer tokens with.
@@ -29,8 +35,26 @@ export interface Kek {
   key: Buffer;
 }
 
+/** What records are sealed and blind indexes keyed with: fixed for the life of a data directory. */
+export type AtRest = 'aes' | 'sm4';
+
+export function atRestOf(suite: CryptoSuite): AtRest {
+  return suite === 'intl' ? 'aes' : 'sm4';
+}
+
+/** A start refused because the data directory was created under another suite (not a crash: a clear message). */
+export class SuiteMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SuiteMismatchError';
+  }
+}
+
 export class KeyStore {
   readonly dir: string;
+  suite: CryptoSuite = 'intl';
+  private sm2Public = new Map<string, string>();
+  private currentSm2: Sm2SigningKey | undefined;
   private signingKeys = new Map<string, KeyObject>();
   private currentSigning!: SigningKey;
   private keks = new Map<string, Buffer>();
@@ -55,7 +79,7 @@ export class KeyStore {
    * says a database already holds data: keys are then never created (new keys over old data would make
    * every record unreadable and every receipt unverifiable), and a missing one stops the start.
    */
-  static open(dataDir: string, options: { idpPublicKeyFile?: string | undefined; existingData?: boolean } = {}): KeyStore {
+  static open(dataDir: string, options: { idpPublicKeyFile?: string | undefined; existingData?: boolean; suite?: CryptoSuite | undefined } = {}): KeyStore {
     const ks = new KeyStore(path.join(dataDir, 'keys'));
     if (options.existingData) {
       const missing = REQUIRED_KEY_FILES.filter((f) => !fs.existsSync(path.join(ks.dir, f)));
@@ -67,7 +91,9 @@ export class KeyStore {
     }
     fs.mkdirSync(ks.dir, { recursive: true, mode: 0o700 });
     fs.chmodSync(ks.dir, 0o700);
+    ks.suite = ks.checkSuite(options.suite ?? 'intl');
     ks.loadSigning();
+    ks.loadSm2();
     ks.loadKeks();
     ks.blindIndexKey = ks.secretFile('blind-index.key');
     if (ks.blindIndexKey.length !== 32) throw new KeyStoreError(`${path.join(ks.dir, 'blind-index.key')} is not a 32-byte key (base64): damaged or not a key`);
@@ -82,9 +108,44 @@ export class KeyStore {
     return ks;
   }
 
-  /** The key that signs new receipts and tree heads. */
+  /** The Ed25519 key (the primary signer under intl and dual; under gm it signs nothing in the log). */
   get signing(): SigningKey {
     return this.currentSigning;
+  }
+
+  /** What the log signs with now, by suite: Ed25519, SM2, or both (dual). */
+  get signer(): SuiteSigner {
+    switch (this.suite) {
+      case 'intl':
+        return { ed25519: this.currentSigning };
+      case 'gm':
+        return { sm2: this.currentSm2! };
+      case 'dual':
+        return { ed25519: this.currentSigning, sm2: this.currentSm2! };
+    }
+  }
+
+  /** The key ids that sign now (for the admin answer and the startup line). */
+  get signingKeyIds(): string[] {
+    const s = this.signer;
+    return [s.ed25519?.kid, s.sm2?.kid].filter((k): k is string => k !== undefined);
+  }
+
+  /** Any signing public key ever used, Ed25519 or SM2, by key id. */
+  verifyKey(kid: string): VerifyKey | undefined {
+    const ed = this.signingKeys.get(kid);
+    if (ed) return ed;
+    const hex = this.sm2Public.get(kid);
+    return hex ? { alg: 'SM2', publicKeyHex: hex } : undefined;
+  }
+
+  /** Every SM2 signing public key ever used (uncompressed point, hex), by key id. */
+  sm2PublicKeys(): Map<string, string> {
+    return new Map(this.sm2Public);
+  }
+
+  get currentSm2KeyId(): string | undefined {
+    return this.currentSm2?.kid;
   }
 
   /** Every signing public key ever used, by key id (for verification after rotation). */
@@ -96,7 +157,25 @@ export class KeyStore {
     return this.signingKeys.get(kid);
   }
 
-  /** Makes a new signing key current; old public keys stay verifiable. */
+  /** Rotates the suite's signing keys (both under dual); old public keys stay verifiable. */
+  rotateSuiteSigning(): string {
+    const kids: string[] = [];
+    if (this.suite !== 'gm') kids.push(this.rotateSigning());
+    if (this.suite !== 'intl') kids.push(this.rotateSm2());
+    return kids.join(',');
+  }
+
+  /** Makes a new SM2 signing key current. */
+  rotateSm2(): string {
+    const pair = sm2GenerateKeyPair();
+    const kid = sm2KeyIdOf(pair.publicKeyHex);
+    writeSecret(path.join(this.dir, 'signing-sm2', `${kid}.key`), pair.privateKeyHex);
+    writeSecret(path.join(this.dir, 'signing-sm2', 'current'), kid);
+    this.loadSm2();
+    return kid;
+  }
+
+  /** Makes a new Ed25519 signing key current; old public keys stay verifiable. */
   rotateSigning(): string {
     const { privateKey } = crypto.generateKeyPairSync('ed25519');
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
@@ -151,6 +230,60 @@ export class KeyStore {
     }
     if (!current) throw new Error(`signing key ${currentKid} named current is missing`);
     this.currentSigning = current;
+  }
+
+  /**
+   * SM2 keys: every public key is loaded whatever the suite (old signatures keep verifying); a key is
+   * created only when the suite signs with SM2 and none was ever made — never over an existing one.
+   */
+  private loadSm2(): void {
+    const dir = path.join(this.dir, 'signing-sm2');
+    const currentFile = path.join(dir, 'current');
+    if (!fs.existsSync(currentFile)) {
+      if (this.suite === 'intl') return;
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      this.rotateSm2();
+      return;
+    }
+    this.sm2Public.clear();
+    let current: Sm2SigningKey | undefined;
+    const currentKid = fs.readFileSync(currentFile, 'utf8').trim();
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.key')).sort()) {
+      const privateKeyHex = fs.readFileSync(path.join(dir, f), 'utf8').trim();
+      const publicKeyHex = sm2PublicKeyOf(privateKeyHex);
+      const kid = sm2KeyIdOf(publicKeyHex);
+      if (`${kid}.key` !== f) throw new Error(`SM2 signing key ${f} does not match its id`);
+      this.sm2Public.set(kid, publicKeyHex);
+      if (kid === currentKid) current = { kid, privateKeyHex, publicKeyHex };
+    }
+    if (!current) throw new Error(`SM2 signing key ${currentKid} named current is missing`);
+    this.currentSm2 = current;
+  }
+
+  /**
+   * The suite the data directory was created under (`keys/suite`). A directory from before suites
+   * existed that already holds keys is `intl`. Switching between at-rest families would leave every
+   * sealed record unreadable and every blind index unmatched, so it is refused; gm ↔ dual is allowed
+   * (missing signing keys are added, none replaced).
+   */
+  private checkSuite(requested: CryptoSuite): CryptoSuite {
+    const file = path.join(this.dir, 'suite');
+    let recorded: CryptoSuite | undefined;
+    if (fs.existsSync(file)) {
+      const raw = fs.readFileSync(file, 'utf8').trim();
+      if (raw !== 'intl' && raw !== 'gm' && raw !== 'dual') throw new SuiteMismatchError(`keys/suite holds "${raw}", not intl, gm or dual`);
+      recorded = raw;
+    } else if (fs.existsSync(path.join(this.dir, 'blind-index.key')) || fs.existsSync(path.join(this.dir, 'kek', 'current'))) {
+      recorded = 'intl';
+    }
+    if (recorded && atRestOf(recorded) !== atRestOf(requested)) {
+      throw new SuiteMismatchError(
+        `this data directory was created with VOUCH_CRYPTO=${recorded} (records sealed with ${atRestOf(recorded) === 'aes' ? 'AES-256-GCM, blind index HMAC-SHA256' : 'SM4, blind index HMAC-SM3'}); ` +
+          `it cannot be started with VOUCH_CRYPTO=${requested}` + (recorded === 'intl' ? '' : ' (gm and dual may be swapped)'),
+      );
+    }
+    if (recorded !== requested) writeSecret(file, requested);
+    return requested;
   }
 
   private loadKeks(): void {

@@ -19,6 +19,10 @@ export interface TreeHead {
   timestamp: number;
   key_id: string;
   signature: string;
+  /** Ed25519 (base64) or SM2 (r ‖ s, hex); absent from gateways before VOUCH_CRYPTO. */
+  alg?: 'Ed25519' | 'SM2';
+  /** VOUCH_CRYPTO=dual: the SM2 signature over the same bytes. */
+  cosignatures?: { alg: 'Ed25519' | 'SM2'; key_id: string; signature: string }[];
 }
 
 export interface AuditEvent {
@@ -153,7 +157,7 @@ export class Api {
   treeHead(): Promise<TreeHead> {
     return this.get('/v1/audit/tree-head');
   }
-  keys(): Promise<{ keys: { key_id: string; alg: string; public_key_pem: string }[] }> {
+  keys(): Promise<{ keys: { key_id: string; alg: string; public_key_pem?: string; public_key_hex?: string }[] }> {
     return this.get('/v1/keys');
   }
   leaves(start: number, end: number): Promise<{ leaves: { leaf_index: number; leaf: string }[] }> {

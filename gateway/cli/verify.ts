@@ -1,4 +1,4 @@
-import crypto, { type KeyObject } from 'node:crypto';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EVENT_KINDS } from '../domain/audit-events.js';
@@ -6,14 +6,15 @@ import { MemoryTree, hashEquals, leafHash, verifyInclusion } from '../domain/mer
 import { verifyTreeHead, type TreeHead } from '../services/audit-log.js';
 import { verifyAnswerBinding, verifyReceipt } from '../services/receipts.js';
 import type { WitnessSource } from '../services/witness.js';
-import { keyIdOf } from '../../keys/keystore.js';
+import { KeyStore, keyIdOf } from '../../keys/keystore.js';
+import { sm2KeyIdOf, verifyKeyFromPublished, type CryptoSuite, type KeyLookup, type VerifyKey } from '../crypto/signatures.js';
 
 /**
  * What a bureau, an insurer or a patient verifies with nothing of the gateway's: public keys from
  * `GET /v1/keys` (or a PEM file they were handed), heads, leaves and proofs over the API. Nothing here
  * reads or creates a secret.
  */
-export type KeyLookup = (kid: string) => KeyObject | undefined;
+export type { KeyLookup };
 
 export class RemoteGateway {
   constructor(
@@ -35,14 +36,13 @@ export class RemoteGateway {
     return (await res.json()) as T;
   }
 
-  /** The published signing keys, by key id (each id checked against its key). */
+  /** The published signing keys (Ed25519 and SM2), by key id — each id checked against its key. */
   async keys(): Promise<KeyLookup> {
-    const { keys } = await this.get<{ keys: { key_id: string; public_key_pem?: string }[] }>('/v1/keys');
-    const byId = new Map<string, KeyObject>();
+    const { keys } = await this.get<{ keys: { key_id: string; alg?: string; public_key_pem?: string; public_key_hex?: string }[] }>('/v1/keys');
+    const byId = new Map<string, VerifyKey>();
     for (const k of keys) {
-      if (!k.public_key_pem) continue;
-      const key = crypto.createPublicKey(k.public_key_pem);
-      if (keyIdOf(key) === k.key_id) byId.set(k.key_id, key);
+      const key = verifyKeyFromPublished(k);
+      if (key && keyIdOfVerifyKey(key) === k.key_id) byId.set(k.key_id, key);
     }
     return (kid) => byId.get(kid);
   }
@@ -59,27 +59,49 @@ export class RemoteGateway {
   }
 }
 
-/** Keys from a PEM file: the public key (or a private one, whose public half is used), by its key id. */
+function keyIdOfVerifyKey(key: VerifyKey): string {
+  return 'alg' in key && key.alg === 'SM2' ? sm2KeyIdOf(key.publicKeyHex) : keyIdOf(key as crypto.KeyObject);
+}
+
+/**
+ * Keys from a file a verifier was handed: an Ed25519 PEM (public, or private whose public half is used),
+ * an SM2 public point (`04…`, hex), or a saved `GET /v1/keys` answer (keys by id, either algorithm).
+ */
 export function keysFromFile(file: string): KeyLookup {
-  const pem = fs.readFileSync(file, 'utf8');
-  const key = pem.includes('PRIVATE KEY') ? crypto.createPublicKey(crypto.createPrivateKey(pem)) : crypto.createPublicKey(pem);
-  const kid = keyIdOf(key);
-  return (id) => (id === kid ? key : undefined);
+  const text = fs.readFileSync(file, 'utf8').trim();
+  let byId: Map<string, VerifyKey> | undefined;
+  if (/^04[0-9a-fA-F]{128}$/.test(text)) {
+    const key: VerifyKey = { alg: 'SM2', publicKeyHex: text.toLowerCase() };
+    byId = new Map([[keyIdOfVerifyKey(key), key]]);
+  } else if (text.startsWith('-----BEGIN')) {
+    const key = text.includes('PRIVATE KEY') ? crypto.createPublicKey(crypto.createPrivateKey(text)) : crypto.createPublicKey(text);
+    byId = new Map([[keyIdOf(key), key]]);
+  } else {
+    try {
+      const doc = JSON.parse(text) as { keys?: { key_id?: unknown; alg?: unknown; public_key_pem?: unknown; public_key_hex?: unknown }[] };
+      if (Array.isArray(doc.keys)) {
+        byId = new Map(doc.keys.flatMap((k) => {
+          const v = verifyKeyFromPublished(k);
+          return v && typeof k.key_id === 'string' && keyIdOfVerifyKey(v) === k.key_id ? [[k.key_id, v] as const] : [];
+        }));
+      }
+    } catch {
+      byId = undefined;
+    }
+  }
+  if (!byId) throw new Error(`${file} holds neither a PEM key, an SM2 point (04…, hex) nor a GET /v1/keys answer`);
+  const keys = byId;
+  return (kid) => keys.get(kid);
 }
 
 /**
  * The signing public keys of a local data directory, for an operator verifying on the gateway's own
- * machine: derived from the key files there, never creating one.
+ * machine. A folder without keys is refused (never a key created): give --public-key or --url.
  */
-export function keysFromDataDir(dataDir: string): KeyLookup {
-  const dir = path.join(dataDir, 'keys', 'signing');
-  if (!fs.existsSync(dir)) throw new Error(`no signing keys under ${dir}: give --public-key FILE or --url`);
-  const byId = new Map<string, KeyObject>();
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.pem'))) {
-    const key = crypto.createPublicKey(crypto.createPrivateKey(fs.readFileSync(path.join(dir, f), 'utf8')));
-    byId.set(keyIdOf(key), key);
-  }
-  return (kid) => byId.get(kid);
+export function keysFromDataDir(dataDir: string, suite: CryptoSuite): KeyLookup {
+  if (!fs.existsSync(path.join(dataDir, 'keys', 'signing', 'current'))) throw new Error(`no signing keys under ${path.join(dataDir, 'keys')}: give --public-key FILE or --url`);
+  const ks = KeyStore.open(dataDir, { existingData: true, suite });
+  return (kid) => ks.verifyKey(kid);
 }
 
 export interface RemoteReport {

@@ -10,6 +10,11 @@ declare module 'fastify' {
     /** Roles allowed to call the route. Every /v1 route declares either `roles` or `public`. */
     roles?: readonly Role[];
     public?: boolean;
+    /**
+     * A request without an Authorization header may authenticate by the national platform's SM2-signed
+     * envelope in its body instead (POST /v1/records); the handler checks it. With a header, as usual.
+     */
+    envelope?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | undefined;
@@ -71,6 +76,7 @@ async function authPlugin(app: FastifyInstance, opts: { gateway: Gateway }): Pro
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const c = request.routeOptions.config;
     if (!request.routeOptions.url?.startsWith('/v1/') || c.public) return;
+    if (c.envelope && request.headers.authorization === undefined) return;
     const principal = auth.authenticate(bearerToken(request.headers.authorization));
     if (!c.roles?.includes(principal.role)) throw new VouchError('FORBIDDEN');
     request.principal = principal;

@@ -30,6 +30,12 @@ const InstitutionCode = Type.String({ pattern: '^[HP]\\d{11}$', description: 'In
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Fen = Type.Integer({ minimum: -9_007_199_254_740_991, maximum: 9_007_199_254_740_991 });
 
+const SignatureAlgSchema = Type.Union([Type.Literal('Ed25519'), Type.Literal('SM2')], { description: 'Ed25519 (RFC 8032) or SM2 over SM3 (GM/T 0003, GM/T 0009).' });
+const Cosignatures = Type.Array(
+  Type.Object({ alg: SignatureAlgSchema, key_id: Type.String(), signature: Type.String() }),
+  { description: 'VOUCH_CRYPTO=dual: further signatures (SM2, hex r ‖ s) over exactly the bytes the primary signature covers.' },
+);
+
 export const Receipt = Type.Object(
   {
     receipt_id: Type.String(),
@@ -42,11 +48,17 @@ export const Receipt = Type.Object(
     consent_version: Type.Optional(Type.Integer()),
     record_digest: Type.Optional(Type.String({ description: 'Keyed digest of the record version (only the gateway recomputes it).' })),
     product_version: Type.Optional(Type.String()),
-    alg: Type.Literal('Ed25519'),
+    alg: SignatureAlgSchema,
     key_id: Type.String(),
-    signature: Type.String(),
+    signature: Type.String({ description: 'Ed25519: base64; SM2: the 64-byte r ‖ s in hex.' }),
+    cosignatures: Type.Optional(Cosignatures),
   },
-  { $id: 'Receipt', description: 'Ed25519 over the canonical JSON of the other members plus "type":"vouch.receipt.v1" (docs/audit-log.md "Receipts").' },
+  {
+    $id: 'Receipt',
+    description:
+      'Signed over the canonical JSON of the other members (without signature and cosignatures) plus "type":"vouch.receipt.v1" (docs/audit-log.md "Receipts"): ' +
+      'Ed25519 under VOUCH_CRYPTO=intl, SM2 (SM3, user id 1234567812345678) under gm; under dual Ed25519 with an SM2 cosignature over the same bytes.',
+  },
 );
 const ReceiptRef = Type.Ref('Receipt');
 /** The per-receipt salt of the answer's digests: the holder reveals it (with the answer) to prove what was answered. */
@@ -74,6 +86,9 @@ export const NewPartyBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     level: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
     public_key_pem: Type.Optional(Type.String({ maxLength: 8192 })),
+    sm2_public_key: Type.Optional(Type.String({ maxLength: 130, description: 'National envelope (hospitals): the HIS’s SM2 public key, uncompressed point 04… in hex.' })),
+    app_id: Type.Optional(Type.String({ maxLength: 64, description: 'National envelope: the appId the national service platform assigned.' })),
+    app_secret: Type.Optional(Type.String({ maxLength: 128, description: 'National envelope: the app secret (kept sealed; never shown again).' })),
   },
   { additionalProperties: false },
 );
@@ -318,7 +333,9 @@ export const TreeHeadAnswer = Type.Object({
   root_hash: Type.String(),
   timestamp: Type.Integer(),
   key_id: Type.String(),
-  signature: Type.String(),
+  signature: Type.String({ description: 'Ed25519: base64; SM2: the 64-byte r ‖ s in hex.' }),
+  alg: SignatureAlgSchema,
+  cosignatures: Type.Optional(Cosignatures),
 });
 export const LeavesQuery = Type.Object({ start: UInt, end: UInt }, { additionalProperties: false });
 export const LeavesAnswer = Type.Object({ leaves: Type.Array(Type.Object({ leaf_index: Type.Integer(), leaf: Type.String() })) });
@@ -350,7 +367,14 @@ export const AccessLogAnswer = Type.Object({
 export const AccessLogQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^\\d{1,4}$' })), cursor: Type.Optional(UInt) }, { additionalProperties: false });
 
 export const KeysAnswer = Type.Object({
-  keys: Type.Array(Type.Object({ key_id: Type.String(), alg: Type.Literal('Ed25519'), public_key_pem: Type.String(), current: Type.Boolean() })),
+  keys: Type.Array(
+    Type.Union([
+      Type.Object({ key_id: Type.String(), alg: Type.Literal('Ed25519'), public_key_pem: Type.String(), current: Type.Boolean() }),
+      Type.Object({
+        key_id: Type.String(), alg: Type.Literal('SM2'), public_key_hex: Type.String({ description: 'Uncompressed point 04 ‖ x ‖ y, hex.' }), current: Type.Boolean(),
+      }),
+    ]),
+  ),
 });
 
 export const DirectoryAnswer = Type.Object({

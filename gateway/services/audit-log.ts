@@ -1,4 +1,4 @@
-import crypto, { type KeyObject } from 'node:crypto';
+import { verifyWithCosignatures, type KeyLookup, type VerifyKey } from '../crypto/signatures.js';
 import { VouchError, isStoreFailure } from '../errors.js';
 import type { AuditEvent } from '../domain/audit-events.js';
 import { EMPTY_ROOT, consistencyProof, inclusionProof, nodeHash, splitPoint, type SubtreeHashes } from '../domain/merkle.js';
@@ -11,11 +11,17 @@ import { InlineLogWriter, type LogWriter } from './log-writer.js';
 
 export { treeHeadSignedBytes, type TreeHead } from './log-appender.js';
 
-export function verifyTreeHead(head: TreeHead, publicKey: KeyObject): boolean {
+/**
+ * Checks a tree head's signature (Ed25519 or SM2 by its `alg`, Ed25519 when absent as before suites) and
+ * every cosignature, with keys looked up by id (or one key for every id). Never throws.
+ */
+export function verifyTreeHead(head: TreeHead, keys: KeyLookup | VerifyKey): boolean {
+  const lookup: KeyLookup = typeof keys === 'function' ? keys : () => keys;
   try {
     const root = Buffer.from(head.root_hash, 'hex');
-    if (root.length !== 32) return false;
-    return crypto.verify(null, treeHeadSignedBytes(head.tree_size, head.timestamp, root), publicKey, Buffer.from(head.signature, 'base64'));
+    if (root.length !== 32 || !/^[0-9a-f]{64}$/.test(head.root_hash)) return false;
+    const bytes = treeHeadSignedBytes(head.tree_size, head.timestamp, root);
+    return verifyWithCosignatures({ alg: head.alg ?? 'Ed25519', key_id: head.key_id, signature: head.signature }, head.cosignatures, bytes, lookup);
   } catch {
     return false;
   }
@@ -146,9 +152,16 @@ export class AuditLog {
   }
 
   private signingKey(): SignerKey {
-    const { kid, privateKey } = this.keys.signing;
-    if (this.signingDer?.kid !== kid) this.signingDer = { kid, key: privateKey.export({ type: 'pkcs8', format: 'der' }) };
-    return this.signingDer;
+    const signer = this.keys.signer;
+    const ed = signer.ed25519;
+    const same = this.signingDer && this.signingDer.ed25519?.kid === ed?.kid && this.signingDer.sm2?.kid === signer.sm2?.kid;
+    if (!same) {
+      this.signingDer = {
+        ...(ed ? { ed25519: { kid: ed.kid, key: ed.privateKey.export({ type: 'pkcs8', format: 'der' }) } } : {}),
+        ...(signer.sm2 ? { sm2: signer.sm2 } : {}),
+      };
+    }
+    return this.signingDer!;
   }
 
   /**

@@ -90,7 +90,8 @@ export class AuditQueries {
     const rows = this.audit.search({ subject, after: cursorOf(q.cursor), limit });
     await this.audit.append(makeEvent({ kind: 'access_log.read', time: Date.now(), actor: 'patient', actor_role: 'patient', subject, outcome: 'allowed' }));
     return {
-      events: rows.map((r) => ({ ...view(r), subject: undefined })),
+      // Her own reads of this log are leaves (the bureau sees them) but not accesses to her data by anyone else.
+      events: rows.filter((r) => r.action !== 'access_log.read').map((r) => ({ ...view(r), subject: undefined })),
       next_cursor: rows.length === limit ? String(rows[rows.length - 1]!.leaf_index) : null,
     };
   }

@@ -1,8 +1,9 @@
-import type { KeyObject } from 'node:crypto';
+import type { KeyLookup } from '../crypto/signatures.js';
 import { EVENT_KINDS, type AuditEvent } from '../domain/audit-events.js';
 import { MemoryTree, consistencyProof, hashEquals, leafHash, verifyConsistency } from '../domain/merkle.js';
 import type { Db } from '../storage/sqlite.js';
 import { verifyTreeHead, type TreeHead } from './audit-log.js';
+import { headFromRow, type HeadRow } from './log-appender.js';
 
 export interface AuditReport {
   ok: boolean;
@@ -30,7 +31,7 @@ interface LeafRow {
  * against the replayed tree, every signed tree head's signature and root, and each head's consistency
  * with the next. Stops at the first problem and names it.
  */
-export function verifyAuditLog(db: Db, publicKey: (kid: string) => KeyObject | undefined): AuditReport {
+export function verifyAuditLog(db: Db, publicKey: KeyLookup): AuditReport {
   const tree = new MemoryTree();
   const fail = (problem: string, heads = 0): AuditReport => ({ ok: false, leaves: tree.size, heads, problem });
   const rows = db
@@ -63,14 +64,11 @@ export function verifyAuditLog(db: Db, publicKey: (kid: string) => KeyObject | u
       return fail(`tree node ${node.level}/${node.idx} (leaves ${node.idx * width}–${end - 1}) does not match the leaves`);
     }
   }
-  const heads = (db.prepare('SELECT * FROM tree_heads ORDER BY tree_size').all() as { tree_size: number; timestamp: number; root_hash: Buffer; key_id: string; signature: Buffer }[]).map(
-    (h): TreeHead => ({ tree_size: h.tree_size, timestamp: h.timestamp, root_hash: h.root_hash.toString('hex'), key_id: h.key_id, signature: h.signature.toString('base64') }),
-  );
+  const heads = (db.prepare('SELECT * FROM tree_heads ORDER BY tree_size').all() as HeadRow[]).map(headFromRow);
   let prev: TreeHead | undefined;
   for (const [k, head] of heads.entries()) {
     const name = `tree head at size ${head.tree_size}`;
-    const key = publicKey(head.key_id);
-    if (!key || !verifyTreeHead(head, key)) return fail(`${name}: its signature does not verify`, k);
+    if (!verifyTreeHead(head, publicKey)) return fail(`${name}: its signature does not verify`, k);
     if (head.tree_size > n) return fail(`${name}: it covers more leaves than the log holds (leaves ${n}–${head.tree_size - 1} are gone)`, k);
     if (!hashEquals(tree.root(head.tree_size), Buffer.from(head.root_hash, 'hex'))) {
       return fail(`${name}: the log does not match it — a leaf in ${prev?.tree_size ?? 0}–${head.tree_size - 1} was changed, inserted, removed or reordered`, k);

@@ -11,7 +11,7 @@ export type RotatableKey = 'signing' | 'kek';
  * wraps new data keys while old ones still unwrap until `vouch keys rewrap` moves them.
  */
 export async function rotateKey(keys: KeyStore, journal: Journal, which: RotatableKey, by: Principal, now = Date.now()): Promise<string> {
-  const kid = which === 'signing' ? keys.rotateSigning() : keys.rotateKek();
+  const kid = which === 'signing' ? keys.rotateSuiteSigning() : keys.rotateKek();
   await journal.change(() => ({
     value: null,
     events: [makeEvent({ kind: 'key.rotated', time: now, actor: by.code, actor_role: by.role, outcome: 'allowed', refs: { key_id: kid } })],

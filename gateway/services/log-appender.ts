@@ -3,20 +3,29 @@ import { leafBytes, type AuditEvent } from '../domain/audit-events.js';
 import { EMPTY_ROOT, leafHash, nodeHash } from '../domain/merkle.js';
 import { signReceiptWith, type Receipt, type ReceiptBody } from './receipts.js';
 import type { Db } from '../storage/sqlite.js';
+import { signAll, signatureBytes, signatureText, type SignatureAlg, type SignatureEntry, type Sm2SigningKey, type SuiteSigner } from '../crypto/signatures.js';
 
-/** A signed tree head (RFC 6962 §3.5 style), hashes in hex, signature base64. */
+/**
+ * A signed tree head (RFC 6962 §3.5 style), hashes in hex. `alg` names the primary signature: Ed25519
+ * (base64) or SM2 (r ‖ s, hex); under `VOUCH_CRYPTO=dual` an SM2 cosignature over the same bytes.
+ */
 export interface TreeHead {
   tree_size: number;
   root_hash: string;
   timestamp: number;
   key_id: string;
   signature: string;
+  alg?: SignatureAlg;
+  cosignatures?: SignatureEntry[];
 }
 
-/** The gateway's current signing key, as sent to the writer (PKCS#8 DER) so a rotation takes effect at once. */
+/**
+ * The gateway's current signing keys, as sent to the writer (Ed25519 as PKCS#8 DER, SM2 as hex) so a
+ * rotation takes effect at once.
+ */
 export interface SignerKey {
-  kid: string;
-  key: Uint8Array;
+  ed25519?: { kid: string; key: Uint8Array };
+  sm2?: Sm2SigningKey;
 }
 
 /**
@@ -33,7 +42,7 @@ export type WriteResult = LeafResult | TreeHead;
 /**
  * The bytes a tree head signature covers, as RFC 6962 §3.5's TreeHeadSignature:
  * version (0 = v1) ‖ signature_type (1 = tree_hash) ‖ timestamp (uint64, ms) ‖ tree_size (uint64) ‖
- * sha256_root_hash (32 bytes). Ed25519 over these bytes.
+ * sha256_root_hash (32 bytes). Ed25519 or SM2 (by suite) over these bytes.
  */
 export function treeHeadSignedBytes(treeSize: number, timestamp: number, root: Uint8Array): Buffer {
   const b = Buffer.alloc(2 + 8 + 8 + 32);
@@ -51,6 +60,8 @@ export interface HeadRow {
   root_hash: Buffer;
   key_id: string;
   signature: Buffer;
+  alg: SignatureAlg;
+  cosignatures: string | null;
 }
 
 export function headFromRow(r: HeadRow): TreeHead {
@@ -59,7 +70,9 @@ export function headFromRow(r: HeadRow): TreeHead {
     root_hash: r.root_hash.toString('hex'),
     timestamp: r.timestamp,
     key_id: r.key_id,
-    signature: r.signature.toString('base64'),
+    signature: signatureText(r.alg, r.signature),
+    alg: r.alg,
+    ...(r.cosignatures ? { cosignatures: JSON.parse(r.cosignatures) as SignatureEntry[] } : {}),
   };
 }
 
@@ -135,7 +148,7 @@ export class LogAppender {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertNode: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
-      insertHead: db.prepare('INSERT OR IGNORE INTO tree_heads (tree_size, timestamp, root_hash, key_id, signature) VALUES (?, ?, ?, ?, ?)'),
+      insertHead: db.prepare('INSERT OR IGNORE INTO tree_heads (tree_size, timestamp, root_hash, key_id, signature, alg, cosignatures) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       indexSubjects: db.prepare(
         'INSERT OR IGNORE INTO leaf_subjects (subject, leaf_index) SELECT subject, leaf_index FROM leaves WHERE leaf_index >= ? AND leaf_index < ? AND subject IS NOT NULL',
       ),
@@ -191,7 +204,7 @@ export class LogAppender {
    */
   write(items: readonly WriteItem[], signer: SignerKey): WriteResult[] {
     const results: WriteResult[] = [];
-    const key = { kid: signer.kid, privateKey: this.privateKey(signer) };
+    const key = this.suiteSigner(signer);
     try {
       this.db.transaction(() => {
         for (const item of items) {
@@ -251,23 +264,32 @@ export class LogAppender {
     return acc ?? EMPTY_ROOT;
   }
 
-  private privateKey(signer: SignerKey): crypto.KeyObject {
-    let key = this.keys.get(signer.kid);
-    if (!key) {
-      key = crypto.createPrivateKey({ key: Buffer.from(signer.key), format: 'der', type: 'pkcs8' });
-      this.keys.set(signer.kid, key);
+  private suiteSigner(signer: SignerKey): SuiteSigner {
+    const out: SuiteSigner = {};
+    if (signer.ed25519) {
+      const { kid } = signer.ed25519;
+      let key = this.keys.get(kid);
+      if (!key) {
+        key = crypto.createPrivateKey({ key: Buffer.from(signer.ed25519.key), format: 'der', type: 'pkcs8' });
+        this.keys.set(kid, key);
+      }
+      out.ed25519 = { kid, privateKey: key };
     }
-    return key;
+    if (signer.sm2) out.sm2 = signer.sm2;
+    return out;
   }
 
-  private signHead(key: { kid: string; privateKey: crypto.KeyObject }): TreeHead {
+  private signHead(signer: SuiteSigner): TreeHead {
     const last = this.lastHead;
     if (last && last.tree_size >= this.size) return last;
     const root = this.root();
     const timestamp = Math.max(Date.now(), (last?.timestamp ?? 0) + 1);
-    const signature = crypto.sign(null, treeHeadSignedBytes(this.size, timestamp, root), key.privateKey);
-    this.stmts.insertHead.run(this.size, timestamp, root, key.kid, signature);
-    const head = { tree_size: this.size, root_hash: root.toString('hex'), timestamp, key_id: key.kid, signature: signature.toString('base64') };
+    const { primary, cosignatures } = signAll(signer, treeHeadSignedBytes(this.size, timestamp, root));
+    this.stmts.insertHead.run(this.size, timestamp, root, primary.key_id, signatureBytes(primary), primary.alg, cosignatures ? JSON.stringify(cosignatures) : null);
+    const head: TreeHead = {
+      tree_size: this.size, root_hash: root.toString('hex'), timestamp, key_id: primary.key_id, signature: primary.signature, alg: primary.alg,
+      ...(cosignatures ? { cosignatures } : {}),
+    };
     this.lastHead = head;
     return head;
   }

@@ -5,6 +5,9 @@ import type { KeyStore } from '../../keys/keystore.js';
 import { PARTY_ROLES, type Party, type PartyRole, type Repositories } from '../storage/repositories.js';
 import type { Journal } from './journal.js';
 import type { Principal } from './auth.js';
+import type { Vault } from './vault.js';
+import { sm2IsPublicKey } from '../crypto/gm/sm2.js';
+import type { PartyAppRow } from '../storage/repositories.js';
 
 export interface NewParty {
   code: string;
@@ -12,6 +15,30 @@ export interface NewParty {
   name: string;
   level?: number | undefined;
   public_key_pem?: string | undefined;
+  /** The national platform's envelope (CONTRACT.md "国密"): a hospital's SM2 public key (04…, hex), appId and app secret. */
+  sm2_public_key?: string | undefined;
+  app_id?: string | undefined;
+  app_secret?: string | undefined;
+}
+
+/** The associated data a hospital's sealed app secret is bound to. */
+export const appSecretAad = (appId: string, code: string): string => `app|${appId}|${code}`;
+
+/** appIds as the national platform assigns them: 16 to 64 letters and digits (the first 16 key SM4). */
+const APP_ID = /^[A-Za-z0-9]{16,64}$/;
+/** App secrets: printable ASCII, 16 to 128 characters. */
+const APP_SECRET = /^[\x21-\x7e]{16,128}$/;
+
+/** Checks the envelope registration fields: all three or none, a hospital's, a point on the SM2 curve. */
+export function checkEnvelopeApp(p: NewParty): { app_id: string; app_secret: string; sm2_public_key: string } | undefined {
+  const given = [p.sm2_public_key, p.app_id, p.app_secret].filter((v) => v !== undefined && v !== '');
+  if (given.length === 0) return undefined;
+  if (given.length !== 3) throw new VouchError('VALIDATION_FAILED', 'Fields sm2_public_key, app_id and app_secret go together.');
+  if (p.role !== 'hospital') throw new VouchError('VALIDATION_FAILED', 'Only a hospital registers for the national envelope.');
+  if (!APP_ID.test(p.app_id!)) throw new VouchError('VALIDATION_FAILED', 'Field app_id must be 16-64 letters or digits.');
+  if (!APP_SECRET.test(p.app_secret!)) throw new VouchError('VALIDATION_FAILED', 'Field app_secret must be 16-128 printable ASCII characters.');
+  if (!sm2IsPublicKey(p.sm2_public_key!)) throw new VouchError('VALIDATION_FAILED', 'Field sm2_public_key must be an uncompressed SM2 point (04 followed by 128 hex digits).');
+  return { app_id: p.app_id!, app_secret: p.app_secret!, sm2_public_key: p.sm2_public_key!.toLowerCase() };
 }
 
 /** Institution codes: H (hospital) or P (pharmacy) + 6-digit admdvs + 5-digit serial. */
@@ -76,17 +103,31 @@ export class PartyService {
     private readonly journal: Journal,
     private readonly keys: KeyStore,
     private readonly read: () => Repositories,
+    private readonly vault?: Vault,
   ) {}
 
   async add(p: NewParty, actor: Principal, now = Date.now()): Promise<Party> {
     const { public_key_pem, certificate_pem } = checkNewParty(p, this.keys);
+    const app = checkEnvelopeApp(p);
+    let appRow: PartyAppRow | undefined;
+    if (app) {
+      if (!this.vault) throw new VouchError('INTERNAL', undefined, { cause: new Error('no vault to seal the app secret') });
+      const aad = appSecretAad(app.app_id, p.code);
+      const { dek, envelope } = this.vault.newDataKey(aad);
+      appRow = {
+        app_id: app.app_id, party_code: p.code, sm2_public_key: app.sm2_public_key, kek_id: envelope.kek_id, wrapped_dek: envelope.wrapped_dek,
+        sealed_secret: this.vault.sealPart(dek, aad, 'secret', app.app_secret), created_at: now,
+      };
+    }
     const party: Party = {
       code: p.code, role: p.role, name: p.name.trim(), level: p.level ?? null, public_key_pem, certificate_pem,
       status: 'active', created_at: now, updated_at: now,
     };
     const { value } = await this.journal.change((tx) => {
       if (tx.getParty(p.code)) throw new VouchError('PARTY_EXISTS');
+      if (appRow && tx.partyApp(appRow.app_id)) throw new VouchError('PARTY_EXISTS', 'This appId is already registered.');
       tx.insertParty(party);
+      if (appRow) tx.insertPartyApp(appRow);
       return {
         value: party,
         events: [makeEvent({ kind: 'party.registered', time: now, actor: actor.code, actor_role: actor.role, outcome: 'allowed', refs: { party: p.code } })],

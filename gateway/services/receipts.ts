@@ -1,5 +1,6 @@
-import crypto, { type KeyObject } from 'node:crypto';
+import crypto from 'node:crypto';
 import { canonicalJson } from '../domain/canonical-json.js';
+import { primaryOf, signAll, verifyWithCosignatures, type KeyLookup, type SignatureAlg, type SignatureEntry, type SuiteSigner } from '../crypto/signatures.js';
 import { keyedDigest } from '../domain/audit-events.js';
 import { hashEquals } from '../domain/merkle.js';
 import type { KeyStore } from '../../keys/keystore.js';
@@ -14,9 +15,11 @@ import { randomBytes } from './random.js';
  * The answer and question digests are HMAC-SHA256 keyed with a fresh 32-byte salt per receipt. The salt
  * travels beside the receipt (`receipt_salt` in the answer), not inside it: a receipt passed on alone, or
  * the leaf in the log, lets nobody confirm a guessed amount or visit; the answer's holder proves what was
- * answered by revealing the answer and the salt. The signature is Ed25519 over the canonical JSON of
- * every other member plus `"type": "vouch.receipt.v1"`; Ed25519 is deterministic (RFC 8032 §5.1.6), so
- * a replayed answer carries a byte-identical receipt.
+ * answered by revealing the answer and the salt. The signature is over the canonical JSON of every other
+ * member (without `signature` and `cosignatures`) plus `"type": "vouch.receipt.v1"`: Ed25519 (base64)
+ * under `VOUCH_CRYPTO=intl`, SM2 (r ‖ s, hex) under `gm`, and under `dual` Ed25519 with an SM2
+ * cosignature over the same bytes. Ed25519 is deterministic (RFC 8032 §5.1.6); SM2 is not, so under gm a
+ * replayed answer carries a receipt with the same content and a different, equally valid, signature.
  */
 export interface Receipt {
   receipt_id: string;
@@ -33,49 +36,51 @@ export interface Receipt {
   /** Keyed digest of the record version the answer was computed on (only the gateway recomputes it). */
   record_digest?: string;
   product_version?: string;
-  alg: 'Ed25519';
+  alg: SignatureAlg;
   key_id: string;
   signature: string;
+  /** Under `VOUCH_CRYPTO=dual`: the SM2 signature over the same bytes. */
+  cosignatures?: SignatureEntry[];
 }
 
-export type UnsignedReceipt = Omit<Receipt, 'alg' | 'key_id' | 'signature'>;
+export type UnsignedReceipt = Omit<Receipt, 'alg' | 'key_id' | 'signature' | 'cosignatures'>;
 
 /** A receipt before the log gives it a leaf index and hash and signs it. */
 export type ReceiptBody = Omit<UnsignedReceipt, 'leaf_index' | 'leaf_hash'>;
 
 export const RECEIPT_TYPE = 'vouch.receipt.v1';
 
-export function receiptSignedBytes(r: Omit<Receipt, 'signature'>): Buffer {
+export function receiptSignedBytes(r: Omit<Receipt, 'signature' | 'cosignatures'>): Buffer {
   return Buffer.from(canonicalJson({ ...r, type: RECEIPT_TYPE }), 'utf8');
 }
 
 export function signReceipt(keys: KeyStore, r: UnsignedReceipt): Receipt {
-  return signReceiptWith(keys.signing, r);
+  return signReceiptWith(keys.signer, r);
 }
 
-/** Signs with a given key (the log writer thread signs the receipts of the leaves it appends). */
-export function signReceiptWith(key: { kid: string; privateKey: KeyObject }, r: UnsignedReceipt): Receipt {
-  const body: Omit<Receipt, 'signature'> = { ...r, alg: 'Ed25519', key_id: key.kid };
-  const signature = crypto.sign(null, receiptSignedBytes(body), key.privateKey).toString('base64');
-  return { ...body, signature };
+/** Signs with the suite's keys (the log writer thread signs the receipts of the leaves it appends). */
+export function signReceiptWith(signer: SuiteSigner, r: UnsignedReceipt): Receipt {
+  const body: Omit<Receipt, 'signature' | 'cosignatures'> = { ...r, ...primaryOf(signer) };
+  const { primary, cosignatures } = signAll(signer, receiptSignedBytes(body));
+  return { ...body, signature: primary.signature, ...(cosignatures ? { cosignatures } : {}) };
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-/** Offline check of a receipt's signature against the gateway's public keys (by key id). Never throws. */
-export function verifyReceipt(receipt: unknown, publicKeys: (kid: string) => KeyObject | undefined): boolean {
+/**
+ * Offline check of a receipt's signature — and of every cosignature — against the gateway's public keys
+ * (by key id; Ed25519 or SM2 by the receipt's `alg`). Never throws.
+ */
+export function verifyReceipt(receipt: unknown, publicKeys: KeyLookup): boolean {
   if (typeof receipt !== 'object' || receipt === null || Array.isArray(receipt)) return false;
   const r = receipt as Record<string, unknown>;
-  if (r.alg !== 'Ed25519' || typeof r.key_id !== 'string' || typeof r.signature !== 'string') return false;
+  if ((r.alg !== 'Ed25519' && r.alg !== 'SM2') || typeof r.key_id !== 'string' || typeof r.signature !== 'string') return false;
   if (typeof r.receipt_id !== 'string' || typeof r.result_digest !== 'string' || !Number.isSafeInteger(r.leaf_index)) return false;
   if (r.leaf_hash !== undefined && (typeof r.leaf_hash !== 'string' || !HEX64.test(r.leaf_hash))) return false;
-  const key = publicKeys(r.key_id);
-  if (!key) return false;
-  const { signature, ...rest } = r;
+  const { signature, cosignatures, ...rest } = r;
   try {
-    const sig = Buffer.from(signature, 'base64');
-    if (sig.length !== 64) return false;
-    return crypto.verify(null, receiptSignedBytes(rest as Omit<Receipt, 'signature'>), key, sig);
+    const bytes = receiptSignedBytes(rest as Omit<Receipt, 'signature' | 'cosignatures'>);
+    return verifyWithCosignatures({ alg: r.alg, key_id: r.key_id, signature }, cosignatures, bytes, publicKeys);
   } catch {
     return false;
   }

@@ -6,7 +6,7 @@ import { decideAmong } from '../domain/consent.js';
 import { deriveFacts, type RecordFacts } from '../domain/facts.js';
 import type { SettlementRecord } from '../domain/record.js';
 import { decodeRecord } from '../../adapters/nhsa/record-codec.js';
-import type { RecordRow } from '../storage/repositories.js';
+import type { RecordRow, Repositories } from '../storage/repositories.js';
 import type { Storage } from '../storage/storage.js';
 import type { Principal } from './auth.js';
 import type { Journal } from './journal.js';
@@ -50,7 +50,7 @@ export class RecordService {
    * record, a setl_id already used for another person) is refused before the consent is looked at, so a
    * 403 CONSENT_REQUIRED is the only answer that depends on it (docs/privacy.md, class 4).
    */
-  async push(by: Principal, body: unknown, now = Date.now()): Promise<PushResult> {
+  async push(by: Principal, body: unknown, now = Date.now(), guard?: (tx: Repositories) => void): Promise<PushResult> {
     let subject: string | undefined;
     let logged = false;
     try {
@@ -59,7 +59,7 @@ export class RecordService {
       if (!certno) throw new VouchError('INVALID_CERTNO');
       subject = this.vault.blindIndex(certno);
       if (record.setlinfo.fixmedins_code !== null && record.setlinfo.fixmedins_code !== by.code) throw new VouchError('PROVIDER_MISMATCH');
-      const result = await this.store(by.code, subject, record, now);
+      const result = await this.store(by.code, subject, record, now, guard);
       logged = true;
       if ('refused' in result) throw result.refused;
       return result;
@@ -74,7 +74,9 @@ export class RecordService {
   }
 
   /** The push's transaction: the checks that read storage, in the order {@link push} explains, then the write. */
-  private async store(hospital: string, subject: string, record: SettlementRecord, now: number): Promise<PushResult | { refused: VouchError }> {
+  private async store(
+    hospital: string, subject: string, record: SettlementRecord, now: number, guard?: (tx: Repositories) => void,
+  ): Promise<PushResult | { refused: VouchError }> {
     const contentDigest = this.vault.digest('record', record);
     const facts = deriveFacts(record);
     const refuse = (err: VouchError, reason: string) => ({
@@ -87,6 +89,9 @@ export class RecordService {
       ],
     });
     const { value } = await this.journal.change<PushResult | { refused: VouchError }>((tx) => {
+      // The caller's own check inside the same transaction (the national envelope's replay mark): it
+      // commits with the push, or throws and nothing of the push is written.
+      guard?.(tx);
       const latest = tx.latestRecordBySetl(hospital, record.setlinfo.setl_id);
       if (latest && latest.subject !== subject) {
         return refuse(new VouchError('INVALID_RECORD', 'This setl_id was already pushed for another insured person.'), 'SETL_ID_CONFLICT');

@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import { VouchError } from '../errors.js';
 import { randomBytes } from './random.js';
 import { keyedDigest } from '../domain/audit-events.js';
-import type { KeyStore } from '../../keys/keystore.js';
+import { atRestOf, type KeyStore } from '../../keys/keystore.js';
+import { hmacSm3 } from '../crypto/gm/sm3.js';
+import { sm4AeadOpen, sm4AeadSeal } from '../crypto/gm/aead.js';
 
 /**
  * Envelope encryption for everything personal at rest (DESIGN.md "The answer-only promise"):
@@ -10,6 +12,11 @@ import type { KeyStore } from '../../keys/keystore.js';
  * key-encryption key (its id kept beside it so KEKs rotate). Associated data binds each ciphertext to
  * its row (id, version, subject, part), so rows or parts swapped in the database fail to open.
  * Blob layout: 12-byte IV ‖ 16-byte tag ‖ ciphertext.
+ *
+ * Under `VOUCH_CRYPTO=gm|dual` the same envelope uses SM4-CBC-HMAC-SM3 (gateway/crypto/gm/aead.ts:
+ * 16-byte IV ‖ 16-byte tag ‖ ciphertext) for data keys and parts, and the blind index is HMAC-SM3. The
+ * family is fixed for the life of a data directory (keys/suite), so a blob is always opened the way it
+ * was sealed.
  */
 export interface SealedEnvelope {
   kek_id: string;
@@ -36,10 +43,19 @@ function gcmOpen(key: Buffer, blob: Buffer, aad: string): Buffer {
 }
 
 export class Vault {
-  constructor(private readonly keys: KeyStore) {}
+  private readonly seal: (key: Buffer, plaintext: Buffer, aad: string) => Buffer;
+  private readonly open: (key: Buffer, blob: Buffer, aad: string) => Buffer;
+  private readonly sm: boolean;
 
-  /** Keyed blind index of an ID number (HMAC-SHA256 with the gateway's secret), hex. */
+  constructor(private readonly keys: KeyStore) {
+    this.sm = atRestOf(keys.suite) === 'sm4';
+    this.seal = this.sm ? (k, p, a) => sm4AeadSeal(k, p, Buffer.from(a, 'utf8'), randomBytes(16)) : gcmSeal;
+    this.open = this.sm ? (k, b, a) => sm4AeadOpen(k, b, Buffer.from(a, 'utf8')) : gcmOpen;
+  }
+
+  /** Keyed blind index of an ID number (HMAC-SHA256, or HMAC-SM3 under gm/dual, with the gateway's secret), hex. */
   blindIndex(certno: string): string {
+    if (this.sm) return hmacSm3(this.keys.blindIndexKey, `certno:${certno}`).toString('hex');
     return crypto.createHmac('sha256', this.keys.blindIndexKey).update(`certno:${certno}`).digest('hex');
   }
 
@@ -61,7 +77,7 @@ export class Vault {
   newDataKey(rowAad: string): { dek: Buffer; envelope: SealedEnvelope } {
     const dek = randomBytes(32);
     const kek = this.keys.kek;
-    return { dek, envelope: { kek_id: kek.kid, wrapped_dek: gcmSeal(kek.key, dek, `dek|${kek.kid}|${rowAad}`) } };
+    return { dek, envelope: { kek_id: kek.kid, wrapped_dek: this.seal(kek.key, dek, `dek|${kek.kid}|${rowAad}`) } };
   }
 
   /** Unwraps a row's data key; a tampered or swapped envelope fails here. */
@@ -69,19 +85,19 @@ export class Vault {
     const kek = this.keys.kekById(envelope.kek_id);
     if (!kek) throw new VouchError('INTERNAL', undefined, { cause: new Error(`unknown KEK ${envelope.kek_id}`) });
     try {
-      return gcmOpen(kek, envelope.wrapped_dek, `dek|${envelope.kek_id}|${rowAad}`);
+      return this.open(kek, envelope.wrapped_dek, `dek|${envelope.kek_id}|${rowAad}`);
     } catch (cause) {
       throw new VouchError('INTERNAL', undefined, { cause: new Error('sealed row failed authentication', { cause }) });
     }
   }
 
   sealPart(dek: Buffer, rowAad: string, part: string, value: unknown): Buffer {
-    return gcmSeal(dek, Buffer.from(JSON.stringify(value), 'utf8'), `${rowAad}|${part}`);
+    return this.seal(dek, Buffer.from(JSON.stringify(value), 'utf8'), `${rowAad}|${part}`);
   }
 
   openPart<T>(dek: Buffer, rowAad: string, part: string, blob: Buffer): T {
     try {
-      return JSON.parse(gcmOpen(dek, blob, `${rowAad}|${part}`).toString('utf8')) as T;
+      return JSON.parse(this.open(dek, blob, `${rowAad}|${part}`).toString('utf8')) as T;
     } catch (cause) {
       throw new VouchError('INTERNAL', undefined, { cause: new Error('sealed row failed authentication', { cause }) });
     }
@@ -91,6 +107,6 @@ export class Vault {
   rewrap(envelope: SealedEnvelope, rowAad: string): SealedEnvelope {
     const dek = this.dataKey(envelope, rowAad);
     const kek = this.keys.kek;
-    return { kek_id: kek.kid, wrapped_dek: gcmSeal(kek.key, dek, `dek|${kek.kid}|${rowAad}`) };
+    return { kek_id: kek.kid, wrapped_dek: this.seal(kek.key, dek, `dek|${kek.kid}|${rowAad}`) };
   }
 }

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import type { KeyLookup } from '../crypto/signatures.js';
 import fs from 'node:fs';
 import { verifyConsistency } from '../domain/merkle.js';
 import { verifyTreeHead, type TreeHead } from './audit-log.js';
@@ -22,10 +22,9 @@ export type WitnessVerdict = { ok: true; head: TreeHead; grew: boolean } | { ok:
  * history rewritten and re-signed with the real key is still caught, because the old root the witness
  * kept cannot be reached from the new tree.
  */
-export async function witness(state: WitnessState, source: WitnessSource, publicKey: (kid: string) => KeyObject | undefined): Promise<WitnessVerdict> {
+export async function witness(state: WitnessState, source: WitnessSource, publicKey: KeyLookup): Promise<WitnessVerdict> {
   const head = await source.treeHead();
-  const key = publicKey(head.key_id);
-  if (!key || !verifyTreeHead(head, key)) return { ok: false, problem: `tree head at size ${head.tree_size}: its signature does not verify` };
+  if (!verifyTreeHead(head, publicKey)) return { ok: false, problem: `tree head at size ${head.tree_size}: its signature does not verify` };
   const old = state.head;
   if (!old) return { ok: true, head, grew: true };
   if (head.tree_size < old.tree_size) return { ok: false, problem: `the log shrank from ${old.tree_size} to ${head.tree_size} leaves` };

@@ -107,14 +107,29 @@ export interface SettlementLineRow {
   owed_fen: number;
 }
 
+/** A hospital's registration for the national SM4/SM2 envelope (its secret sealed). */
+export interface PartyAppRow {
+  app_id: string;
+  party_code: string;
+  sm2_public_key: string;
+  kek_id: string;
+  wrapped_dek: Buffer;
+  sealed_secret: Buffer;
+  created_at: number;
+}
+
 export interface Repositories {
   // parties
   insertParty(p: Party): void;
+  insertPartyApp(a: PartyAppRow): void;
+  partyApp(appId: string): PartyAppRow | undefined;
   getParty(code: string): Party | undefined;
   listParties(): Party[];
   setPartyStatus(code: string, status: Party['status'], at: number): boolean;
   /** Records a client assertion's jti; false when it was seen before (replay). */
   useAssertion(issuer: string, jti: string, expiresAt: number, now: number): boolean;
+  /** True when a jti is recorded and not yet expired (a read-only early check; useAssertion decides). */
+  assertionUsed(issuer: string, jti: string, now: number): boolean;
 
   // consents
   insertConsent(c: ConsentRow): void;
@@ -242,6 +257,15 @@ export class SqliteRepositories implements Repositories {
        VALUES (@code, @role, @name, @level, @public_key_pem, @certificate_pem, @status, @created_at, @updated_at)`,
     ).run(p);
   }
+  insertPartyApp(a: PartyAppRow): void {
+    this.st(
+      `INSERT INTO party_apps (app_id, party_code, sm2_public_key, kek_id, wrapped_dek, sealed_secret, created_at)
+       VALUES (@app_id, @party_code, @sm2_public_key, @kek_id, @wrapped_dek, @sealed_secret, @created_at)`,
+    ).run(a);
+  }
+  partyApp(appId: string): PartyAppRow | undefined {
+    return this.st('SELECT * FROM party_apps WHERE app_id = ?').get(appId) as PartyAppRow | undefined;
+  }
   getParty(code: string): Party | undefined {
     const r = this.st('SELECT * FROM parties WHERE code = ?').get(code) as Row | undefined;
     return r && toParty(r);
@@ -251,6 +275,9 @@ export class SqliteRepositories implements Repositories {
   }
   setPartyStatus(code: string, status: Party['status'], at: number): boolean {
     return this.st('UPDATE parties SET status = ?, updated_at = ? WHERE code = ?').run(status, at, code).changes === 1;
+  }
+  assertionUsed(issuer: string, jti: string, now: number): boolean {
+    return this.st('SELECT 1 FROM used_assertions WHERE issuer = ? AND jti = ? AND expires_at >= ?').get(issuer, jti, now) !== undefined;
   }
   useAssertion(issuer: string, jti: string, expiresAt: number, now: number): boolean {
     this.st('DELETE FROM used_assertions WHERE expires_at < ?').run(now);

@@ -256,6 +256,24 @@ export const MAIN_MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    // 国密 (issue 23): a hospital registered for the national platform's SM4/SM2 envelope — its appId,
+    // its SM2 public key (uncompressed point, hex) and its app secret, sealed like a record (the secret
+    // is needed in clear to derive the SM4 working key and to check the signing string's &key=).
+    version: 5,
+    name: 'national envelope apps',
+    sql: `
+      CREATE TABLE party_apps (
+        app_id TEXT PRIMARY KEY,
+        party_code TEXT NOT NULL UNIQUE REFERENCES parties (code),
+        sm2_public_key TEXT NOT NULL,
+        kek_id TEXT NOT NULL,
+        wrapped_dek BLOB NOT NULL,
+        sealed_secret BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /**
@@ -333,6 +351,16 @@ export const AUDIT_MIGRATIONS: readonly Migration[] = [
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
       ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    // 国密 (VOUCH_CRYPTO=gm|dual): a head names its signature's algorithm (SM2 signatures are the raw
+    // 64-byte r ‖ s) and, under dual, carries the SM2 cosignature over the same bytes (JSON list).
+    version: 4,
+    name: 'tree head signature algorithm and cosignatures',
+    sql: `
+      ALTER TABLE tree_heads ADD COLUMN alg TEXT NOT NULL DEFAULT 'Ed25519' CHECK (alg IN ('Ed25519', 'SM2'));
+      ALTER TABLE tree_heads ADD COLUMN cosignatures TEXT;
     `,
   },
 ];

@@ -2,6 +2,7 @@ import t from 'tap';
 import crypto from 'node:crypto';
 import { createSigner } from 'fast-jwt';
 import { certno, harness } from '../helpers.js';
+import { ed25519Sign } from '../../gateway/crypto/ed25519.js';
 
 /**
  * Token attacks from the fast-jwt / @fastify/jwt advisories and the JWT literature. Every forged token is
@@ -29,7 +30,7 @@ t.test('forged and malformed tokens are refused with 401', async (t) => {
   /** Signs whatever payload, bypassing the signer's own claim checks (an attacker holding no checks). */
   const rawEdDSA = (payload: unknown, header: Record<string, unknown> = { alg: 'EdDSA', typ: 'JWT' }) => {
     const head = `${b64(header)}.${b64(payload)}`;
-    return `${head}.${crypto.sign(null, Buffer.from(head), crypto.createPrivateKey(h.g.keys.token.privatePem)).toString('base64url')}`;
+    return `${head}.${ed25519Sign(Buffer.from(head), crypto.createPrivateKey(h.g.keys.token.privatePem)).toString('base64url')}`;
   };
   const jwkOfPublic = JSON.stringify(crypto.createPublicKey(publicPem).export({ format: 'jwk' }));
   const [gh, gp, gs] = good.split('.') as [string, string, string];

@@ -186,7 +186,9 @@ async function scenario(h: Harness) {
   const elig = await h.call({ method: 'POST', url: '/v1/eligibility', token: insurer, payload: { ...visit, policy_no: 'AUD-P' } });
   const quote = await h.call({ method: 'POST', url: '/v1/settlements/quote', token: insurer, payload: { ...visit, policy_no: 'AUD-P' } });
   // The period is frozen now: an explicit correction, a renewal, and the insurer's read of its policy.
-  await h.call({ method: 'PUT', url: '/v1/policies/AUD-P', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31', claim_free_years: 1, correction: true } });
+  // A correction (allowed only before an answer used the period): on a second, unused policy.
+  await h.call({ method: 'PUT', url: '/v1/policies/AUD-Q', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2027-01-01', end_date: '2027-12-31' } });
+  await h.call({ method: 'PUT', url: '/v1/policies/AUD-Q', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2027-01-01', end_date: '2027-12-31', claim_free_years: 1, correction: true } });
   await h.call({ method: 'PUT', url: '/v1/policies/AUD-P', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2026-01-01', end_date: '2026-12-31' } });
   await h.call({ method: 'GET', url: '/v1/policies/AUD-P', token: insurer });
   await h.call({ method: 'POST', url: '/v1/settlements/quote', token: insurer, payload: { ...visit, mdtrt_id: 'NOPE', policy_no: 'AUD-P' } });

@@ -1,5 +1,6 @@
 import type { Api, AuditEvent, TreeHead } from '../api.js';
 import { hashEquals, hashFromHex, leafHash, rootFromInclusionProof, verifyConsistency, type Hash } from './merkle.js';
+import { verifyAllSignatures } from './signature.js';
 
 /**
  * The bureau's check, in the browser: the newest signed tree head is signed by a key the gateway
@@ -35,25 +36,21 @@ function base64Bytes(s: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 }
 
-async function importPem(pem: string): Promise<CryptoKey> {
-  const der = base64Bytes(pem.replace(/-----(BEGIN|END) PUBLIC KEY-----/g, '').replace(/\s+/g, ''));
-  return crypto.subtle.importKey('spki', der, { name: 'Ed25519' }, false, ['verify']);
-}
-
-/** Checks a head's Ed25519 signature with the published key it names; returns a failure or undefined. */
+/**
+ * Checks a head's signature — Ed25519 or SM2 by its `alg`, and under VOUCH_CRYPTO=dual its SM2
+ * cosignature too — with the published keys they name; returns a failure or undefined.
+ */
 export async function checkHeadSignature(api: Api, head: TreeHead): Promise<string | undefined> {
   const root = hashFromHex(head.root_hash);
   if (!root || !Number.isSafeInteger(head.tree_size) || !Number.isSafeInteger(head.timestamp)) return `tree head (size ${head.tree_size}) is malformed`;
-  const published = (await api.keys()).keys.find((k) => k.key_id === head.key_id);
-  if (!published) return `tree head signature: key ${head.key_id} is not published`;
-  let good = false;
-  try {
-    const key = await importPem(published.public_key_pem);
-    good = await crypto.subtle.verify({ name: 'Ed25519' }, key, base64Bytes(head.signature), treeHeadSignedBytes(head.tree_size, head.timestamp, root));
-  } catch {
-    good = false;
-  }
-  return good ? undefined : `tree head signature (size ${head.tree_size}, key ${head.key_id}) is not valid`;
+  const keys = (await api.keys()).keys;
+  const primary = { alg: head.alg ?? 'Ed25519', key_id: head.key_id, signature: head.signature };
+  const failure = await verifyAllSignatures(primary, head.cosignatures, treeHeadSignedBytes(head.tree_size, head.timestamp, root), keys);
+  if (!failure) return undefined;
+  const which = failure.alg === 'Ed25519' ? '' : ` ${failure.alg}`;
+  return failure.kind === 'unpublished'
+    ? `tree head${which} signature: key ${failure.key_id} is not published`
+    : `tree head${which} signature (size ${head.tree_size}, key ${failure.key_id}) is not valid`;
 }
 
 /** Index ranges to fetch leaves by: nearby indexes share one request, far ones get their own. */

@@ -11,6 +11,7 @@ import type { LiabilityAmount as _vouch_v1_LiabilityAmount, LiabilityAmount__Out
 import type { QueryServiceClient as _vouch_v1_QueryServiceClient, QueryServiceDefinition as _vouch_v1_QueryServiceDefinition } from './vouch/v1/QueryService.js';
 import type { QuoteAnswer as _vouch_v1_QuoteAnswer, QuoteAnswer__Output as _vouch_v1_QuoteAnswer__Output } from './vouch/v1/QuoteAnswer.js';
 import type { Receipt as _vouch_v1_Receipt, Receipt__Output as _vouch_v1_Receipt__Output } from './vouch/v1/Receipt.js';
+import type { Signature as _vouch_v1_Signature, Signature__Output as _vouch_v1_Signature__Output } from './vouch/v1/Signature.js';
 import type { VisitQuery as _vouch_v1_VisitQuery, VisitQuery__Output as _vouch_v1_VisitQuery__Output } from './vouch/v1/VisitQuery.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -34,6 +35,7 @@ export interface ProtoGrpcType {
       QuoteAnswer: MessageTypeDefinition<_vouch_v1_QuoteAnswer, _vouch_v1_QuoteAnswer__Output>
       Reason: EnumTypeDefinition
       Receipt: MessageTypeDefinition<_vouch_v1_Receipt, _vouch_v1_Receipt__Output>
+      Signature: MessageTypeDefinition<_vouch_v1_Signature, _vouch_v1_Signature__Output>
       VisitQuery: MessageTypeDefinition<_vouch_v1_VisitQuery, _vouch_v1_VisitQuery__Output>
     }
   }

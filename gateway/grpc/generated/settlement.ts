@@ -18,6 +18,7 @@ import type { SettleRequest as _vouch_v1_SettleRequest, SettleRequest__Output as
 import type { SettleResponse as _vouch_v1_SettleResponse, SettleResponse__Output as _vouch_v1_SettleResponse__Output } from './vouch/v1/SettleResponse.js';
 import type { SettlementLine as _vouch_v1_SettlementLine, SettlementLine__Output as _vouch_v1_SettlementLine__Output } from './vouch/v1/SettlementLine.js';
 import type { SettlementServiceClient as _vouch_v1_SettlementServiceClient, SettlementServiceDefinition as _vouch_v1_SettlementServiceDefinition } from './vouch/v1/SettlementService.js';
+import type { Signature as _vouch_v1_Signature, Signature__Output as _vouch_v1_Signature__Output } from './vouch/v1/Signature.js';
 import type { VisitQuery as _vouch_v1_VisitQuery, VisitQuery__Output as _vouch_v1_VisitQuery__Output } from './vouch/v1/VisitQuery.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -51,6 +52,7 @@ export interface ProtoGrpcType {
        * One-stop settlement at the cashier (一站式结算 / 直赔).
        */
       SettlementService: SubtypeConstructor<typeof grpc.Client, _vouch_v1_SettlementServiceClient> & { service: _vouch_v1_SettlementServiceDefinition }
+      Signature: MessageTypeDefinition<_vouch_v1_Signature, _vouch_v1_Signature__Output>
       VisitQuery: MessageTypeDefinition<_vouch_v1_VisitQuery, _vouch_v1_VisitQuery__Output>
     }
   }

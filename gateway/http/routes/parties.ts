@@ -79,19 +79,22 @@ export default async function partyRoutes(app: FastifyInstance, opts: { gateway:
       config: { public: true },
       schema: {
         ...op({
-          id: 'listKeys', summary: 'The gateway’s signing public keys', tags: ['audit'], answer: 'Every signing public key, the current one marked.',
-          description: 'The gateway’s signing public keys (receipts and tree heads), old ones included after rotation. No token needed.', errors: [],
+          id: 'listKeys', summary: 'The gateway’s signing public keys', tags: ['audit'], answer: 'Every signing public key (Ed25519 as PEM, SM2 as an uncompressed point in hex), the current ones marked.',
+          description: 'The gateway’s signing public keys (receipts and tree heads), old ones included after rotation; under VOUCH_CRYPTO=dual one Ed25519 and one SM2 key are current. No token needed.', errors: [],
         }),
         response: withErrors({ 200: KeysAnswer }),
       },
     },
-    async () => ({
-      keys: [...g.keys.signingPublicKeys()].map(([kid, key]) => ({
-        key_id: kid,
-        alg: 'Ed25519' as const,
-        public_key_pem: key.export({ type: 'spki', format: 'pem' }) as string,
-        current: kid === g.keys.signing.kid,
-      })),
-    }),
+    async () => {
+      const current = new Set(g.keys.signingKeyIds);
+      return {
+        keys: [
+          ...[...g.keys.signingPublicKeys()].map(([kid, key]) => ({
+            key_id: kid, alg: 'Ed25519' as const, public_key_pem: key.export({ type: 'spki', format: 'pem' }) as string, current: current.has(kid),
+          })),
+          ...[...g.keys.sm2PublicKeys()].map(([kid, hex]) => ({ key_id: kid, alg: 'SM2' as const, public_key_hex: hex, current: current.has(kid) })),
+        ],
+      };
+    },
   );
 }

@@ -1,6 +1,7 @@
 // Generated from proto/ by scripts/proto.mjs — do not edit.
 // Original file: vouch/v1/common.proto
 
+import type { Signature as _vouch_v1_Signature, Signature__Output as _vouch_v1_Signature__Output } from '../../vouch/v1/Signature.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -27,12 +28,12 @@ export interface Receipt {
   'record_digest'?: (string);
   'product_version'?: (string);
   /**
-   * Always "Ed25519".
+   * "Ed25519" (VOUCH_CRYPTO=intl or dual) or "SM2" (gm: SM3, user id 1234567812345678).
    */
   'alg'?: (string);
   'key_id'?: (string);
   /**
-   * Base64 Ed25519 signature.
+   * Ed25519: base64; SM2: the 64-byte r || s in hex.
    */
   'signature'?: (string);
   /**
@@ -43,6 +44,10 @@ export interface Receipt {
    * HMAC-SHA256 (hex) keyed with receipt_salt over the question asked (empty when none is covered).
    */
   'question_digest'?: (string);
+  /**
+   * VOUCH_CRYPTO=dual: the SM2 signature over exactly the bytes the primary signature covers.
+   */
+  'cosignatures'?: (_vouch_v1_Signature)[];
 }
 
 /**
@@ -69,12 +74,12 @@ export interface Receipt__Output {
   'record_digest': (string);
   'product_version': (string);
   /**
-   * Always "Ed25519".
+   * "Ed25519" (VOUCH_CRYPTO=intl or dual) or "SM2" (gm: SM3, user id 1234567812345678).
    */
   'alg': (string);
   'key_id': (string);
   /**
-   * Base64 Ed25519 signature.
+   * Ed25519: base64; SM2: the 64-byte r || s in hex.
    */
   'signature': (string);
   /**
@@ -85,4 +90,8 @@ export interface Receipt__Output {
    * HMAC-SHA256 (hex) keyed with receipt_salt over the question asked (empty when none is covered).
    */
   'question_digest': (string);
+  /**
+   * VOUCH_CRYPTO=dual: the SM2 signature over exactly the bytes the primary signature covers.
+   */
+  'cosignatures': (_vouch_v1_Signature__Output)[];
 }
