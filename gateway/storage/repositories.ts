@@ -107,6 +107,45 @@ export interface SettlementLineRow {
   owed_fen: number;
 }
 
+/** One visit in the statistics lab (migration 4): pseudonyms, coarse keys in clear, sealed amounts. */
+export interface StatVisitRow {
+  visit_key: string;
+  person: string;
+  age_band: string;
+  gender: string;
+  visit_type: string;
+  region: string;
+  year: string;
+  kek_id: string;
+  wrapped_dek: Buffer;
+  sealed_amounts: Buffer;
+  updated_at: number;
+}
+
+/** Filters on the lab's clear keys: a row passes when each named column's value is listed. */
+export type StatVisitFilter = Partial<Record<'age_band' | 'gender' | 'visit_type' | 'region' | 'year', readonly string[]>>;
+
+/** A party's privacy budget for a period, in integer micro-ρ. */
+export interface StatBudgetRow {
+  party: string;
+  rho_total_micro: number;
+  rho_spent_micro: number;
+  /** Last day of the period (yyyy-MM-dd, inclusive, Asia/Shanghai). */
+  period_end: string;
+  set_by: string;
+  updated_at: number;
+}
+
+export interface StatReleaseRow {
+  release_id: string;
+  party: string;
+  period_end: string;
+  rho_micro: number;
+  /** The question as canonical JSON (keys and filters only: nothing personal). */
+  question: string;
+  created_at: number;
+}
+
 export interface Repositories {
   // parties
   insertParty(p: Party): void;
@@ -165,6 +204,19 @@ export interface Repositories {
 
   // claim verification budget
   countClaimAttempt(insurer: string, recordId: string): number;
+
+  // statistics lab
+  /** Writes a visit's lab row (a newer version of the record replaces it). */
+  putStatVisit(r: StatVisitRow): void;
+  /** Lab rows passing the filter, grouped by person (ordered by person, then visit). */
+  statVisits(filter: StatVisitFilter): StatVisitRow[];
+  statBudget(party: string): StatBudgetRow | undefined;
+  putStatBudget(b: StatBudgetRow): void;
+  /** Adds `rhoMicro` to the spent budget if it fits and the period is `periodEnd`; false (nothing charged) otherwise. */
+  chargeStatBudget(party: string, periodEnd: string, rhoMicro: number, at: number): boolean;
+  insertStatRelease(r: StatReleaseRow): void;
+  /** Every micro-ρ the party was ever charged, over all periods. */
+  statSpentAllPeriods(party: string): number;
 
   // outbox
   addOutbox(eventId: string, event: string): void;
@@ -458,6 +510,54 @@ export class SqliteRepositories implements Repositories {
       `INSERT INTO claim_attempts (insurer, record_id, attempts) VALUES (?, ?, 1)
        ON CONFLICT (insurer, record_id) DO UPDATE SET attempts = attempts + 1 RETURNING attempts`,
     ).pluck().get(insurer, recordId) as number;
+  }
+
+  putStatVisit(r: StatVisitRow): void {
+    this.st(
+      `INSERT INTO stat_visits (visit_key, person, age_band, gender, visit_type, region, year, kek_id, wrapped_dek, sealed_amounts, updated_at)
+       VALUES (@visit_key, @person, @age_band, @gender, @visit_type, @region, @year, @kek_id, @wrapped_dek, @sealed_amounts, @updated_at)
+       ON CONFLICT (visit_key) DO UPDATE SET person = excluded.person, age_band = excluded.age_band, gender = excluded.gender,
+         visit_type = excluded.visit_type, region = excluded.region, year = excluded.year, kek_id = excluded.kek_id,
+         wrapped_dek = excluded.wrapped_dek, sealed_amounts = excluded.sealed_amounts, updated_at = excluded.updated_at`,
+    ).run(r);
+  }
+  statVisits(filter: StatVisitFilter): StatVisitRow[] {
+    // Column names come from a closed list; values are bound parameters.
+    const where: string[] = [];
+    const args: string[] = [];
+    for (const col of ['age_band', 'gender', 'visit_type', 'region', 'year'] as const) {
+      const vals = filter[col];
+      if (!vals) continue;
+      where.push(`${col} IN (${vals.map(() => '?').join(', ')})`);
+      args.push(...vals);
+    }
+    return this.st(`SELECT * FROM stat_visits ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY person, visit_key`).all(...args) as StatVisitRow[];
+  }
+  statBudget(party: string): StatBudgetRow | undefined {
+    return this.st('SELECT * FROM stat_budgets WHERE party = ?').get(party) as StatBudgetRow | undefined;
+  }
+  putStatBudget(b: StatBudgetRow): void {
+    this.st(
+      `INSERT INTO stat_budgets (party, rho_total_micro, rho_spent_micro, period_end, set_by, updated_at)
+       VALUES (@party, @rho_total_micro, @rho_spent_micro, @period_end, @set_by, @updated_at)
+       ON CONFLICT (party) DO UPDATE SET rho_total_micro = excluded.rho_total_micro, rho_spent_micro = excluded.rho_spent_micro,
+         period_end = excluded.period_end, set_by = excluded.set_by, updated_at = excluded.updated_at`,
+    ).run(b);
+  }
+  chargeStatBudget(party: string, periodEnd: string, rhoMicro: number, at: number): boolean {
+    return this.st(
+      `UPDATE stat_budgets SET rho_spent_micro = rho_spent_micro + @rho, updated_at = @at
+       WHERE party = @party AND period_end = @period_end AND rho_spent_micro + @rho <= rho_total_micro`,
+    ).run({ party, period_end: periodEnd, rho: rhoMicro, at }).changes === 1;
+  }
+  insertStatRelease(r: StatReleaseRow): void {
+    this.st(
+      `INSERT INTO stat_releases (release_id, party, period_end, rho_micro, question, created_at)
+       VALUES (@release_id, @party, @period_end, @rho_micro, @question, @created_at)`,
+    ).run(r);
+  }
+  statSpentAllPeriods(party: string): number {
+    return this.st('SELECT COALESCE(SUM(rho_micro), 0) FROM stat_releases WHERE party = ?').pluck().get(party) as number;
   }
 
   addOutbox(eventId: string, event: string): void {
