@@ -30,8 +30,9 @@ export function ageOn(birth: string, date: string): number {
 
 export function ageBand(age: number): string {
   if (age < 18) return AGE_BANDS[0];
+  if (age < 30) return AGE_BANDS[1];
   if (age >= 80) return AGE_BANDS[7];
-  return AGE_BANDS[Math.floor(age / 10) - 1]!;
+  return AGE_BANDS[Math.floor(age / 10) - 1]!; // 30-39 → [2] … 70-79 → [6]
 }
 
 /** The clear keys of a visit: age band on the visit day, sex, visit type, province of settlement, year. */

@@ -63,6 +63,7 @@ export interface StatsQuery {
 export class QueryRefusal extends Error {
   constructor(readonly reason: string) {
     super(reason);
+    this.name = 'QueryRefusal';
   }
 }
 
