@@ -199,6 +199,10 @@ async function scenario(h: Harness) {
   await h.call({ method: 'POST', url: '/v1/parties/INS-B/suspend', token: admin });
   await h.call({ method: 'POST', url: '/v1/parties/INS-B/activate', token: admin });
   await h.call({ method: 'POST', url: '/v1/keys/signing/rotate', token: admin });
+  // The statistics lab: a budget set, a release, a refusal past the budget.
+  await h.call({ method: 'PUT', url: '/v1/stats/budgets/huhuibao', token: bureau, payload: { rho: 0.5, period_end: '2099-12-31' } });
+  await h.call({ method: 'POST', url: '/v1/stats/queries', token: insurer, payload: { metric: 'sum', value: 'out_of_list_fen', group_by: ['age_band'], rho: 0.5 } });
+  await h.call({ method: 'POST', url: '/v1/stats/queries', token: insurer, payload: { metric: 'count', group_by: [], rho: 0.5 } });
   // token.issued: a party with a key trades a client assertion for a token.
   const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
   await h.call({ method: 'POST', url: '/v1/parties', token: admin, payload: { role: 'insurer', code: 'INS-K', name: 'K', public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }) } });
