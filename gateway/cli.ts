@@ -13,6 +13,7 @@ import { verifyAuditLog } from './services/audit-verify.js';
 import { verifyReceipt } from './services/receipts.js';
 import { partyView } from './services/parties.js';
 import { rewrapRecords } from './services/records.js';
+import { rewrapStatVisits } from './services/statistics/lab.js';
 import { loadWitnessState, saveWitnessState, witness, type WitnessSource } from './services/witness.js';
 import type { TreeHead } from './services/audit-log.js';
 
@@ -200,7 +201,8 @@ async function run(argv: string[]): Promise<number> {
       const g = open();
       try {
         const moved = await rewrapRecords(g.vault, g.storage, g.keys.kek.kid);
-        process.stdout.write(`keys rewrap: ${moved} record keys moved to ${g.keys.kek.kid}\n`);
+        const lab = await rewrapStatVisits(g.vault, g.storage, g.keys.kek.kid);
+        process.stdout.write(`keys rewrap: ${moved} record keys and ${lab} statistics-lab keys moved to ${g.keys.kek.kid}\n`);
       } finally {
         await g.close();
       }

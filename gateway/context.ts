@@ -81,7 +81,7 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
   }, writesLog);
   const vault = new Vault(keys);
   const read = () => storage.read;
-  const statistics = new StatisticsLab(journal, storage, vault, payers);
+  const statistics = new StatisticsLab(journal, storage, vault, payers, { onRelease: (rho) => metrics.statsReleased(rho) });
   const records = new RecordService(journal, vault, statistics);
   const settlements = new SettlementService(journal, vault, records, payers, keys);
   let closed = false;

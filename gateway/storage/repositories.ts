@@ -217,6 +217,8 @@ export interface Repositories {
   insertStatRelease(r: StatReleaseRow): void;
   /** Every micro-ρ the party was ever charged, over all periods. */
   statSpentAllPeriods(party: string): number;
+  statVisitsForRewrap(notKek: string, limit: number): Pick<StatVisitRow, 'visit_key' | 'kek_id' | 'wrapped_dek'>[];
+  updateStatVisitKey(visitKey: string, kekId: string, wrapped: Buffer): void;
 
   // outbox
   addOutbox(eventId: string, event: string): void;
@@ -558,6 +560,12 @@ export class SqliteRepositories implements Repositories {
   }
   statSpentAllPeriods(party: string): number {
     return this.st('SELECT COALESCE(SUM(rho_micro), 0) FROM stat_releases WHERE party = ?').pluck().get(party) as number;
+  }
+  statVisitsForRewrap(notKek: string, limit: number): Pick<StatVisitRow, 'visit_key' | 'kek_id' | 'wrapped_dek'>[] {
+    return this.st('SELECT visit_key, kek_id, wrapped_dek FROM stat_visits WHERE kek_id <> ? LIMIT ?').all(notKek, limit) as StatVisitRow[];
+  }
+  updateStatVisitKey(visitKey: string, kekId: string, wrapped: Buffer): void {
+    this.st('UPDATE stat_visits SET kek_id = ?, wrapped_dek = ? WHERE visit_key = ?').run(kekId, wrapped, visitKey);
   }
 
   addOutbox(eventId: string, event: string): void {

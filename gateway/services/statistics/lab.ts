@@ -85,8 +85,12 @@ export class StatisticsLab {
     private readonly storage: Storage,
     private readonly vault: Vault,
     private readonly payers: PayerRegistry,
-    private readonly rng: RandomSource = csprng,
+    private readonly options: { rng?: RandomSource; onRelease?: (rhoMicro: number) => void } = {},
   ) {}
+
+  private get rng(): RandomSource {
+    return this.options.rng ?? csprng;
+  }
 
   /**
    * The lab row of a visit, built inside the push's transaction from what only the push has: the ID
@@ -228,6 +232,7 @@ export class StatisticsLab {
       };
     });
     if (!value) return this.refuse(by, actorRole, q, now);
+    this.options.onRelease?.(q.rho_micro);
     const sd = stddevOf(sigma2);
     const out: ReleaseCell[] = cells(q, ctx).map((key) => {
       const noisy = exact.get(keyOfCell(q, key))! + sampleDiscreteGaussian(sigma2, this.rng);
@@ -282,3 +287,23 @@ export class StatisticsLab {
 
 /** What the record service needs of the lab: the lab row of a visit it is storing. */
 export type StatVisitWriter = Pick<StatisticsLab, 'visitRow'>;
+
+/**
+ * KEK rotation's second half for the lab rows (as rewrapRecords for records): re-wraps every lab row's
+ * data key still under an older KEK, 500 rows per group-committed batch; the sealed amounts stay as they are.
+ */
+export async function rewrapStatVisits(vault: Vault, storage: Storage, currentKek: string): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const n = await storage.write((tx) => {
+      const rows = tx.statVisitsForRewrap(currentKek, 500);
+      for (const r of rows) {
+        const env = vault.rewrap(r, statAad(r.visit_key));
+        tx.updateStatVisitKey(r.visit_key, env.kek_id, env.wrapped_dek);
+      }
+      return rows.length;
+    });
+    if (n === 0) return moved;
+    moved += n;
+  }
+}
