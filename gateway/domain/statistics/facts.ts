@@ -61,8 +61,13 @@ export function productPayables(facts: RecordFacts, products: readonly Product[]
   };
   const out: Record<string, number> = {};
   for (const product of products) {
-    const r = evaluateProduct({ product, facts, policy, hospitalLevel, use: new Map(), remaining: initialRemaining(facts, 'personal_burden') });
-    if (r.payable_fen > 0) out[product.code] = r.payable_fen;
+    let payable = 0;
+    try {
+      payable = evaluateProduct({ product, facts, policy, hospitalLevel, use: new Map(), remaining: initialRemaining(facts, 'personal_burden') }).payable_fen;
+    } catch {
+      // A product whose terms cannot evaluate this visit pays nothing here: the lab must never refuse a push.
+    }
+    if (payable > 0) out[product.code] = payable;
   }
   return out;
 }

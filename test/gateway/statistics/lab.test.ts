@@ -82,9 +82,14 @@ t.test('lab rows: one per visit, pseudonymous, coarse keys in clear, amounts sea
   );
   const persons = new Set(rows.map((r) => r.person));
   t.equal(persons.size, 5, 'one pseudonym per person');
-  // A corrected record (new version) replaces its visit's row rather than adding one.
-  const c = h.g.storage.mainDb.prepare('SELECT COUNT(*) FROM stat_visits').pluck();
-  t.equal(c.get(), 7);
+  // A corrected record (new version, same setl_id) replaces its visit's row rather than adding one.
+  const before = h.g.storage.mainDb.prepare("SELECT sealed_amounts FROM stat_visits WHERE visit_type = 'outpatient' AND age_band = '60-69'").pluck().get() as Buffer;
+  const B = idOf('1960-01-01', 'M', 2);
+  const again = await h.g.records.push({ role: 'hospital', code: H, jti: 't' }, recordBody({ certno: B, hospital: H, mdtrt_id: 'B1', med_type: '11', inscp: 31_000, hifp: 7_500 }));
+  t.same([again.created, again.version], [true, 2]);
+  t.equal(h.g.storage.mainDb.prepare('SELECT COUNT(*) FROM stat_visits').pluck().get(), 7, 'still one row per visit');
+  const after = h.g.storage.mainDb.prepare("SELECT sealed_amounts FROM stat_visits WHERE visit_type = 'outpatient' AND age_band = '60-69'").pluck().get() as Buffer;
+  t.notSame(after, before, 'the row now holds the corrected amounts');
 });
 
 t.test('budgets: set by the bureau, charged exactly, 429 past them, preview is free, leaves carry ρ and nothing personal', async (t) => {
