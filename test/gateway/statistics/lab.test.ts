@@ -167,6 +167,11 @@ t.test('budgets: set by the bureau, charged exactly, 429 past them, preview is f
   const setLeaf = leafEvents(h).at(-1)!.e;
   t.same([setLeaf.kind, setLeaf.actor, setLeaf.refs?.party, setLeaf.refs?.rho_micro, setLeaf.refs?.period_end], ['stats.budget_set', BUREAU, INSURER, 500_000, '2100-12-31']);
 
+  // The bureau's supervision summary counts the insurer's releases and refusals (4 released, 2 refused).
+  const summary = await h.call({ method: 'GET', url: '/v1/supervision/summary', token: bureau });
+  const mine = summary.body.insurers.find((i: { insurer: string }) => i.insurer === INSURER);
+  t.same([mine.stats_releases, mine.stats_refused], [4, 2]);
+
   // No ID number, amount or pseudonym in any stats leaf.
   const all = leafEvents(h).filter((l) => l.e.kind.startsWith('stats.')).map((l) => l.raw).join('\n');
   for (const needle of ['310101', '2000000', '20000.00', '"person"', 'medfee']) t.notOk(all.includes(needle), `no ${needle} in a stats leaf`);
