@@ -122,8 +122,12 @@ export interface StatVisitRow {
   updated_at: number;
 }
 
+/** The lab's clear key columns. */
+export const STAT_KEY_COLUMNS = ['age_band', 'gender', 'visit_type', 'region', 'year'] as const;
+export type StatKeyColumn = (typeof STAT_KEY_COLUMNS)[number];
+
 /** Filters on the lab's clear keys: a row passes when each named column's value is listed. */
-export type StatVisitFilter = Partial<Record<'age_band' | 'gender' | 'visit_type' | 'region' | 'year', readonly string[]>>;
+export type StatVisitFilter = Partial<Record<StatKeyColumn, readonly string[]>>;
 
 /** A party's privacy budget for a period, in integer micro-ρ. */
 export interface StatBudgetRow {
@@ -210,6 +214,11 @@ export interface Repositories {
   putStatVisit(r: StatVisitRow): void;
   /** Lab rows passing the filter, grouped by person (ordered by person, then visit). */
   statVisits(filter: StatVisitFilter): StatVisitRow[];
+  /**
+   * Visit counts per combination of `groupBy` columns over the rows passing the filter, each person's
+   * first `perPerson` passing visits only (in visit-key order) — the per-person bound, done in SQL.
+   */
+  statCounts(filter: StatVisitFilter, groupBy: readonly StatKeyColumn[], perPerson: number): (Partial<Record<StatKeyColumn, string>> & { n: number })[];
   statBudget(party: string): StatBudgetRow | undefined;
   putStatBudget(b: StatBudgetRow): void;
   /** Adds `rhoMicro` to the spent budget if it fits and the period is `periodEnd`; false (nothing charged) otherwise. */
@@ -229,6 +238,19 @@ export interface Repositories {
 }
 
 type Row = Record<string, unknown>;
+
+/** WHERE over the lab's key columns: names from the closed list, values bound as parameters. */
+function statWhere(filter: StatVisitFilter): { where: string; args: string[] } {
+  const parts: string[] = [];
+  const args: string[] = [];
+  for (const col of STAT_KEY_COLUMNS) {
+    const vals = filter[col];
+    if (!vals) continue;
+    parts.push(`${col} IN (${vals.map(() => '?').join(', ')})`);
+    args.push(...vals);
+  }
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
+}
 
 /**
  * Columns a look-up returns: everything but the sealed record itself (kept in record_blobs), which
@@ -278,6 +300,12 @@ export class SqliteRepositories implements Repositories {
     private readonly db: Db,
     private readonly snapshot?: ReadSnapshot,
   ) {}
+
+  /** An uncached statement (the lab's questions vary in shape; caching each would grow without bound). */
+  private stOnce(sql: string): Database.Statement {
+    this.snapshot?.enter();
+    return this.db.prepare(sql);
+  }
 
   private st(sql: string): Database.Statement {
     this.snapshot?.enter();
@@ -524,16 +552,18 @@ export class SqliteRepositories implements Repositories {
     ).run(r);
   }
   statVisits(filter: StatVisitFilter): StatVisitRow[] {
-    // Column names come from a closed list; values are bound parameters.
-    const where: string[] = [];
-    const args: string[] = [];
-    for (const col of ['age_band', 'gender', 'visit_type', 'region', 'year'] as const) {
-      const vals = filter[col];
-      if (!vals) continue;
-      where.push(`${col} IN (${vals.map(() => '?').join(', ')})`);
-      args.push(...vals);
-    }
-    return this.st(`SELECT * FROM stat_visits ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY person, visit_key`).all(...args) as StatVisitRow[];
+    const { where, args } = statWhere(filter);
+    return this.stOnce(`SELECT * FROM stat_visits ${where} ORDER BY person, visit_key`).all(...args) as StatVisitRow[];
+  }
+  statCounts(filter: StatVisitFilter, groupBy: readonly StatKeyColumn[], perPerson: number): (Partial<Record<StatKeyColumn, string>> & { n: number })[] {
+    const { where, args } = statWhere(filter);
+    const cols = groupBy.filter((c) => (STAT_KEY_COLUMNS as readonly string[]).includes(c));
+    const keys = cols.join(', ');
+    return this.stOnce(
+      `SELECT ${keys ? `${keys}, ` : ''}COUNT(*) AS n FROM (
+         SELECT ${keys ? `${keys}, ` : ''}ROW_NUMBER() OVER (PARTITION BY person ORDER BY visit_key) AS rn FROM stat_visits ${where}
+       ) WHERE rn <= ? ${keys ? `GROUP BY ${keys}` : ''}`,
+    ).all(...args, perPerson) as (Partial<Record<StatKeyColumn, string>> & { n: number })[];
   }
   statBudget(party: string): StatBudgetRow | undefined {
     return this.st('SELECT * FROM stat_budgets WHERE party = ?').get(party) as StatBudgetRow | undefined;

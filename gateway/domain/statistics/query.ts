@@ -319,6 +319,23 @@ export function aggregate(q: StatsQuery, ctx: QueryContext, visits: Iterable<Vis
   return out;
 }
 
+/**
+ * The same cell values as {@link aggregate} for a count that is not product-scoped, from counts already
+ * grouped by the question's keys over each person's first L passing visits (storage does that part in
+ * SQL, so a count over millions of visits never brings rows into JavaScript). Groups outside the
+ * declared cells (a year outside the default window) are dropped, as aggregate() drops them.
+ */
+export function aggregateGroupedCounts(q: StatsQuery, ctx: QueryContext, groups: Iterable<Partial<Record<GroupKey, string>> & { n: number }>): Map<string, bigint> {
+  if (q.metric !== 'count' || productScope(q)) throw new Error('grouped counts answer only counts without products');
+  const out = new Map<string, bigint>(cells(q, ctx).map((c) => [cellKey(q, c), 0n]));
+  for (const g of groups) {
+    const k = cellKey(q, g as unknown as Record<string, string>);
+    const cur = out.get(k);
+    if (cur !== undefined) out.set(k, cur + BigInt(g.n));
+  }
+  return out;
+}
+
 /** The cell map's key for a cell (exposed for the service, which zips cells with their values). */
 export function keyOfCell(q: StatsQuery, cell: Record<string, string>): string {
   return cellKey(q, cell);

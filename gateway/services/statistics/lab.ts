@@ -7,11 +7,11 @@ import type { RecordFacts } from '../../domain/facts.js';
 import { sampleDiscreteGaussian, stddevOf, type RandomSource, type Rational } from '../../domain/statistics/discrete-gaussian.js';
 import { statAmounts, statKeys } from '../../domain/statistics/facts.js';
 import {
-  aggregate, cellCount, cells, keyOfCell, needsAmounts, parseQuery, parseRho, QueryRefusal, rhoOf, sensitivitySquared, sigmaSquared,
+  aggregate, aggregateGroupedCounts, cellCount, cells, keyOfCell, needsAmounts, parseQuery, parseRho, QueryRefusal, rhoOf, sensitivitySquared, sigmaSquared,
   type QueryContext, type StatsQuery, type VisitAmounts, type VisitFacts,
 } from '../../domain/statistics/query.js';
 import type { PayerRegistry } from '../../../adapters/payers/registry.js';
-import type { StatBudgetRow, StatVisitRow } from '../../storage/repositories.js';
+import { STAT_KEY_COLUMNS, type StatBudgetRow, type StatKeyColumn, type StatVisitFilter, type StatVisitRow } from '../../storage/repositories.js';
 import type { Storage } from '../../storage/storage.js';
 import type { Principal } from '../auth.js';
 import type { Journal } from '../journal.js';
@@ -69,6 +69,13 @@ export interface PreviewAnswer {
   contributions: number;
   /** Half-width of a 95 % interval for each cell (±1.96 σ), in the cell's unit. */
   ci95_halfwidth: number;
+}
+
+/** The question's filters on the clear key columns (products are not a column: they are in the sealed amounts). */
+function keyFilter(q: StatsQuery): StatVisitFilter {
+  const out: StatVisitFilter = {};
+  for (const c of STAT_KEY_COLUMNS) if (q.filters[c]) out[c] = q.filters[c];
+  return out;
 }
 
 /** Associated data binding a lab row's sealed amounts to its row. */
@@ -212,7 +219,9 @@ export class StatisticsLab {
     // Refuse before reading anything when the budget cannot cover it (the charge below re-checks atomically).
     const before = this.storage.read.statBudget(by.code);
     if (!this.fits(before, q.rho_micro, now)) return this.refuse(by, actorRole, q, now);
-    const exact = aggregate(q, ctx, await this.visits(q));
+    const exact = needsAmounts(q)
+      ? aggregate(q, ctx, await this.visits(q))
+      : aggregateGroupedCounts(q, ctx, this.storage.read.statCounts(keyFilter(q), q.group_by as StatKeyColumn[], q.contributions));
     const releaseId = timeOrderedId('rel', now);
     const { value, leaves } = await this.journal.change((tx) => {
       const b = tx.statBudget(by.code);
@@ -264,11 +273,7 @@ export class StatisticsLab {
    * other requests.
    */
   private async visits(q: StatsQuery): Promise<VisitFacts[]> {
-    // Products are not a column: a visit's products are in its sealed amounts, expanded by aggregate().
-    const { age_band, gender, visit_type, region, year } = q.filters;
-    const rows = this.storage.read.statVisits({
-      ...(age_band ? { age_band } : {}), ...(gender ? { gender } : {}), ...(visit_type ? { visit_type } : {}), ...(region ? { region } : {}), ...(year ? { year } : {}),
-    });
+    const rows = this.storage.read.statVisits(keyFilter(q));
     const open = needsAmounts(q);
     const out: VisitFacts[] = [];
     for (let i = 0; i < rows.length; i++) {
