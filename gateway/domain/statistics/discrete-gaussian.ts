@@ -39,14 +39,12 @@ export function rational(num: bigint, den: bigint): Rational {
 export function isqrt(n: bigint): bigint {
   if (n < 0n) throw new RangeError('isqrt of a negative number');
   if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n)))) + 1n; // a start above or near the root; Newton converges from above
+  let x = 1n << BigInt(Math.ceil(bitLength(n) / 2)); // 2^⌈b/2⌉ ≥ √n: Newton's iterates then fall monotonically to ⌊√n⌋
   for (;;) {
     const y = (x + n / x) >> 1n;
     if (y >= x) break;
     x = y;
   }
-  while (x * x > n) x -= 1n;
-  while ((x + 1n) * (x + 1n) <= n) x += 1n;
   return x;
 }
 

@@ -152,6 +152,15 @@ t.test('integer square root and uniform integers', async (t) => {
     const r = isqrt(n);
     t.ok(r * r <= n && (r + 1n) * (r + 1n) > n, `isqrt(${n})`);
   }
+  let allRight = true;
+  for (let i = 0n; i < 2000n; i++) {
+    const n = i * i * i * 7919n + i; // squares, near-squares and large values alike
+    const r = isqrt(n);
+    allRight &&= r * r <= n && (r + 1n) * (r + 1n) > n;
+    const sq = isqrt(i * i);
+    allRight &&= sq === i && isqrt(i * i - 1n + (i === 0n ? 1n : 0n)) === (i === 0n ? 0n : i - 1n);
+  }
+  t.ok(allRight, 'isqrt is ⌊√n⌋ on 6,000 more values, squares and their predecessors included');
   const rng = seeded('vouch-below');
   const big = 2n ** 70n + 3n;
   let inRange = true;
