@@ -32,6 +32,7 @@ export const OPERATIONS = {
   statsBudget: ['insurer', 'bureau'],
   statsQuery: ['insurer', 'bureau'],
   statsPreview: ['insurer', 'bureau'],
+  statsReleases: ['bureau'],
   manageParties: ['admin'],
   rotateKeys: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -224,6 +224,8 @@ export interface Repositories {
   /** Adds `rhoMicro` to the spent budget if it fits and the period is `periodEnd`; false (nothing charged) otherwise. */
   chargeStatBudget(party: string, periodEnd: string, rhoMicro: number, at: number): boolean;
   insertStatRelease(r: StatReleaseRow): void;
+  /** Releases in [from, to) (ms), of one party or all, oldest first. */
+  statReleases(from: number, to: number, party: string | undefined, limit: number): StatReleaseRow[];
   /** Every micro-ρ the party was ever charged, over all periods. */
   statSpentAllPeriods(party: string): number;
   statVisitsForRewrap(notKek: string, limit: number): Pick<StatVisitRow, 'visit_key' | 'kek_id' | 'wrapped_dek'>[];
@@ -587,6 +589,11 @@ export class SqliteRepositories implements Repositories {
       `INSERT INTO stat_releases (release_id, party, period_end, rho_micro, question, created_at)
        VALUES (@release_id, @party, @period_end, @rho_micro, @question, @created_at)`,
     ).run(r);
+  }
+  statReleases(from: number, to: number, party: string | undefined, limit: number): StatReleaseRow[] {
+    return (party === undefined
+      ? this.st('SELECT * FROM stat_releases WHERE created_at >= ? AND created_at < ? ORDER BY created_at, release_id LIMIT ?').all(from, to, limit)
+      : this.st('SELECT * FROM stat_releases WHERE party = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, release_id LIMIT ?').all(party, from, to, limit)) as StatReleaseRow[];
   }
   statSpentAllPeriods(party: string): number {
     return this.st('SELECT COALESCE(SUM(rho_micro), 0) FROM stat_releases WHERE party = ?').pluck().get(party) as number;

@@ -92,6 +92,15 @@ t.test('the budget stops an attacker averaging away the noise of a differencing 
   t.equal(mine.filter((e) => e.kind === 'stats.released').length, 20);
   t.equal(mine.filter((e) => e.kind === 'stats.refused').length, 1);
   t.equal(mine.filter((e) => e.kind === 'stats.released').reduce((s, e) => s + e.refs!.rho_micro!, 0), 100_000, 'the leaves add up to the ρ spent');
+  // And the bureau reads the questions: the same two, alternating — the differencing pattern itself.
+  const listed = await h.call({ method: 'GET', url: `/v1/stats/releases?party=${ATTACKER}`, token: bureau });
+  t.equal(listed.status, 200);
+  t.equal(listed.body.releases.length, 20);
+  const shapes = listed.body.releases.map((r: { question: { filters: Record<string, string[]> } }) => JSON.stringify(r.question.filters));
+  t.equal(new Set(shapes).size, 2, 'two questions, asked ten times each');
+  t.ok(shapes.every((s: string, i: number) => s === shapes[i % 2]), 'in alternation');
+  t.same(listed.body.releases.map((r: { release_id: string }) => r.release_id).sort(), mine.filter((e) => e.kind === 'stats.released').map((e) => e.refs!.release_id).sort(), 'each listed release has its leaf');
+  t.equal((await h.call({ method: 'GET', url: '/v1/stats/releases', token: attacker })).status, 403, 'insurers do not read the list');
 });
 
 /** Abramowitz–Stegun 7.1.26 (|error| < 1.5·10^-7): enough for a bound checked with room to spare. */

@@ -86,6 +86,39 @@ const PreviewAnswer = Type.Object({
   ...Shape,
   ci95_halfwidth: Type.Number({ description: '1.96 σ: half-width of a 95 % interval around each released value.' }),
 });
+const ReleasesQuery = Type.Object(
+  {
+    party: Type.Optional(Type.String({ maxLength: 40, description: 'One party’s releases (default: every party’s).' })),
+    from: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 time or epoch ms, inclusive.' })),
+    to: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 time or epoch ms, exclusive.' })),
+    limit: Type.Optional(Type.String({ pattern: '^\\d{1,4}$' })),
+  },
+  { additionalProperties: false },
+);
+const ReleasesAnswer = Type.Object({
+  releases: Type.Array(
+    Type.Object({
+      release_id: Type.String(),
+      party: Type.String(),
+      time: Type.String(),
+      rho: Type.Number(),
+      rho_micro: Type.Integer(),
+      period_end: Type.String(),
+      question: Type.Object(
+        {
+          metric: Type.String(),
+          value: Type.Optional(Type.String()),
+          group_by: Type.Array(Type.String()),
+          filters: Type.Record(Type.String(), Type.Array(Type.String())),
+          clamp_fen: Type.Optional(Type.Integer()),
+          contributions: Type.Integer(),
+          rho_micro: Type.Integer(),
+        },
+        { description: 'The question as validated (declared keys and categories only: nothing personal).' },
+      ),
+    }),
+  ),
+});
 const BudgetParams = Type.Object({ insurer: Type.String({ minLength: 1, maxLength: 40 }) });
 const BudgetBody = Type.Object(
   { rho: Rho, period_end: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Last day of the period, inclusive.' }) },
@@ -141,6 +174,23 @@ export default async function statisticsRoutes(app: FastifyInstance, opts: { gat
       },
     },
     async (req) => g.statistics.release(principalOf(req), req.body),
+  );
+
+  app.get<{ Querystring: Static<typeof ReleasesQuery> }>(
+    '/v1/stats/releases',
+    {
+      config: { roles: OPERATIONS.statsReleases },
+      schema: {
+        ...op({
+          id: 'statsReleases', summary: 'Statistics releases, with their questions (bureau)', tags: ['statistics'],
+          description: 'Every release in [from, to), oldest first: who asked which question at which ρ. The access log holds a leaf per release (same release_id); this adds the questions, so a differencing pattern is visible.',
+          answer: 'The releases with party, time, ρ, period and question.', errors: [],
+        }),
+        querystring: ReleasesQuery,
+        response: withErrors({ 200: ReleasesAnswer }),
+      },
+    },
+    async (req) => g.statistics.releases(req.query),
   );
 
   app.post<{ Body: Static<typeof QuestionBody> }>(

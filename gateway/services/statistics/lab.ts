@@ -13,6 +13,7 @@ import {
 import type { PayerRegistry } from '../../../adapters/payers/registry.js';
 import { STAT_KEY_COLUMNS, type StatBudgetRow, type StatKeyColumn, type StatVisitFilter, type StatVisitRow } from '../../storage/repositories.js';
 import type { Storage } from '../../storage/storage.js';
+import { instant } from '../audit-queries.js';
 import type { Principal } from '../auth.js';
 import type { Journal } from '../journal.js';
 import { timeOrderedId } from '../random.js';
@@ -76,6 +77,18 @@ function keyFilter(q: StatsQuery): StatVisitFilter {
   const out: StatVisitFilter = {};
   for (const c of STAT_KEY_COLUMNS) if (q.filters[c]) out[c] = q.filters[c];
   return out;
+}
+
+/** A release as the bureau lists it. */
+export interface ReleaseRecord {
+  release_id: string;
+  party: string;
+  time: string;
+  rho: number;
+  rho_micro: number;
+  period_end: string;
+  /** The question as validated: metric, value, group_by, filters, clamp_fen, contributions, rho_micro. */
+  question: Record<string, unknown>;
 }
 
 /** Associated data binding a lab row's sealed amounts to its row. */
@@ -250,6 +263,23 @@ export class StatisticsLab {
     return {
       release_id: releaseId, cells: out, rho_spent: rhoOf(q.rho_micro), rho_left: rhoOf(value.left), leaf_index: leaves[0]!, ...this.shape(q),
       sensitivity: Math.sqrt(Number(delta2)), stddev: sd, period_end: value.periodEnd,
+    };
+  }
+
+  /**
+   * The releases for the bureau: who asked what, when, at which ρ — the questions themselves (keys,
+   * filters, clamp, bound; nothing personal), so a differencing pattern is visible, not just its cost.
+   */
+  releases(q: { party?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: string | undefined }): { releases: ReleaseRecord[] } {
+    const from = instant(q.from, 'from') ?? 0;
+    const to = instant(q.to, 'to') ?? 8.64e15;
+    const limit = q.limit === undefined || q.limit === '' ? 100 : Number(q.limit);
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new VouchError('VALIDATION_FAILED', 'Query limit must be from 1 to 1000.');
+    return {
+      releases: this.storage.read.statReleases(from, to, q.party || undefined, limit).map((r) => ({
+        release_id: r.release_id, party: r.party, time: new Date(r.created_at).toISOString(), rho: rhoOf(r.rho_micro), rho_micro: r.rho_micro,
+        period_end: r.period_end, question: JSON.parse(r.question) as Record<string, unknown>,
+      })),
     };
   }
 
