@@ -91,14 +91,16 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     bodyLimit: config.limits.bodyLimitBytes,
     // Money is never coerced from strings; unknown members are refused where a schema closes an object.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
-    return503OnClosing: true,
+    // Closing is a drain (SIGTERM): requests already accepted are answered, new ones get the catalogue's
+    // 503 SHUTTING_DOWN from the hook below, and connections close after their answer.
+    return503OnClosing: false,
     logController: new OneLinePerRequest(logger),
     // Errors Fastify raises before routing (bad URL encoding, over-long path parameters) get the catalogue too.
     frameworkErrors: (_err, request, reply) => {
       const plain = reply as unknown as { code(status: number): { send(body: unknown): unknown } };
       void plain.code(400).send(errorBody(new VouchError('VALIDATION_FAILED', 'The request URL is malformed.'), request.id));
     },
-    forceCloseConnections: true,
+    forceCloseConnections: false,
   });
   app.decorate('gateway', gateway);
   app.addSchema(ErrorBody);
@@ -112,6 +114,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     void reply.header('x-request-id', request.id);
     void reply.header('cache-control', 'no-store');
   });
+  installDrain(app);
   app.addHook('onClose', async () => {
     if (!options.gateway) await gateway.close();
   });
@@ -143,4 +146,31 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(statisticsRoutes, opts);
   await app.register(consolePlugin);
   return app as unknown as FastifyInstance;
+}
+
+/**
+ * SIGTERM drains instead of cutting (issue 14: a cut left consents committed that nobody was answered
+ * for). From `close()` on: a request that reaches routing is refused with `503 SHUTTING_DOWN` (nothing of
+ * it runs), every answer — those in flight included — says `Connection: close` so keep-alive clients
+ * leave, and idle keep-alive sockets are closed as they appear; `server.close()` then completes when the
+ * last answer has gone out, and only after that the gateway flushes and closes the log (onClose).
+ */
+function installDrain(app: FastifyInstance): void {
+  let draining = false;
+  let reaper: NodeJS.Timeout | undefined;
+  app.addHook('preClose', async () => {
+    draining = true;
+    app.server.closeIdleConnections();
+    reaper = setInterval(() => app.server.closeIdleConnections(), 20);
+    reaper.unref();
+  });
+  app.addHook('onRequest', async () => {
+    if (draining) throw new VouchError('SHUTTING_DOWN');
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) void reply.header('connection', 'close');
+  });
+  app.addHook('onClose', async () => {
+    if (reaper) clearInterval(reaper);
+  });
 }

@@ -1,38 +1,33 @@
 #!/usr/bin/env node
-import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { openGateway, type Gateway } from './context.js';
 import { createLogger } from './logger.js';
 import { normaliseCertno } from './domain/certno.js';
+import { makeEvent } from './domain/audit-events.js';
 import { rotateKey } from './services/keys.js';
 import { PARTY_ROLES, type PartyRole } from './storage/repositories.js';
+import { AUDIT_MIGRATIONS } from './storage/schema.js';
+import { openDatabase } from './storage/sqlite.js';
+import { keptHeadFile, readKeptHead } from './storage/integrity.js';
 import type { Principal } from './services/auth.js';
 import { verifyAuditLog } from './services/audit-verify.js';
-import { verifyReceipt } from './services/receipts.js';
 import { partyView } from './services/parties.js';
 import { rewrapRecords } from './services/records.js';
 import { rewrapStatVisits } from './services/statistics/lab.js';
-import { loadWitnessState, saveWitnessState, witness, type WitnessSource } from './services/witness.js';
-import type { TreeHead } from './services/audit-log.js';
+import { loadWitnessState, saveWitnessState, witness } from './services/witness.js';
+import { backup, restore } from './cli/backup.js';
+import { RemoteGateway, keysFromDataDir, keysFromFile, verifyReceiptFile, verifyRemoteLog, type KeyLookup } from './cli/verify.js';
 
 /**
- * `vouch …` — operator commands over the same VOUCH_DATA_DIR as the server. Commands that change state
- * write their access-log events to the outbox; the running server (or the next start) appends them.
+ * `vouch …` — operator commands over the same VOUCH_DATA_DIR as the server, one entry per command in
+ * the table below (its usage line and help). Commands that change state write their access-log events to
+ * the outbox; the running server (or the next start) appends them. The verifying commands (`audit
+ * verify --url`, `audit witness`, `receipt verify`) need nothing of the gateway's: public keys come from
+ * `GET /v1/keys` or a PEM file, and no secret is read or created.
  */
-const USAGE = `usage: vouch <command>
-  party add --role <hospital|insurer|bureau|admin> --code <CODE> --name <NAME> [--level <1|2|3>] [--public-key <PEM file>]
-  party list
-  party suspend --code <CODE> | party activate --code <CODE>
-  token --role <ROLE> --sub <CODE or ID number> [--ttl <seconds>]
-  audit verify
-  audit witness --state <FILE> [--url <gateway base URL> --token <bureau token>]
-  receipt verify <file> [--public-key <PEM file>]
-  keys rotate-signing | keys rotate-kek | keys rewrap
-  certs server --host <name or IP>... --out <dir>      (TLS certificate from the gateway CA)
-  certs client --code <CODE> --role <ROLE> --out <dir> (mTLS client certificate)`;
-
 class UsageError extends Error {}
 
 const CLI_ACTOR: Principal = { role: 'admin', code: 'cli', jti: 'cli' };
@@ -47,6 +42,279 @@ function need(v: string | undefined, flag: string): string {
   return v;
 }
 
+type Values = Record<string, string | string[] | boolean | undefined> & {
+  role?: string; code?: string; name?: string; level?: string; 'public-key'?: string; sub?: string; ttl?: string; state?: string;
+  url?: string; token?: string; host?: string[]; out?: string;
+};
+
+interface Command {
+  usage: string;
+  help: string;
+  run(values: Values, arg: string | undefined): Promise<number>;
+}
+
+async function withGateway<T>(work: (g: Gateway) => Promise<T>): Promise<T> {
+  const g = open();
+  try {
+    return await work(g);
+  } finally {
+    await g.close();
+  }
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const complain = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Public keys for verification: a PEM file, the remote gateway's /v1/keys, or (on the gateway's machine) its data directory. */
+async function verificationKeys(values: Values, remote: RemoteGateway | undefined): Promise<KeyLookup> {
+  if (values['public-key']) return keysFromFile(values['public-key']);
+  if (remote) return remote.keys();
+  return keysFromDataDir(loadConfig(process.env).dataDir);
+}
+
+const COMMANDS: Record<string, Command> = {
+  'party add': {
+    usage: 'party add --role <hospital|insurer|bureau|admin> --code <CODE> --name <NAME> [--level <1|2|3>] [--public-key <PEM file>]',
+    help: 'Registers a party. --level is a hospital’s grade (products’ facility scopes); --public-key a key for client assertions.',
+    async run(values) {
+      const role = need(values.role, '--role') as PartyRole;
+      if (!PARTY_ROLES.includes(role)) throw new UsageError('--role must be hospital, insurer, bureau or admin');
+      return withGateway(async (g) => {
+        const level = values.level === undefined ? undefined : Number(values.level);
+        const pem = values['public-key'] ? fs.readFileSync(values['public-key'], 'utf8') : undefined;
+        const p = await g.parties.add({ code: need(values.code, '--code'), role, name: need(values.name, '--name'), level, public_key_pem: pem }, CLI_ACTOR);
+        say(JSON.stringify(partyView(p)));
+        return 0;
+      });
+    },
+  },
+  'party list': {
+    usage: 'party list',
+    help: 'Lists the registered parties, one JSON object per line.',
+    run: () => withGateway(async (g) => {
+      for (const p of g.parties.list()) say(JSON.stringify(partyView(p)));
+      return 0;
+    }),
+  },
+  'party suspend': {
+    usage: 'party suspend --code <CODE>',
+    help: 'Suspends a party: it is refused at once and its policies take no part in settlements.',
+    run: (values) => withGateway(async (g) => {
+      say(JSON.stringify(partyView(await g.parties.setStatus(need(values.code, '--code'), 'suspended', CLI_ACTOR))));
+      return 0;
+    }),
+  },
+  'party activate': {
+    usage: 'party activate --code <CODE>',
+    help: 'Activates a suspended party again.',
+    run: (values) => withGateway(async (g) => {
+      say(JSON.stringify(partyView(await g.parties.setStatus(need(values.code, '--code'), 'active', CLI_ACTOR))));
+      return 0;
+    }),
+  },
+  token: {
+    usage: 'token --role <ROLE> --sub <CODE or ID number> [--ttl <seconds>]',
+    help: 'Prints one bearer token the running gateway accepts (for a patient, --sub is the ID number; the token stands in for the identity provider in development). Every token issued is a leaf of the access log.',
+    async run(values) {
+      const role = need(values.role, '--role');
+      const subject = need(values.sub, '--sub');
+      const ttl = values.ttl === undefined ? 3600 : Number(values.ttl);
+      if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > 86_400 * 30) throw new UsageError('--ttl must be whole seconds, at most 30 days');
+      return withGateway(async (g) => {
+        let token: string;
+        let event: Parameters<typeof makeEvent>[0];
+        const now = Date.now();
+        if (role === 'patient') {
+          const certno = normaliseCertno(subject);
+          if (!certno) throw new UsageError('--sub must be a valid ID number for a patient');
+          token = g.tokens.patientToken(certno, ttl);
+          event = { kind: 'token.issued', time: now, actor: CLI_ACTOR.code, actor_role: 'admin', subject: g.vault.blindIndex(certno), outcome: 'allowed' };
+        } else {
+          const party = g.parties.get(subject);
+          if (!party) throw new UsageError(`no party ${subject} is registered (vouch party add first)`);
+          if (party.role !== role) throw new UsageError(`party ${subject} is registered as ${party.role}, not ${role}`);
+          if (party.status !== 'active') throw new UsageError(`party ${subject} is suspended`);
+          token = g.tokens.partyToken(party.code, party.role, ttl);
+          event = { kind: 'token.issued', time: now, actor: CLI_ACTOR.code, actor_role: 'admin', refs: { party: party.code }, outcome: 'allowed' };
+        }
+        // The issue is committed (to the outbox, appended by the server) before the token is printed.
+        await g.journal.change(() => ({ value: undefined, events: [makeEvent(event)] }));
+        say(token);
+        return 0;
+      });
+    },
+  },
+  'audit verify': {
+    usage: 'audit verify [--url <gateway URL> --token <bureau token>] [--public-key <PEM file>] [--state <witness state file>]',
+    help:
+      'Replays the whole access log and checks every leaf, subtree and signed tree head. Locally (no --url) it reads VOUCH_DATA_DIR and also fails when the log is shorter than the newest head the gateway kept outside it. With --url it verifies a remote gateway over the API with its published keys (or --public-key), needing nothing of its data directory. --state also checks the log against the head a witness holds.',
+    async run(values) {
+      const remote = values.url ? new RemoteGateway(values.url, need(values.token, '--token')) : undefined;
+      const keys = await verificationKeys(values, remote);
+      let leaves: number;
+      let newest: { tree_size: number; root_hash: string } | undefined;
+      if (remote) {
+        const r = await verifyRemoteLog(remote, keys);
+        if (!r.ok) {
+          complain(`audit verify: FAILED after ${r.leaves} leaves: ${r.problem}`);
+          return 1;
+        }
+        leaves = r.leaves;
+        newest = r.head;
+        say(`audit verify: ok — ${r.leaves} leaves served by ${values.url} hash to its signed head`);
+      } else {
+        const dataDir = loadConfig(process.env).dataDir;
+        const db = openDatabase(path.join(dataDir, 'audit.db'), AUDIT_MIGRATIONS, { readonly: true });
+        try {
+          const r = verifyAuditLog(db, keys);
+          if (!r.ok) {
+            complain(`audit verify: FAILED after ${r.leaves} leaves: ${r.problem}`);
+            return 1;
+          }
+          leaves = r.leaves;
+          const kept = readKeptHead(keptHeadFile(dataDir));
+          if (kept && kept.tree_size > leaves) {
+            complain(`audit verify: FAILED: the log is shorter than the newest head the gateway signed (${leaves} leaves, head at size ${kept.tree_size}): leaves ${leaves}–${kept.tree_size - 1} are gone`);
+            return 1;
+          }
+          say(`audit verify: ok — ${r.leaves} leaves, ${r.heads} signed tree heads, every head consistent with the next`);
+        } finally {
+          db.close();
+        }
+      }
+      if (values.state) {
+        const held = loadWitnessState(values.state).head;
+        if (held && held.tree_size > leaves) {
+          complain(`audit verify: FAILED: the witness holds a head at size ${held.tree_size}, but the log has ${leaves} leaves: the log was cut back (an older copy restored?)`);
+          return 1;
+        }
+        if (held && newest && newest.tree_size === held.tree_size && newest.root_hash !== held.root_hash) {
+          complain(`audit verify: FAILED: the witness holds another root for size ${held.tree_size}: history was rewritten`);
+          return 1;
+        }
+      }
+      return 0;
+    },
+  },
+  'audit witness': {
+    usage: 'audit witness --state <FILE> --url <gateway URL> --token <bureau token> [--public-key <PEM file>]',
+    help:
+      'The bureau’s witness, run from its own machine: keeps the newest signed head it accepted in --state and accepts a new one only when it verifies with the published keys (GET /v1/keys, or --public-key) and is provably an append-only extension of the held one. Exit 1 with ALERT when the log shrank or history was rewritten. Reads and creates no gateway secret.',
+    async run(values) {
+      const stateFile = need(values.state, '--state');
+      const remote = new RemoteGateway(need(values.url, '--url'), need(values.token, '--token'));
+      const keys = values['public-key'] ? keysFromFile(values['public-key']) : await remote.keys();
+      const verdict = await witness(loadWitnessState(stateFile), remote.witnessSource(), keys);
+      if (!verdict.ok) {
+        complain(`audit witness: ALERT: ${verdict.problem}`);
+        return 1;
+      }
+      saveWitnessState(stateFile, { head: verdict.head });
+      say(`audit witness: ok — holding the head at size ${verdict.head.tree_size}${verdict.grew ? '' : ' (unchanged)'}`);
+      return 0;
+    },
+  },
+  'receipt verify': {
+    usage: 'receipt verify <FILE> [--url <gateway URL> --token <token>] [--public-key <PEM file>]',
+    help:
+      'Checks a receipt: FILE holds the receipt object as an answer carried it, or the whole answer (then, with its receipt_salt, also that the receipt covers exactly this answer). With --url it also proves the receipt’s leaf is in the log under a signed tree head. Keys: --public-key, else the gateway’s /v1/keys (with --url), else VOUCH_DATA_DIR.',
+    async run(values, file) {
+      let content: unknown;
+      try {
+        content = JSON.parse(fs.readFileSync(need(file, '<FILE>'), 'utf8'));
+      } catch (err) {
+        if (err instanceof UsageError) throw err;
+        complain('receipt verify: the file is not JSON');
+        return 1;
+      }
+      const remote = values.url ? new RemoteGateway(values.url, need(values.token, '--token')) : undefined;
+      const report = await verifyReceiptFile(content, await verificationKeys(values, remote), remote);
+      for (const line of report.lines) (report.ok ? say : complain)(`receipt verify: ${line}`);
+      if (report.ok) say('receipt verify: genuine');
+      return report.ok ? 0 : 1;
+    },
+  },
+  backup: {
+    usage: 'backup --out <FILE>',
+    help: 'Writes a consistent online copy of VOUCH_DATA_DIR (state, access log, kept head, keys) to one tar file with a checksum manifest; safe while the gateway runs. The file holds the keys: keep it as secret as the keys folder.',
+    async run(values) {
+      const out = need(values.out, '--out');
+      const dataDir = loadConfig(process.env).dataDir;
+      const m = backup(dataDir, path.join(dataDir, 'keys'), out);
+      say(`backup: wrote ${out} — ${Object.keys(m.files).length} files at ${m.created_at}`);
+      return 0;
+    },
+  },
+  restore: {
+    usage: 'restore <FILE>',
+    help: 'Restores a backup into an empty VOUCH_DATA_DIR after checking every file against the manifest. Then start the gateway; run the witness at once: if the copy is older than the head the witness holds, it says so (docs/operations.md).',
+    async run(_values, file) {
+      const dataDir = loadConfig(process.env).dataDir;
+      const m = restore(need(file, '<FILE>'), dataDir, path.join(dataDir, 'keys'));
+      say(`restore: ${Object.keys(m.files).length} files from the backup of ${m.created_at} are in ${dataDir}`);
+      return 0;
+    },
+  },
+  'keys rotate-signing': {
+    usage: 'keys rotate-signing',
+    help: 'Makes a new receipt and tree-head signing key current; old public keys stay published. Restart the server to use it.',
+    run: () => withGateway(async (g) => {
+      say(`signing key ${await rotateKey(g.keys, g.journal, 'signing', CLI_ACTOR)} is now current (restart the server to use it)`);
+      return 0;
+    }),
+  },
+  'keys rotate-kek': {
+    usage: 'keys rotate-kek',
+    help: 'Makes a new key-encryption key current; old ones still unwrap until `keys rewrap`. Restart the server to use it.',
+    run: () => withGateway(async (g) => {
+      say(`key-encryption key ${await rotateKey(g.keys, g.journal, 'kek', CLI_ACTOR)} is now current (restart the server to use it)`);
+      return 0;
+    }),
+  },
+  'keys rewrap': {
+    usage: 'keys rewrap',
+    help: 'Re-wraps every record key under the current key-encryption key.',
+    run: () => withGateway(async (g) => {
+      const records = await rewrapRecords(g.vault, g.storage, g.keys.kek.kid);
+      const lab = await rewrapStatVisits(g.vault, g.storage, g.keys.kek.kid);
+      say(`keys rewrap: ${records} record keys and ${lab} statistics-lab keys moved to ${g.keys.kek.kid}`);
+      return 0;
+    }),
+  },
+  'certs server': {
+    usage: 'certs server --host <name or IP>... --out <dir>',
+    help: 'Issues a TLS server certificate from the gateway CA.',
+    run: (values) => writeCertificate(values, 'server'),
+  },
+  'certs client': {
+    usage: 'certs client --code <CODE> --role <ROLE> --out <dir>',
+    help: 'Issues an mTLS client certificate for a party from the gateway CA.',
+    run: (values) => writeCertificate(values, 'client'),
+  },
+};
+
+function writeCertificate(values: Values, kind: 'server' | 'client'): Promise<number> {
+  const out = need(values.out, '--out');
+  return withGateway(async (g) => {
+    fs.mkdirSync(out, { recursive: true, mode: 0o700 });
+    const pair = kind === 'server'
+      ? g.keys.ca.issueServerCertificate(values.host?.length ? values.host : ['localhost', '127.0.0.1'])
+      : g.keys.ca.issueClientCertificate(need(values.code, '--code'), need(values.role, '--role'));
+    fs.writeFileSync(`${out}/cert.pem`, pair.certPem);
+    fs.writeFileSync(`${out}/key.pem`, pair.keyPem, { mode: 0o600 });
+    fs.writeFileSync(`${out}/ca.pem`, g.keys.ca.certPem);
+    say(`wrote ${out}/cert.pem, ${out}/key.pem and ${out}/ca.pem`);
+    return 0;
+  });
+}
+
+const USAGE = `usage: vouch <command> [options]   (vouch <command> --help for more; vouch --version)\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}`;
+
+function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -55,206 +323,41 @@ async function run(argv: string[]): Promise<number> {
       role: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' }, level: { type: 'string' },
       'public-key': { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string' }, state: { type: 'string' },
       url: { type: 'string' }, token: { type: 'string' }, host: { type: 'string', multiple: true }, out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
     },
   });
-  const [cmd, sub, arg] = positionals;
-  if (values.help || !cmd) {
-    process.stdout.write(`${USAGE}\n`);
+  if (values.version) {
+    say(`vouch ${version()}`);
+    return 0;
+  }
+  const [first, second, third] = positionals;
+  if (!first) {
+    say(USAGE);
     return values.help ? 0 : 2;
   }
-  const key = `${cmd} ${sub ?? ''}`.trim();
-  switch (key) {
-    case 'party add': {
-      const role = need(values.role, '--role') as PartyRole;
-      if (!PARTY_ROLES.includes(role)) throw new UsageError('--role must be hospital, insurer, bureau or admin');
-      const g = open();
-      try {
-        const level = values.level === undefined ? undefined : Number(values.level);
-        const pem = values['public-key'] ? fs.readFileSync(values['public-key'], 'utf8') : undefined;
-        const p = await g.parties.add({ code: need(values.code, '--code'), role, name: need(values.name, '--name'), level, public_key_pem: pem }, CLI_ACTOR);
-        process.stdout.write(`${JSON.stringify(partyView(p))}\n`);
-      } finally {
-        await g.close();
-      }
+  const two = `${first} ${second ?? ''}`.trim();
+  const [command, arg] = COMMANDS[two] ? [COMMANDS[two], third] : COMMANDS[first] ? [COMMANDS[first], second] : [undefined, undefined];
+  if (!command) {
+    const family = Object.keys(COMMANDS).filter((k) => k.startsWith(`${first} `));
+    if (family.length && values.help) {
+      for (const k of family) say(`vouch ${COMMANDS[k]!.usage}\n    ${COMMANDS[k]!.help}`);
       return 0;
     }
-    case 'party list': {
-      const g = open();
-      try {
-        for (const p of g.parties.list()) process.stdout.write(`${JSON.stringify(partyView(p))}\n`);
-      } finally {
-        await g.close();
-      }
-      return 0;
-    }
-    case 'party suspend':
-    case 'party activate': {
-      const g = open();
-      try {
-        const p = await g.parties.setStatus(need(values.code, '--code'), sub === 'suspend' ? 'suspended' : 'active', CLI_ACTOR);
-        process.stdout.write(`${JSON.stringify(partyView(p))}\n`);
-      } finally {
-        await g.close();
-      }
-      return 0;
-    }
-    case 'token': {
-      const role = need(values.role, '--role');
-      const subject = need(values.sub, '--sub');
-      const ttl = values.ttl === undefined ? 3600 : Number(values.ttl);
-      if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > 86_400 * 30) throw new UsageError('--ttl must be whole seconds, at most 30 days');
-      const g = open();
-      try {
-        if (role === 'patient') {
-          const certno = normaliseCertno(subject);
-          if (!certno) throw new UsageError('--sub must be a valid ID number for a patient');
-          process.stdout.write(`${g.tokens.patientToken(certno, ttl)}\n`);
-        } else {
-          const party = g.parties.get(subject);
-          if (!party) throw new UsageError(`no party ${subject} is registered (vouch party add first)`);
-          if (party.role !== role) throw new UsageError(`party ${subject} is registered as ${party.role}, not ${role}`);
-          if (party.status !== 'active') throw new UsageError(`party ${subject} is suspended`);
-          process.stdout.write(`${g.tokens.partyToken(party.code, party.role, ttl)}\n`);
-        }
-      } finally {
-        await g.close();
-      }
-      return 0;
-    }
-    case 'audit verify': {
-      const g = open();
-      try {
-        const r = verifyAuditLog(g.storage.auditDb, (kid) => g.keys.signingPublicKey(kid));
-        if (!r.ok) {
-          process.stderr.write(`audit verify: FAILED after ${r.leaves} leaves: ${r.problem}\n`);
-          return 1;
-        }
-        process.stdout.write(`audit verify: ok — ${r.leaves} leaves, ${r.heads} signed tree heads, every head consistent with the next\n`);
-      } finally {
-        await g.close();
-      }
-      return 0;
-    }
-    case 'audit witness': {
-      const stateFile = need(values.state, '--state');
-      const g = open();
-      try {
-        const source: WitnessSource = values.url
-          ? httpSource(values.url, need(values.token, '--token'))
-          : { treeHead: async () => latestStoredHead(g), consistency: async (a, b) => g.audit.consistencyProof(a, b) };
-        const state = loadWitnessState(stateFile);
-        const verdict = await witness(state, source, (kid) => g.keys.signingPublicKey(kid));
-        if (!verdict.ok) {
-          process.stderr.write(`audit witness: ALERT: ${verdict.problem}\n`);
-          return 1;
-        }
-        saveWitnessState(stateFile, { head: verdict.head });
-        process.stdout.write(`audit witness: ok — holding the head at size ${verdict.head.tree_size}${verdict.grew ? '' : ' (unchanged)'}\n`);
-      } finally {
-        await g.close();
-      }
-      return 0;
-    }
-    case 'receipt verify': {
-      const file = need(arg, '<file>');
-      let receipt: unknown;
-      try {
-        receipt = JSON.parse(fs.readFileSync(file, 'utf8'));
-      } catch {
-        process.stderr.write('receipt verify: the file is not JSON\n');
-        return 1;
-      }
-      let lookup: (kid: string) => crypto.KeyObject | undefined;
-      let close = async () => {};
-      if (values['public-key']) {
-        const k = crypto.createPublicKey(fs.readFileSync(values['public-key'], 'utf8'));
-        lookup = () => k;
-      } else {
-        const g = open();
-        lookup = (kid) => g.keys.signingPublicKey(kid);
-        close = () => g.close();
-      }
-      try {
-        if (!verifyReceipt(receipt, lookup)) {
-          process.stderr.write('receipt verify: NOT genuine (signature, key id or contents do not match)\n');
-          return 1;
-        }
-        process.stdout.write('receipt verify: genuine\n');
-      } finally {
-        await close();
-      }
-      return 0;
-    }
-    case 'keys rotate-signing':
-    case 'keys rotate-kek': {
-      const g = open();
-      try {
-        const kid = await rotateKey(g.keys, g.journal, sub === 'rotate-signing' ? 'signing' : 'kek', CLI_ACTOR);
-        process.stdout.write(`${sub === 'rotate-signing' ? 'signing' : 'key-encryption'} key ${kid} is now current (restart the server to use it)\n`);
-      } finally {
-        await g.close();
-      }
-      return 0;
-    }
-    case 'keys rewrap': {
-      const g = open();
-      try {
-        const moved = await rewrapRecords(g.vault, g.storage, g.keys.kek.kid);
-        const lab = await rewrapStatVisits(g.vault, g.storage, g.keys.kek.kid);
-        process.stdout.write(`keys rewrap: ${moved} record keys and ${lab} statistics-lab keys moved to ${g.keys.kek.kid}\n`);
-      } finally {
-        await g.close();
-      }
-      return 0;
-    }
-    case 'certs server':
-    case 'certs client': {
-      const out = need(values.out, '--out');
-      const g = open();
-      try {
-        fs.mkdirSync(out, { recursive: true, mode: 0o700 });
-        const pair = sub === 'server'
-          ? g.keys.ca.issueServerCertificate(values.host?.length ? values.host : ['localhost', '127.0.0.1'])
-          : g.keys.ca.issueClientCertificate(need(values.code, '--code'), need(values.role, '--role'));
-        fs.writeFileSync(`${out}/cert.pem`, pair.certPem);
-        fs.writeFileSync(`${out}/key.pem`, pair.keyPem, { mode: 0o600 });
-        fs.writeFileSync(`${out}/ca.pem`, g.keys.ca.certPem);
-        process.stdout.write(`wrote ${out}/cert.pem, ${out}/key.pem and ${out}/ca.pem\n`);
-      } finally {
-        await g.close();
-      }
-      return 0;
-    }
-    default:
-      throw new UsageError(`unknown command: ${key}`);
+    throw new UsageError(`unknown command: ${two}`);
   }
-}
-
-function latestStoredHead(g: Gateway): TreeHead {
-  const heads = g.audit.allHeads();
-  const head = heads[heads.length - 1];
-  if (!head) throw new Error('the log has no signed tree head yet');
-  return head;
-}
-
-function httpSource(base: string, token: string): WitnessSource {
-  const get = async (path: string): Promise<unknown> => {
-    const res = await fetch(new URL(path, base), { headers: { authorization: `Bearer ${token}` } });
-    if (!res.ok) throw new Error(`${path} answered ${res.status}`);
-    return res.json();
-  };
-  return {
-    treeHead: async () => (await get('/v1/audit/tree-head')) as TreeHead,
-    consistency: async (a, b) => ((await get(`/v1/audit/proof/consistency?first=${a}&second=${b}`)) as { proof: string[] }).proof,
-  };
+  if (values.help) {
+    say(`usage: vouch ${command.usage}\n\n${command.help}`);
+    return 0;
+  }
+  return command.run(values as Values, arg);
 }
 
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError) {
-      process.stderr.write(`vouch: ${err.message}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
+    const parse = typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS');
+    if (err instanceof UsageError || err instanceof ConfigError || parse) {
+      process.stderr.write(`vouch: ${(err as Error).message}\n${err instanceof ConfigError ? '' : `${USAGE}\n`}`);
       process.exit(2);
     }
     const code = (err as { code?: string }).code;

@@ -1,10 +1,13 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type pino from 'pino';
 import type { Config } from './config.js';
 import { loadPayerRegistry, type PayerRegistry } from '../adapters/payers/registry.js';
 import { KeyStore } from '../keys/keystore.js';
 import { openStorage, type Storage } from './storage/storage.js';
-import { AuditLog } from './services/audit-log.js';
+import { lockDataDir, type DataDirLock } from './storage/data-dir-lock.js';
+import { checkDataDir, keepHead, keptHeadFile } from './storage/integrity.js';
+import { AuditLog, type TreeHead } from './services/audit-log.js';
 import { WorkerLogWriter } from './services/log-writer.js';
 import { AuditQueries } from './services/audit-queries.js';
 import { TokenIssuer } from './services/auth.js';
@@ -57,12 +60,43 @@ export interface OpenOptions {
   writesLog?: boolean;
 }
 
+/** True when a database file under `dataDir` already holds something (keys must then exist, never be made). */
+function holdsData(dataDir: string): boolean {
+  return ['vouch.db', 'audit.db'].some((f) => {
+    try {
+      return fs.statSync(path.join(dataDir, f)).size > 0;
+    } catch {
+      return false;
+    }
+  });
+}
+
 export function openGateway(config: Config, logger: pino.Logger, options: OpenOptions = {}): Gateway {
+  const writesLog = options.writesLog ?? true;
+  // The process that writes the log holds the data directory for its life: a second one refuses to start.
+  const lock = writesLog ? lockDataDir(config.dataDir) : undefined;
+  try {
+    return assemble(config, logger, writesLog, lock);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock: DataDirLock | undefined): Gateway {
   const payers = loadPayerRegistry(config.productsDir);
-  const keys = KeyStore.open(config.dataDir, { idpPublicKeyFile: config.auth.idp.publicKeyFile });
+  const keys = KeyStore.open(config.dataDir, { idpPublicKeyFile: config.auth.idp.publicKeyFile, existingData: holdsData(config.dataDir) });
   const metrics = new Metrics();
   const storage = openStorage(config.dataDir, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs, observer: metrics.commitObserver('state') });
-  const writesLog = options.writesLog ?? true;
+  const headFile = keptHeadFile(config.dataDir);
+  if (writesLog) {
+    try {
+      checkDataDir(storage.mainDb, storage.auditDb, headFile);
+    } catch (err) {
+      storage.close();
+      throw err;
+    }
+  }
   // The server writes the log on its own thread; tools that write at all write inline.
   const writer = writesLog ? new WorkerLogWriter(path.join(config.dataDir, 'audit.db')) : undefined;
   // Started now so the first answer does not wait for it; a failure here is retried by the first write.
@@ -74,6 +108,8 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
     headIntervalMs: writesLog ? config.audit.treeHeadIntervalMs : 0,
     ...(writer ? { writer } : {}),
     observer: metrics.commitObserver('log'),
+    // The newest head is kept outside audit.db too: a log shorter than it is refused at the next start.
+    ...(writesLog ? { onHead: (head: TreeHead) => keepHead(headFile, head) } : {}),
   });
   const journal = new Journal(storage, audit, (err) => {
     metrics.backgroundStorageError();
@@ -110,8 +146,12 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
     async close() {
       if (closed) return;
       closed = true;
-      await audit.close();
-      storage.close();
+      try {
+        await audit.close();
+        storage.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

@@ -54,6 +54,8 @@ export const ERROR_CATALOGUE = {
   PRIVACY_BUDGET_EXHAUSTED: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, message: 'The privacy budget for statistics releases does not cover this release.' },
   PAYLOAD_TOO_LARGE: { http: 413, grpc: GrpcStatus.RESOURCE_EXHAUSTED, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT, message: 'The request body must be JSON.' },
+  SHUTTING_DOWN: { http: 503, grpc: GrpcStatus.UNAVAILABLE, message: 'The gateway is shutting down; nothing was done. Retry (another instance will answer).' },
+  STORAGE_UNAVAILABLE: { http: 503, grpc: GrpcStatus.UNAVAILABLE, message: 'The store cannot take a write just now (disk full or database unreachable); nothing was changed. Retry later.' },
   LOG_UNAVAILABLE: { http: 503, grpc: GrpcStatus.UNAVAILABLE, message: 'The access log cannot be written; no answer is given.' },
   INTERNAL: { http: 500, grpc: GrpcStatus.INTERNAL, message: 'Internal error.' },
 } as const satisfies Record<string, CatalogueEntry>;
@@ -88,4 +90,22 @@ export interface ErrorBody {
 
 export function errorBody(err: VouchError, requestId: string): ErrorBody {
   return { error: { code: err.code, message: err.message, request_id: requestId } };
+}
+
+/**
+ * SQLite result codes (https://www.sqlite.org/rescode.html) that mean the store itself failed, not the
+ * request: the disk is full, the file cannot be read or written, the database went away. Extended codes
+ * (SQLITE_IOERR_FSYNC, SQLITE_READONLY_DBMOVED, …) share their primary code's prefix.
+ */
+const STORE_FAILURES = ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_NOMEM', 'SQLITE_PROTOCOL', 'SQLITE_CORRUPT', 'SQLITE_NOTADB'];
+
+/** True when `err` (or its cause) is the store failing: answered 503 STORAGE_UNAVAILABLE, never 500. */
+export function isStoreFailure(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && STORE_FAILURES.some((c) => code === c || code.startsWith(`${c}_`))) return true;
+    const errno = (e as { errno?: unknown; syscall?: unknown }).syscall ? (e as { code?: string }).code : undefined;
+    if (errno === 'ENOSPC' || errno === 'EIO' || errno === 'EDQUOT' || errno === 'EROFS') return true;
+  }
+  return false;
 }

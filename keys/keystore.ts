@@ -50,14 +50,27 @@ export class KeyStore {
     this.dir = dir;
   }
 
-  /** Loads the key material under `dataDir/keys`, creating whatever is missing. */
-  static open(dataDir: string, options: { idpPublicKeyFile?: string | undefined } = {}): KeyStore {
+  /**
+   * Loads the key material under `dataDir/keys`, creating whatever is missing — unless `existingData`
+   * says a database already holds data: keys are then never created (new keys over old data would make
+   * every record unreadable and every receipt unverifiable), and a missing one stops the start.
+   */
+  static open(dataDir: string, options: { idpPublicKeyFile?: string | undefined; existingData?: boolean } = {}): KeyStore {
     const ks = new KeyStore(path.join(dataDir, 'keys'));
+    if (options.existingData) {
+      const missing = REQUIRED_KEY_FILES.filter((f) => !fs.existsSync(path.join(ks.dir, f)));
+      if (missing.length) {
+        throw new KeyStoreError(
+          `no ${missing.join(', ')} under ${ks.dir}, beside databases that already hold data: the keys were lost or the wrong folder is configured — restore the keys folder from the backup (docs/operations.md); new keys are never created over existing data`,
+        );
+      }
+    }
     fs.mkdirSync(ks.dir, { recursive: true, mode: 0o700 });
     fs.chmodSync(ks.dir, 0o700);
     ks.loadSigning();
     ks.loadKeks();
     ks.blindIndexKey = ks.secretFile('blind-index.key');
+    if (ks.blindIndexKey.length !== 32) throw new KeyStoreError(`${path.join(ks.dir, 'blind-index.key')} is not a 32-byte key (base64): damaged or not a key`);
     ks.digestKey = Buffer.from(crypto.hkdfSync('sha256', ks.blindIndexKey, Buffer.alloc(0), 'vouch digest key v1', 32));
     ks.token = ks.ed25519Pair('token');
     if (options.idpPublicKeyFile) {
@@ -124,7 +137,13 @@ export class KeyStore {
     let current: SigningKey | undefined;
     const currentKid = fs.readFileSync(currentFile, 'utf8').trim();
     for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.pem')).sort()) {
-      const privateKey = crypto.createPrivateKey(fs.readFileSync(path.join(dir, f), 'utf8'));
+      let privateKey: KeyObject;
+      try {
+        privateKey = crypto.createPrivateKey(fs.readFileSync(path.join(dir, f), 'utf8'));
+      } catch {
+        throw new KeyStoreError(`signing key ${f} is not a PEM private key: damaged — restore the keys folder from the backup`);
+      }
+      if (privateKey.asymmetricKeyType !== 'ed25519') throw new KeyStoreError(`signing key ${f} is not an Ed25519 key`);
       const publicKey = crypto.createPublicKey(privateKey);
       const kid = keyIdOf(publicKey);
       this.signingKeys.set(kid, publicKey);
@@ -145,7 +164,7 @@ export class KeyStore {
     this.keks.clear();
     for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.key'))) {
       const key = Buffer.from(fs.readFileSync(path.join(dir, f), 'utf8').trim(), 'base64');
-      if (key.length !== 32) throw new Error(`key-encryption key ${f} is not 32 bytes`);
+      if (key.length !== 32) throw new KeyStoreError(`key-encryption key ${f} is not a 32-byte key (base64): damaged or not a key`);
       this.keks.set(f.slice(0, -'.key'.length), key);
     }
     const kid = fs.readFileSync(currentFile, 'utf8').trim();
@@ -168,6 +187,17 @@ export class KeyStore {
     const privatePem = fs.readFileSync(file, 'utf8');
     const publicPem = crypto.createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }) as string;
     return { privatePem, publicPem };
+  }
+}
+
+/** The keys without which existing data cannot be read or its receipts and tokens verified. */
+const REQUIRED_KEY_FILES = ['signing/current', 'kek/current', 'blind-index.key', 'token.pem'];
+
+/** The key material is missing or damaged; the message says which file and what to do. */
+export class KeyStoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyStoreError';
   }
 }
 

@@ -28,9 +28,15 @@ export const EVENT_KINDS = [
   'settlement.settled',
   'settlement.reversed',
   'settlement.rejected',
+  // Reads of the log and of what it sums up: who looked, and at whose entries (a blind index).
+  'audit.searched',
+  'access_log.read',
+  'supervision.read',
+  // The statistics lab (docs/statistics.md): budgets set, releases made and refused, with the ρ.
   'stats.budget_set',
   'stats.released',
   'stats.refused',
+  'stats.releases_read',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -78,10 +78,13 @@ const DENIAL_RANK: Record<ConsentDenial, number> = {
  */
 export function effectiveConsents<C extends Consent>(consents: readonly C[], now: number): C[] {
   const decided = new Set<string>();
+  // Any decision of the patient's own for a grantee — active, not yet started, expired or revoked — is
+  // theirs to renew: a counter consent never takes over where it ended (a hospital's evidence string
+  // would otherwise widen a time-limited consent the moment it expires).
   for (const c of consents) {
-    if (c.recorded_by_role === 'hospital') continue;
-    if (c.status === 'revoked' || now < c.valid_until) decided.add(c.grantee);
+    if (c.recorded_by_role !== 'hospital') decided.add(c.grantee);
   }
+  void now;
   return consents.filter((c) => c.recorded_by_role !== 'hospital' || !decided.has(c.grantee));
 }
 

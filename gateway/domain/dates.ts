@@ -33,7 +33,9 @@ export function daysBetween(from: string, to: string): number {
  */
 export function termLastDay(start: string, years: number): string {
   const [y, m, d] = start.split('-').map(Number) as [number, number, number];
-  const sameDayLater = new Date(Date.UTC(y + years, m - 1, d)); // Date.UTC rolls 29 Feb over to 1 Mar
+  // Date.UTC rolls 29 Feb over to 1 Mar (wanted); setUTCFullYear because Date.UTC reads years 0–99 as 19xx.
+  const sameDayLater = new Date(Date.UTC(2000, m - 1, 1));
+  sameDayLater.setUTCFullYear(y + years, m - 1, d);
   return new Date(sameDayLater.getTime() - DAY_MS).toISOString().slice(0, 10);
 }
 

@@ -36,6 +36,8 @@ export interface LiabilityResult {
   /** What the liability owes on the visit before the cash limit. */
   owed_fen: number;
   deductible_applied_fen: number;
+  /** The liability's deductible for this policy (its claim-free tier), as published; 0 without one. */
+  deductible_tier_fen: number;
   /** A deductible of this liability was still outstanding before the visit's own base was applied. */
   deductible_outstanding: boolean;
   reasons: ReasonCode[];
@@ -227,7 +229,7 @@ export function evaluateProduct(input: EvaluationInput): ProductResult {
   for (const l of product.liabilities) {
     const { reasons, ratio_bp } = coverageOf(l, input);
     if (reasons.length) {
-      results.push({ liability: l.code, payable_fen: 0, owed_fen: 0, deductible_applied_fen: 0, deductible_outstanding: false, reasons: orderReasons(reasons) });
+      results.push({ liability: l.code, payable_fen: 0, owed_fen: 0, deductible_applied_fen: 0, deductible_tier_fen: 0, deductible_outstanding: false, reasons: orderReasons(reasons) });
       continue;
     }
     const base = baseOf(l, facts, remaining, claimedLines);
@@ -259,7 +261,7 @@ export function evaluateProduct(input: EvaluationInput): ProductResult {
     }
     remaining.limit_fen -= payable;
     results.push({
-      liability: l.code, payable_fen: payable, owed_fen: owed, deductible_applied_fen: applied,
+      liability: l.code, payable_fen: payable, owed_fen: owed, deductible_applied_fen: applied, deductible_tier_fen: ded?.amount ?? 0,
       deductible_outstanding: left > 0, reasons: why ? [why] : [],
     });
   }
@@ -286,15 +288,24 @@ export function evaluateProduct(input: EvaluationInput): ProductResult {
  * shown only on liabilities that pay — two visits that both pay 0 give the same answer whatever the bill.
  */
 export function insurerView(r: ProductResult): { reasons: ReasonCode[]; deductible_applied_fen: number; liabilities: { liability: string; payable_fen: number }[] } {
+  // A period that does not cover the visit says that and nothing else: diagnosis, visit type or place
+  // reasons would tell an insurer about a visit its policy never covered (class 2: one bit per period).
+  if (r.liabilities.some((l) => l.reasons.includes('POLICY_NOT_ACTIVE'))) {
+    return { reasons: ['POLICY_NOT_ACTIVE'], deductible_applied_fen: 0, liabilities: r.liabilities.map((l) => ({ liability: l.liability, payable_fen: 0 })) };
+  }
   const shown = r.liabilities.map((l) => ({
     reasons: l.payable_fen === 0 && l.deductible_outstanding && l.reasons.includes('NO_COVERED_AMOUNT')
       ? orderReasons(l.reasons.map((x) => (x === 'NO_COVERED_AMOUNT' ? 'BELOW_DEDUCTIBLE' : x)))
       : l.reasons,
-    deductible: l.payable_fen > 0 ? l.deductible_applied_fen : 0,
   }));
   return {
     reasons: r.payable_fen > 0 ? [] : productReasons(shown),
-    deductible_applied_fen: shown.reduce((s, l) => s + l.deductible, 0),
+    // What was left of a deductible before a visit is the deductible less the year's earlier bills, paying
+    // or not (and, for 百万医疗, less what other commercial payers paid). Told beside payable_fen it gives
+    // the insurer this visit's bucket and every earlier zero-pay bill (class 3). So an insurer is told the
+    // deductible its own payments show: on the visit where a liability first pays, the deductible of the
+    // policy's tier (published terms); afterwards, and on visits that pay nothing, 0.
+    deductible_applied_fen: r.liabilities.reduce((s, l) => s + (l.payable_fen > 0 && l.deductible_applied_fen > 0 ? l.deductible_tier_fen : 0), 0),
     liabilities: r.liabilities.map((l) => ({ liability: l.liability, payable_fen: l.payable_fen })),
   };
 }

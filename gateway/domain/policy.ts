@@ -10,8 +10,8 @@ import { addDays, isRealDate, overlaps, termLastDay } from './dates.js';
  * added, and keep serving the visits they cover.
  *
  * Against probing (docs/privacy.md, class 2): once any answer used a period, its product, dates and
- * flags are frozen; a correction is an explicit, logged new version of the period, at most
- * {@link MAX_CORRECTIONS} times. A person holds one policy per product family at a time.
+ * flags are frozen, corrections included; before that a correction is an explicit, logged new version of
+ * the period, at most {@link MAX_CORRECTIONS} times. A person holds one policy per product family at a time.
  */
 export interface PeriodTerms {
   product: string;
@@ -25,7 +25,7 @@ export interface StoredPeriod extends PeriodTerms {
   period_no: number;
   /** An answer (eligibility, quote, settlement, claim) used this period: its terms are frozen. */
   used: boolean;
-  /** Corrections made after the period was frozen. */
+  /** Explicit corrections made to the period (only before an answer used it). */
   corrections: number;
 }
 
@@ -36,11 +36,14 @@ export interface OtherCover {
 }
 
 export interface EnrollmentRequest extends PeriodTerms {
-  /** An explicit correction of the latest period's terms, allowed even after an answer used it. */
+  /** An explicit correction of the latest period's terms, allowed only while no answer has used it. */
   correction: boolean;
 }
 
 export const MAX_CORRECTIONS = 2;
+/** The calendar a policy period may lie in: wide enough for any real policy, not year 9999. */
+const EARLIEST = '1990-01-01';
+const LATEST = '2199-12-31';
 export const MAX_PERIODS_PER_POLICY = 30;
 
 export type EnrollmentRefusal =
@@ -65,10 +68,11 @@ export function allowedEndDates(start: string, termYears: number): [string, stri
 function checkDates(r: PeriodTerms, termYears: number): EnrollmentRefusal | undefined {
   if (!isRealDate(r.start_date)) return { refuse: 'VALIDATION_FAILED', detail: 'Field start_date must be a date yyyy-MM-dd.' };
   if (!isRealDate(r.end_date)) return { refuse: 'VALIDATION_FAILED', detail: 'Field end_date must be a date yyyy-MM-dd.' };
+  if (r.start_date < EARLIEST || r.end_date > LATEST) return { refuse: 'VALIDATION_FAILED', detail: `Field start_date: policy periods lie between ${EARLIEST} and ${LATEST}.` };
   if (!allowedEndDates(r.start_date, termYears).includes(r.end_date)) {
     return {
       refuse: 'VALIDATION_FAILED',
-      detail: `Field end_date: a period is exactly the product's term of ${termYears} year${termYears > 1 ? 's' : ''} (start_date ${r.start_date} ends on ${termLastDay(r.start_date, termYears)}).`,
+      detail: `Field end_date: a period is exactly the product's term of ${termYears} year${termYears > 1 ? 's' : ''}, ending the day before the start date's anniversary.`,
     };
   }
   return undefined;
@@ -108,7 +112,10 @@ export function planEnrollment(periods: readonly StoredPeriod[], others: readonl
   if (r.correction) {
     if (!last) return { refuse: 'VALIDATION_FAILED', detail: 'Field correction: there is no period to correct.' };
     if (sameTerms(last, terms)) return { kind: 'unchanged', period_no: last.period_no, periods: [...periods] };
-    if (!last.used) return plan('updated', { ...last, ...terms });
+    // After an answer used the period, a correction is a probe like any other change (a flag turned to
+    // lower the deductible, then back, read a zero-pay visit's bill; moved dates bisect a visit's day):
+    // frozen means frozen. Before use a correction changes what nobody has seen, at most MAX_CORRECTIONS times.
+    if (last.used) return { refuse: 'POLICY_TERMS_FROZEN' };
     if (last.corrections >= MAX_CORRECTIONS) return { refuse: 'POLICY_TERMS_FROZEN', detail: `This period was corrected ${MAX_CORRECTIONS} times already.` };
     return plan('corrected', { ...last, ...terms, corrections: last.corrections + 1 });
   }

@@ -230,7 +230,12 @@ export async function startGrpcServer(config: Config, gateway: Gateway, auth: Au
       // The same validation as HTTP: a missing `claimed` or a negative amount is refused, never compared.
       return g.queries.verifyClaim(p, {
         certno: r.certno, provider: r.provider, mdtrt_id: r.mdtrt_id,
-        claimed: c ? { medfee_sumamt_fen: c.medfee_sumamt_fen, ...(c._psn_cash_pay_fen === 'psn_cash_pay_fen' ? { psn_cash_pay_fen: c.psn_cash_pay_fen } : {}) } : undefined,
+        claimed: c
+          ? {
+            ...(c._medfee_sumamt_fen === 'medfee_sumamt_fen' ? { medfee_sumamt_fen: c.medfee_sumamt_fen } : {}),
+            ...(c._psn_cash_pay_fen === 'psn_cash_pay_fen' ? { psn_cash_pay_fen: c.psn_cash_pay_fen } : {}),
+          }
+          : undefined,
       });
     }),
   });
@@ -240,15 +245,15 @@ export async function startGrpcServer(config: Config, gateway: Gateway, auth: Au
   });
   const eventMessage = (e: { purpose: string | null; subject?: string | null; reason?: string }) => ({ ...e, purpose: e.purpose ?? '', subject: e.subject ?? '', reason: e.reason ?? '' });
   server.addService(v1.AuditService.service, {
-    ListEvents: unary(deps, 'listEvents', (_p, r: ListEventsRequest) => {
-      const res = g.auditQueries.events({ ...r, limit: r.limit || undefined });
+    ListEvents: unary(deps, 'listEvents', async (p, r: ListEventsRequest) => {
+      const res = await g.auditQueries.events({ ...r, limit: r.limit || undefined }, p);
       return { events: res.events.map(eventMessage), next_cursor: res.next_cursor ?? '' };
     }),
     GetTreeHead: unary(deps, 'treeHead', () => g.audit.treeHead()),
     GetInclusionProof: unary(deps, 'inclusionProof', (_p, r: GetInclusionProofRequest) => g.auditQueries.inclusion(r.leaf_index, r.tree_size)),
     GetConsistencyProof: unary(deps, 'consistencyProof', (_p, r: GetConsistencyProofRequest) => g.auditQueries.consistency(r.first, r.second)),
-    ListMyAccess: unary(deps, 'myAccess', (p, r: ListMyAccessRequest) => {
-      const res = g.auditQueries.myAccess(p.subject!, { limit: r.limit || undefined, cursor: r.cursor });
+    ListMyAccess: unary(deps, 'myAccess', async (p, r: ListMyAccessRequest) => {
+      const res = await g.auditQueries.myAccess(p.subject!, { limit: r.limit || undefined, cursor: r.cursor });
       return { events: res.events.map(eventMessage), next_cursor: res.next_cursor ?? '' };
     }),
   });

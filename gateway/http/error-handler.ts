@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { VouchError, errorBody, type ErrorCode } from '../errors.js';
+import { VouchError, errorBody, isStoreFailure, type ErrorCode } from '../errors.js';
 // For the 'x-error-codes' member of route schemas (declared with the OpenAPI helpers).
 import type {} from './openapi.js';
 
@@ -17,6 +17,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 /** Converts anything thrown into a catalogue error; nothing of the input or of internals gets through. */
 export function toVouchError(err: unknown): VouchError {
   if (err instanceof VouchError) return err;
+  if (isStoreFailure(err)) return new VouchError('STORAGE_UNAVAILABLE', undefined, { cause: err });
   const e = err as FastifyError & { validation?: { instancePath?: string; message?: string; params?: Record<string, unknown> }[]; validationContext?: string; type?: string };
   if (e && Array.isArray(e.validation)) {
     const v = e.validation[0];
@@ -66,6 +67,8 @@ export function settleError(err: unknown, request: FastifyRequest): VouchError {
 /** The catalogue answer: the error's status and `{"error": {code, message, request_id}}`. */
 export function sendCatalogueError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const v = settleError(err, request);
+  // RFC 9110 §10.2.3: when to try again. The store and the log recover by themselves once space returns.
+  if (v.status === 503) void reply.header('retry-after', '1');
   void reply.code(v.status).send(errorBody(v, request.id));
 }
 

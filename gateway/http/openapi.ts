@@ -63,6 +63,10 @@ export function errorCodesOf(route: Pick<RouteOptions, 'config' | 'schema' | 'me
   const methods = [route.method].flat();
   if (schema.body || methods.some((m) => m !== 'GET' && m !== 'HEAD')) for (const c of ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(c);
   if (schema.querystring || schema.params) codes.add('VALIDATION_FAILED');
+  // Every operation reads or writes the store; a full disk or a lost database answers 503, never 500.
+  codes.add('STORAGE_UNAVAILABLE');
+  // A request that arrives while the gateway drains (SIGTERM) is refused before anything of it runs.
+  codes.add('SHUTTING_DOWN');
   const order = Object.keys(ERROR_CATALOGUE);
   return [...codes].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }

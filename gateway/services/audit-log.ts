@@ -1,5 +1,5 @@
 import crypto, { type KeyObject } from 'node:crypto';
-import { VouchError } from '../errors.js';
+import { VouchError, isStoreFailure } from '../errors.js';
 import type { AuditEvent } from '../domain/audit-events.js';
 import { EMPTY_ROOT, consistencyProof, inclusionProof, nodeHash, splitPoint, type SubtreeHashes } from '../domain/merkle.js';
 import type { Db } from '../storage/sqlite.js';
@@ -74,12 +74,14 @@ export class AuditLog {
   private readonly writer: LogWriter;
   private signingDer: SignerKey | undefined;
   private readonly observer: CommitObserver | undefined;
+  private readonly onHead: ((head: TreeHead) => void) | undefined;
 
   constructor(
     readonly db: Db,
     private readonly keys: KeyStore,
-    options: { maxDelayMs: number; headIntervalMs: number; writer?: LogWriter; observer?: CommitObserver },
+    options: { maxDelayMs: number; headIntervalMs: number; writer?: LogWriter; observer?: CommitObserver; onHead?: (head: TreeHead) => void },
   ) {
+    this.onHead = options.onHead;
     this.observer = options.observer;
     this.maxDelayMs = options.maxDelayMs;
     this.writer = options.writer ?? new InlineLogWriter(db);
@@ -182,7 +184,14 @@ export class AuditLog {
           if (p.kind === 'leaf') p.resolve(r as LeafResult);
           else {
             const head = r as TreeHead;
-            if (!this.lastHead || head.tree_size > this.lastHead.tree_size) this.lastHead = head;
+            if (!this.lastHead || head.tree_size > this.lastHead.tree_size) {
+              this.lastHead = head;
+              try {
+                this.onHead?.(head);
+              } catch {
+                // Keeping the copy failed (disk full?): the head is in the log; the next one tries again.
+              }
+            }
             p.resolve(head);
           }
         });
@@ -195,7 +204,7 @@ export class AuditLog {
   private fail(batch: Pending[], cause: unknown): void {
     this.healthyFlag = false;
     this.observer?.failed();
-    const err = new VouchError('LOG_UNAVAILABLE', undefined, { cause });
+    const err = new VouchError(isStoreFailure(cause) ? 'STORAGE_UNAVAILABLE' : 'LOG_UNAVAILABLE', undefined, { cause });
     for (const p of batch) p.reject(err);
   }
 

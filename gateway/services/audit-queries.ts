@@ -1,5 +1,5 @@
 import { VouchError } from '../errors.js';
-import { EVENT_KINDS } from '../domain/audit-events.js';
+import { EVENT_KINDS, makeEvent, type ActorRole } from '../domain/audit-events.js';
 import { normaliseCertno } from '../domain/certno.js';
 import type { AuditLog, EventRow } from './audit-log.js';
 import type { Vault } from './vault.js';
@@ -57,8 +57,12 @@ export class AuditQueries {
     private readonly vault: Vault,
   ) {}
 
-  /** The bureau's search: stable order by leaf index; the cursor is the last index seen. */
-  events(q: EventQuery): { events: EventView[]; next_cursor: string | null } {
+  /**
+   * The bureau's search: stable order by leaf index; the cursor is the last index seen. The search itself
+   * is a leaf (`audit.searched`, with the searched person's blind index as subject), committed before the
+   * answer: the patient sees in their own access log that a bureau looked them up.
+   */
+  async events(q: EventQuery, who: { code: string; role: ActorRole }): Promise<{ events: EventView[]; next_cursor: string | null }> {
     let subject: string | undefined;
     if (q.certno !== undefined && q.certno !== '') {
       const certno = normaliseCertno(q.certno);
@@ -76,13 +80,15 @@ export class AuditQueries {
       from: instant(q.from, 'from'), to: instant(q.to, 'to'), actor: q.actor || undefined, subject, action, outcome,
       after: cursorOf(q.cursor), limit,
     });
+    await this.audit.append(makeEvent({ kind: 'audit.searched', time: Date.now(), actor: who.code, actor_role: who.role, ...(subject ? { subject } : {}), outcome: 'allowed' }));
     return { events: rows.map(view), next_cursor: rows.length === limit ? String(rows[rows.length - 1]!.leaf_index) : null };
   }
 
-  /** Every access to one patient's data (by their blind index), without the index itself. */
-  myAccess(subject: string, q: { limit?: string | number | undefined; cursor?: string | undefined }) {
+  /** Every access to one patient's data (by their blind index), without the index itself; the read is a leaf. */
+  async myAccess(subject: string, q: { limit?: string | number | undefined; cursor?: string | undefined }) {
     const limit = limitOf(q.limit);
     const rows = this.audit.search({ subject, after: cursorOf(q.cursor), limit });
+    await this.audit.append(makeEvent({ kind: 'access_log.read', time: Date.now(), actor: 'patient', actor_role: 'patient', subject, outcome: 'allowed' }));
     return {
       events: rows.map((r) => ({ ...view(r), subject: undefined })),
       next_cursor: rows.length === limit ? String(rows[rows.length - 1]!.leaf_index) : null,

@@ -1,3 +1,4 @@
+import { isRealDate } from '../domain/dates.js';
 import { VouchError } from '../errors.js';
 import { makeEvent } from '../domain/audit-events.js';
 import { normaliseCertno } from '../domain/certno.js';
@@ -39,11 +40,13 @@ const MAX_VALIDITY_MS = 10 * 366 * 86_400_000;
 /** Parses an ISO 8601 date (yyyy-MM-dd, end of that day in China Standard Time) or date-time with zone. */
 export function parseInstant(value: string, field: string, endOfDay: boolean): number {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  // Date.parse rolls 2030-02-30 over into March; a calendar day that does not exist is refused instead.
+  if (!isRealDate(value.slice(0, 10)) || !/^\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)) {
+    throw new VouchError('VALIDATION_FAILED', `Field ${field} must be an ISO 8601 date or date-time with a zone, on a calendar day that exists.`);
+  }
   const ms = dateOnly
     ? Date.parse(`${value}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}+08:00`)
-    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
-      ? Date.parse(value)
-      : NaN;
+    : Date.parse(value.replace(/(\.\d{3})\d+/, '$1'));
   if (!Number.isFinite(ms)) throw new VouchError('VALIDATION_FAILED', `Field ${field} must be an ISO 8601 date or date-time with a zone.`);
   return ms;
 }

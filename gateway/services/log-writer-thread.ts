@@ -71,7 +71,9 @@ function drain(): void {
       }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      for (const b of batch) send({ id: b.id, ok: false, message });
+      // SQLite's code (SQLITE_FULL, SQLITE_IOERR_…) crosses the thread so the caller answers 503, not 500.
+      const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined;
+      for (const b of batch) send({ id: b.id, ok: false, message, ...(code ? { code } : {}) });
     }
     try {
       if (appender.unindexed > MAX_UNINDEXED) appender.indexSearch(SEARCH_INDEX_CHUNK);

@@ -64,7 +64,7 @@ export class InlineLogWriter implements LogWriter {
 export type ToWriter = { id: number; items: WriteItem[]; signer: SignerKey } | { id: number; close: true };
 export type FromWriter =
   | { id: number; ok: true; results: WriteResult[]; size: number; commit?: LogCommit }
-  | { id: number; ok: false; message: string }
+  | { id: number; ok: false; message: string; code?: string }
   | { ready: true; size: number }
   | { ready: false; message: string };
 
@@ -131,7 +131,7 @@ export class WorkerLogWriter implements LogWriter {
     this.waiters.delete(m.id);
     if (!this.waiters.size) this.worker?.unref();
     if (m.ok) w.resolve({ results: m.results, size: m.size, ...(m.commit ? { commit: m.commit } : {}) });
-    else w.reject(new Error(m.message));
+    else w.reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
   }
 
   /** The thread is gone: everything it held fails; the next write starts a new one. */

@@ -63,10 +63,10 @@ export class PolicyService {
     return registered;
   }
 
-  /** The person's cover in one family under other policy numbers (any insurer). */
+  /** The person's cover in one family under the insurer's other policy numbers (never another insurer's: that would tell). */
   private otherCover(tx: Repositories, subject: string, family: string, except: { insurer: string; policy_no: string }): OtherCover[] {
     return tx.policiesOf(subject)
-      .filter((p) => p.insurer !== except.insurer || p.policy_no !== except.policy_no)
+      .filter((p) => p.insurer === except.insurer && p.policy_no !== except.policy_no)
       .flatMap((p) => p.periods)
       .filter((q) => familyOf(this.payers.get(q.product)?.product ?? ({ code: q.product } as Product)) === family);
   }
@@ -75,7 +75,20 @@ export class PolicyService {
     if (!POLICY_NO.test(policyNo)) throw new VouchError('VALIDATION_FAILED', 'Path parameter policy_no must be 1-64 letters, digits, _ or -.');
     const certno = normaliseCertno(input.certno);
     if (!certno) throw new VouchError('INVALID_CERTNO');
-    const registered = this.ownProduct(by, input.product);
+    let registered: ReturnType<PolicyService['ownProduct']>;
+    try {
+      registered = this.ownProduct(by, input.product);
+    } catch (err) {
+      // Enrolling under another payer's product is the class-1 attack itself: the attempt is a leaf the
+      // bureau (and the patient) see, like every other refused change.
+      if (err instanceof VouchError) {
+        await this.journal.record(makeEvent({
+          kind: 'policy.enrolled', time: now, actor: by.code, actor_role: 'insurer', outcome: 'denied', subject: this.vault.blindIndex(certno), reason: err.code,
+          refs: { policy_digest: this.vault.policyRef(by.code, policyNo) },
+        }));
+      }
+      throw err;
+    }
     const product = registered.product;
     const claimFree = input.claim_free_years ?? 0;
     if (!Number.isSafeInteger(claimFree) || claimFree < 0 || claimFree > 50) {
@@ -97,7 +110,7 @@ export class PolicyService {
     const { value } = await this.journal.change<{ refused: VouchError } | { policy: PolicyRow; period_no: number }>((tx) => {
       const existing = tx.getPolicy(by.code, policyNo);
       if (existing && existing.subject !== subject) throw new VouchError('POLICY_CONFLICT');
-      if (!existing && tx.countPoliciesOf(subject) >= MAX_POLICIES_PER_PERSON) {
+      if (!existing && tx.countPoliciesOf(subject, by.code) >= MAX_POLICIES_PER_PERSON) {
         return { value: { refused: new VouchError('POLICY_LIMIT_REACHED') }, events: [event('policy.enrolled', 'denied', { reason: 'POLICY_LIMIT_REACHED' })] };
       }
       const others = this.otherCover(tx, subject, familyOf(product), { insurer: by.code, policy_no: policyNo });

@@ -40,6 +40,7 @@ const isAmount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as n
 export function claimedAmounts(v: unknown): { medfee_sumamt_fen: number; psn_cash_pay_fen?: number } {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new VouchError('VALIDATION_FAILED', 'Field claimed is required.');
   const c = v as Record<string, unknown>;
+  if (c.medfee_sumamt_fen === undefined) throw new VouchError('VALIDATION_FAILED', 'Field claimed.medfee_sumamt_fen is required.');
   if (!isAmount(c.medfee_sumamt_fen)) throw new VouchError('INVALID_AMOUNT', 'Field claimed.medfee_sumamt_fen: whole fen, not negative.');
   if (c.psn_cash_pay_fen !== undefined && !isAmount(c.psn_cash_pay_fen)) {
     throw new VouchError('INVALID_AMOUNT', 'Field claimed.psn_cash_pay_fen: whole fen, not negative.');

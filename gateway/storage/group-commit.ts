@@ -34,18 +34,38 @@ export class GroupCommitter {
   submit<T>(work: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error('storage is closed'));
     if (!this.open) {
-      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+      } catch (err) {
+        return Promise.reject(err);
+      }
       this.open = true;
       this.timer = this.options.maxDelayMs > 0 ? setTimeout(() => this.flush(), this.options.maxDelayMs) : setImmediate(() => this.flush());
     }
-    this.db.exec('SAVEPOINT unit');
+    try {
+      this.db.exec('SAVEPOINT unit');
+    } catch (err) {
+      this.abandon(err);
+      return Promise.reject(err);
+    }
     let value: T;
     try {
       value = work();
       this.db.exec('RELEASE unit');
     } catch (err) {
-      this.db.exec('ROLLBACK TO unit');
-      this.db.exec('RELEASE unit');
+      if (!this.db.inTransaction) {
+        // SQLite rolled the whole transaction back itself (SQLITE_FULL, SQLITE_IOERR, …): the earlier
+        // units of this batch are gone too, so they fail with the same cause — nobody is told "done".
+        this.abandon(err);
+        return Promise.reject(err);
+      }
+      try {
+        this.db.exec('ROLLBACK TO unit');
+        this.db.exec('RELEASE unit');
+      } catch (rollbackErr) {
+        this.abandon(rollbackErr);
+        return Promise.reject(err);
+      }
       if (this.pending.length === 0) this.flush();
       return Promise.reject(err);
     }
@@ -82,6 +102,25 @@ export class GroupCommitter {
     }
     this.options.observer?.committed(batch.length, (performance.now() - started) / 1000);
     for (const p of batch) p.resolve(p.value);
+  }
+
+  /** The open batch cannot commit: roll back what is left and fail every unit in it. */
+  private abandon(err: unknown): void {
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+      this.timer = undefined;
+    }
+    const batch = this.pending;
+    this.pending = [];
+    this.open = false;
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } catch {
+      // already rolled back by SQLite
+    }
+    this.options.observer?.failed();
+    for (const p of batch) p.reject(err);
   }
 
   close(): void {

@@ -107,7 +107,7 @@ export interface SettlementLineRow {
   owed_fen: number;
 }
 
-/** One visit in the statistics lab (migration 4): pseudonyms, coarse keys in clear, sealed amounts. */
+/** One visit in the statistics lab (migration 5): pseudonyms, coarse keys in clear, sealed amounts. */
 export interface StatVisitRow {
   visit_key: string;
   person: string;
@@ -187,7 +187,8 @@ export interface Repositories {
   savePolicy(p: PolicyRow): void;
   getPolicy(insurer: string, policyNo: string): PolicyRow | undefined;
   policiesOf(subject: string): PolicyRow[];
-  countPoliciesOf(subject: string): number;
+  /** Policies the person holds with one insurer (the bound is per insurer: a count across insurers would tell one about the others). */
+  countPoliciesOf(subject: string, insurer: string): number;
   /** Marks a period used by an answer (first use only); true when this call froze it. */
   markPeriodUsed(insurer: string, policyNo: string, periodNo: number, at: number): boolean;
 
@@ -456,8 +457,8 @@ export class SqliteRepositories implements Repositories {
       ).all(subject) as Row[],
     );
   }
-  countPoliciesOf(subject: string): number {
-    return this.st('SELECT COUNT(*) FROM policies INDEXED BY policies_subject WHERE subject = ?').pluck().get(subject) as number;
+  countPoliciesOf(subject: string, insurer: string): number {
+    return this.st('SELECT COUNT(*) FROM policies INDEXED BY policies_subject WHERE subject = ? AND insurer = ?').pluck().get(subject, insurer) as number;
   }
   markPeriodUsed(insurer: string, policyNo: string, periodNo: number, at: number): boolean {
     return this.st('UPDATE policy_periods SET used_at = ? WHERE insurer = ? AND policy_no = ? AND period_no = ? AND used_at IS NULL').run(

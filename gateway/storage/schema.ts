@@ -245,7 +245,19 @@ export const MAIN_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // The data's identity and the log it belongs to: a log that vanished or was swapped for another is
+    // caught at start (see storage/integrity.ts), not discovered by a bureau months later.
     version: 4,
+    name: 'deployment facts',
+    sql: `
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 5,
     name: 'statistics lab: visit facts, privacy budgets, releases',
     // The pricing statistics lab (docs/statistics.md). One row per visit (its newest version), written
     // with the record at push time — the only moment the ID number, hence age and sex, is at hand. Rows
@@ -357,6 +369,16 @@ export const AUDIT_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       INSERT INTO search_progress (id, indexed_upto) SELECT 1, COALESCE(MAX(leaf_index) + 1, 0) FROM leaves;
       DROP INDEX leaves_subject;
+    `,
+  },
+  {
+    version: 3,
+    name: 'log identity',
+    sql: `
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
     `,
   },
 ];

@@ -81,3 +81,23 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
     })();
   }
 }
+
+/**
+ * A consistent copy of a database file as of one committed state (`VACUUM INTO`, one read transaction on a
+ * read-only connection): safe while a gateway writes it, and the copy holds no WAL to lose.
+ */
+export function snapshotDatabase(source: string, target: string): void {
+  const db = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare('VACUUM INTO ?').run(target);
+  } finally {
+    db.close();
+  }
+  const fd = fs.openSync(target, 'r+');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

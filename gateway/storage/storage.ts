@@ -2,7 +2,8 @@ import path from 'node:path';
 import { GroupCommitter, type CommitObserver } from './group-commit.js';
 import { SqliteRepositories, type Repositories } from './repositories.js';
 import { AUDIT_MIGRATIONS, MAIN_MIGRATIONS } from './schema.js';
-import { openDatabase, type Db } from './sqlite.js';
+import { openDatabase, type Db, type Migration } from './sqlite.js';
+import { IntegrityError } from './integrity.js';
 import { ReadSnapshot } from './snapshot.js';
 
 /**
@@ -24,9 +25,9 @@ export interface Storage {
 
 export function openStorage(dataDir: string, options: { groupCommitMaxDelayMs: number; observer?: CommitObserver }): Storage {
   const mainFile = path.join(dataDir, 'vouch.db');
-  const mainDb = openDatabase(mainFile, MAIN_MIGRATIONS);
-  const readerDb = openDatabase(mainFile, MAIN_MIGRATIONS, { readonly: true });
-  const auditDb = openDatabase(path.join(dataDir, 'audit.db'), AUDIT_MIGRATIONS);
+  const mainDb = openChecked(mainFile, MAIN_MIGRATIONS);
+  const readerDb = openChecked(mainFile, MAIN_MIGRATIONS, { readonly: true });
+  const auditDb = openChecked(path.join(dataDir, 'audit.db'), AUDIT_MIGRATIONS);
   const writer = new SqliteRepositories(mainDb);
   const snapshot = new ReadSnapshot(readerDb);
   // The reader's snapshot ends at each COMMIT (just before it, which also lets the checkpoint run past
@@ -47,4 +48,17 @@ export function openStorage(dataDir: string, options: { groupCommitMaxDelayMs: n
       auditDb.close();
     },
   };
+}
+
+/** Opens a database file; one SQLite cannot read at all (garbage, another format) stops the start clearly. */
+function openChecked(file: string, migrations: readonly Migration[], options: { readonly?: boolean } = {}): Db {
+  try {
+    return openDatabase(file, migrations, options);
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+      throw new IntegrityError(`${path.basename(file)} is not a readable SQLite database (${code}): it is damaged — restore the data directory from a backup (docs/operations.md)`);
+    }
+    throw err;
+  }
 }

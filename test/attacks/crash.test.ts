@@ -51,7 +51,7 @@ t.test('kill -9 under load loses nothing that was acknowledged', { timeout: 900_
       ),
     );
   }
-  g.close();
+  await g.close();
 
   const acknowledged = { settlements: new Map<string, { body: unknown; payload: unknown }>(), pushes: [] as { payload: unknown; body: { record_id: string; version: number } }[], receipts: [] as { receipt_id: string; leaf_index: number }[] };
   let nextVisit = 0;

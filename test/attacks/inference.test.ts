@@ -85,11 +85,20 @@ t.test('class 2: reshaping a policy to bisect a visit’s date or deductible is 
   // Fresh policy numbers or short periods would probe the same way: refused.
   t.equal((await enrollCall(w, HHB, 'PROBE-2', who, 'huhuibao-2025', { start_date: '2025-06-01', end_date: '2026-05-31' })).body.error.code, 'POLICY_OVERLAP');
   t.equal((await enrollCall(w, HHB, 'PROBE-3', who, 'huhuibao-2025', { start_date: '2025-06-10', end_date: '2025-06-20' })).status, 400);
-  // Corrections exist (data entry happens), are logged, visible to the patient, and bounded.
-  const c1 = await enrollCall(w, HHB, 'PROBE', who, 'huhuibao-2025', { claim_free_years: 2, correction: true });
-  const c2 = await enrollCall(w, HHB, 'PROBE', who, 'huhuibao-2025', { claim_free_years: 3, correction: true });
-  const c3 = await enrollCall(w, HHB, 'PROBE', who, 'huhuibao-2025', { claim_free_years: 0, correction: true });
-  t.same([c1.status, c2.status, c3.status, c3.body.error.code], [200, 200, 409, 'POLICY_TERMS_FROZEN']);
+  // An explicit correction after use is a probe too (found by an outside attacker: claim-free years
+  // turned up read a zero-pay visit's bill off the quote, then turned back): frozen, over both transports.
+  for (const change of [{ claim_free_years: 3 }, { start_date: '2025-08-15', end_date: '2026-08-14' }]) {
+    const r = await enrollCall(w, HHB, 'PROBE', who, 'huhuibao-2025', { ...change, correction: true });
+    t.same([r.status, r.body.error?.code], [409, 'POLICY_TERMS_FROZEN'], `correction after use ${JSON.stringify(change)}`);
+  }
+  const corrGrpc = await grpcCall(w.grpc.PolicyService!, 'EnrollPolicy', { policy_no: 'PROBE', certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31', claim_free_years: 3, correction: true }, w.ins[HHB]);
+  t.equal(corrGrpc.code, 'POLICY_TERMS_FROZEN');
+  // Before any answer used a period, corrections exist (data entry happens), are logged, visible to the patient, and bounded.
+  await enroll(w, HHB, 'FRESH', who, 'huhuibao-2025', { start_date: '2026-01-01', end_date: '2026-12-31' });
+  const c1 = await enrollCall(w, HHB, 'FRESH', who, 'huhuibao-2025', { start_date: '2026-01-01', end_date: '2026-12-31', claim_free_years: 2, correction: true });
+  const c2 = await enrollCall(w, HHB, 'FRESH', who, 'huhuibao-2025', { start_date: '2026-01-01', end_date: '2026-12-31', claim_free_years: 3, correction: true });
+  const c3 = await enrollCall(w, HHB, 'FRESH', who, 'huhuibao-2025', { start_date: '2026-01-01', end_date: '2026-12-31', claim_free_years: 0, correction: true });
+  t.same([c1.status, c2.status, c3.status, c3.body.error?.code], [200, 200, 409, 'POLICY_TERMS_FROZEN']);
   const mine = await w.h.call({ method: 'GET', url: '/v1/me/access-log?limit=1000', token: w.h.patientToken(who) });
   t.equal(mine.body.events.filter((e: { action: string }) => e.action === 'policy.corrected').length, 2, 'the patient sees both corrections');
   t.ok(mine.body.events.some((e: { action: string; outcome: string }) => e.action === 'policy.enrolled' && e.outcome === 'denied'), 'and the refused reshaping');
@@ -121,6 +130,51 @@ t.test('class 3: a zero answer reveals no bucket amount — different hidden bil
   t.equal(http[3], http[5], 'the three eligibility answers are identical');
   t.equal(new Set(rpc).size, 1, 'and over gRPC');
   t.match(JSON.parse(http[0]!), { payable_fen: 0, deductible_applied_fen: 0, reasons: ['BELOW_DEDUCTIBLE'] });
+});
+
+t.test('class 3: a paying quote does not reveal the earlier zero-pay bills through the deductible it applied', async (t) => {
+  const w = await worldWithGrpc(t);
+  // Two people, each with an earlier zero-pay stay (3,000.00 and 6,000.00 of listed drugs, below the
+  // 12,000 deductible), then a paying stay of 15,000.00. True remaining deductibles: 9,000 and 6,000, so
+  // payable = (15,000 − 9,000) × 70 % = 4,200.00 and (15,000 − 6,000) × 70 % = 6,300.00 — what the product
+  // pays is the product's business. Before the fix deductible_applied_fen read 9,000 and 6,000: with
+  // payable it gave the 15,000 bill and, by difference, the earlier 3,000 and 6,000 bills exactly.
+  const out: Record<string, unknown>[] = [];
+  for (const [seed, earlier] of [[430, 3_000], [431, 6_000]] as const) {
+    const who = await patient(w, seed, [HHB]);
+    await enroll(w, HHB, `E${seed}`, who, 'huhuibao-2025');
+    await push(w, stay(who, `E${seed}-1`, earlier));
+    await push(w, stay(who, `E${seed}-2`, 15_000));
+    t.equal((await quote(w, HHB, who, `E${seed}`, SH, `E${seed}-1`)).body.payable_fen, 0);
+    // The earlier stay is settled at the cashier (huhuibao pays 0): its bill now counts toward the deductible.
+    t.equal((await settle(w, SH, who, `E${seed}-1`, `e${seed}`)).status, 201);
+    out.push((await quote(w, HHB, who, `E${seed}`, SH, `E${seed}-2`)).body);
+  }
+  t.same(out.map((b) => b.payable_fen), [420_000, 630_000], 'the products pay what they owe');
+  t.same(out.map((b) => b.deductible_applied_fen), [1_200_000, 1_200_000], 'the deductible applied is the policy’s tier for both: the earlier bills stay hidden');
+});
+
+t.test('class 2: a period that does not cover the visit answers POLICY_NOT_ACTIVE and nothing else', async (t) => {
+  const w = await worldWithGrpc(t);
+  // A 2001 period (enrollment needs no consent), visits in 2025 with a cancer and a hypertension diagnosis,
+  // an out-of-list-only stay and an outpatient visit: reasons that would describe the visit must not show.
+  const who = await patient(w, 440, [CH, HHB]);
+  await enroll(w, CH, 'OLD', who, 'charity-relief', { start_date: '2001-01-01', end_date: '2001-12-31' });
+  await enroll(w, HHB, 'OLDH', who, 'huhuibao-2025', { start_date: '2001-01-01', end_date: '2001-12-31' });
+  await push(w, stay(who, 'DX1', 20_000, { diseinfo: [{ diag_type: '1', diag_code: 'C34.900', diag_name: '肺恶性肿瘤', maindiag_flag: '1' }] }));
+  await push(w, stay(who, 'DX2', 20_000, { diseinfo: [{ diag_type: '1', diag_code: 'I10.x00', diag_name: '高血压', maindiag_flag: '1' }] }));
+  await push(w, stay(who, 'DX3', 0, { med_type: '11', clr_optins: null }));
+  for (const [insurer, policy] of [[CH, 'OLD'], [HHB, 'OLDH']] as const) {
+    const answers = new Set<string>();
+    for (const id of ['DX1', 'DX2', 'DX3']) {
+      const e = await w.h.call({ method: 'POST', url: '/v1/eligibility', token: w.ins[insurer], payload: { certno: who, policy_no: policy, provider: SH, mdtrt_id: id } });
+      t.same(e.body.reasons, ['POLICY_NOT_ACTIVE'], `${insurer} ${id}`);
+      answers.add(canonicalJson(withoutReceipt(e.body)));
+      const q = await quote(w, insurer, who, policy, SH, id);
+      answers.add(canonicalJson(withoutReceipt(q.body)));
+    }
+    t.equal(answers.size, 2, `${insurer}: one eligibility answer and one quote answer for every visit`);
+  }
 });
 
 t.test('class 4: the order of a hospital’s push checks reveals no consent; every refused push leaves a leaf', async (t) => {
@@ -324,4 +378,7 @@ t.test('class 9: one validation for both transports; suspended insurers take no 
   }
   t.equal(statuses.filter((s) => s === 200).length, 24);
   t.equal((await enrollCall(w, CH, 'MANY-X', many, 'charity-relief', { start_date: '2040-01-01', end_date: '2040-12-31' })).body.error.code, 'POLICY_LIMIT_REACHED');
+  // The bound is per insurer: another insurer's 24 policies neither block nor reveal anything to this one.
+  const other = await enrollCall(w, BW, 'MANY-B', many, 'baiwan-medical');
+  t.equal(other.status, 200, `another insurer still enrolls the person ${other.raw}`);
 });

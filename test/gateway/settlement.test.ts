@@ -152,7 +152,10 @@ t.test('穗岁康: in-list burden above 16,000 a year at 80 %, accumulating over
   t.same([s1.body.insurers_total_fen, s1.body.patient_cash_fen], [0, 18_000 * Y], 'visit 1 uses 15,000 of the deductible, pays nothing');
   // Visit 2: 1,000 of the deductible left: 15,000 − 1,000 = 14,000 × 80 % = 11,200.00; cash 18,000 − 11,200 = 6,800.00.
   const q2 = await quote(w, SSK, who, 'SSK-1', GZ, 'G2');
-  t.same([q2.body.payable_fen, q2.body.deductible_applied_fen], [11_200 * Y, 1_000 * Y]);
+  // The insurer is told the deductible as its own payments show it — the 16,000 tier on the visit where
+  // the product first pays — not the 1,000 actually left, which would give away visit 1's 15,000 bill
+  // (docs/privacy.md, class 3).
+  t.same([q2.body.payable_fen, q2.body.deductible_applied_fen], [11_200 * Y, 16_000 * Y]);
   const s2 = await settle(w, GZ, who, 'G2', 'g2');
   t.same([s2.body.insurers_total_fen, s2.body.patient_cash_fen], [11_200 * Y, 6_800 * Y]);
   t.same(s2.body.lines.map((l: { insurer: string; product: string }) => [l.insurer, l.product]), [[SSK, 'suisuikang-2022']]);

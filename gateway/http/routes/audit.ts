@@ -20,13 +20,13 @@ export default async function auditRoutes(app: FastifyInstance, opts: { gateway:
       schema: {
         ...op({
           id: 'listEvents', summary: 'Search the access log', tags: ['audit'], answer: 'Events in leaf order and a cursor for the next page; subject is the blind index, never the ID number.',
-          errors: ['INVALID_CERTNO'],
+          errors: ['INVALID_CERTNO', 'LOG_UNAVAILABLE'],
         }),
         querystring: AuditEventsQuery,
         response: withErrors({ 200: AuditEventsAnswer }),
       },
     },
-    async (req) => auditQueries.events(req.query),
+    async (req) => auditQueries.events(req.query, principalOf(req)),
   );
 
   app.get(
@@ -85,7 +85,7 @@ export default async function auditRoutes(app: FastifyInstance, opts: { gateway:
     {
       config: { roles: OPERATIONS.myAccess },
       schema: {
-        ...op({ id: 'myAccess', summary: 'Every access to my data', tags: ['patients'], answer: 'Who accessed the caller’s data, when, for what purpose, with what outcome.', errors: [] }),
+        ...op({ id: 'myAccess', summary: 'Every access to my data', tags: ['patients'], answer: 'Who accessed the caller’s data, when, for what purpose, with what outcome.', errors: ['LOG_UNAVAILABLE'] }),
         querystring: AccessLogQuery,
         response: withErrors({ 200: AccessLogAnswer }),
       },

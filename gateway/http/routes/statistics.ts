@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { Gateway } from '../../context.js';
+import { makeEvent } from '../../domain/audit-events.js';
 import { AGE_BANDS, GENDERS, GROUP_KEYS, REGIONS, VALUES, VISIT_TYPES } from '../../domain/statistics/query.js';
 import { OPERATIONS } from '../../services/operations.js';
 import { principalOf } from '../auth.js';
@@ -184,13 +185,19 @@ export default async function statisticsRoutes(app: FastifyInstance, opts: { gat
         ...op({
           id: 'statsReleases', summary: 'Statistics releases, with their questions (bureau)', tags: ['statistics'],
           description: 'Every release in [from, to), oldest first: who asked which question at which ρ. The access log holds a leaf per release (same release_id); this adds the questions, so a differencing pattern is visible.',
-          answer: 'The releases with party, time, ρ, period and question.', errors: [],
+          answer: 'The releases with party, time, ρ, period and question.', errors: ['LOG_UNAVAILABLE'],
         }),
         querystring: ReleasesQuery,
         response: withErrors({ 200: ReleasesAnswer }),
       },
     },
-    async (req) => g.statistics.releases(req.query),
+    async (req) => {
+      const answer = g.statistics.releases(req.query);
+      // A bureau read of what the lab released: a leaf, committed before the answer (as every bureau read).
+      const who = principalOf(req);
+      await g.journal.record(makeEvent({ kind: 'stats.releases_read', time: Date.now(), actor: who.code, actor_role: who.role, outcome: 'allowed' }));
+      return answer;
+    },
   );
 
   app.post<{ Body: Static<typeof QuestionBody> }>(

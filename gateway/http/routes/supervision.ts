@@ -4,6 +4,8 @@ import type { Gateway } from '../../context.js';
 import { OPERATIONS } from '../../services/operations.js';
 import { directoryOf } from '../../services/parties.js';
 import { op } from '../openapi.js';
+import { principalOf } from '../auth.js';
+import { makeEvent } from '../../domain/audit-events.js';
 import { DirectoryAnswer, SupervisionAnswer, SupervisionQuery, withErrors } from '../schemas.js';
 
 /** What the web console needs beside the API it shares: party names, and the bureau's summary. */
@@ -34,12 +36,18 @@ export default async function supervisionRoutes(app: FastifyInstance, opts: { ga
         ...op({
           id: 'supervisionSummary', summary: 'Supervision summary for the bureau', tags: ['audit'],
           description: 'Exact counts over [from, to): per insurer queries, refusals by reason, budget exhaustion, probes, settlements and amounts; per hospital pushes, refusals, settlements.',
-          answer: 'Per insurer and per hospital, the counts and amounts of the period.', errors: [],
+          answer: 'Per insurer and per hospital, the counts and amounts of the period.', errors: ['LOG_UNAVAILABLE'],
         }),
         querystring: SupervisionQuery,
         response: withErrors({ 200: SupervisionAnswer }),
       },
     },
-    async (req) => g.supervision.summary(req.query),
+    async (req) => {
+      const answer = g.supervision.summary(req.query);
+      // A read of what the log and the settlements sum up: a leaf, committed before the answer.
+      const who = principalOf(req);
+      await g.journal.record(makeEvent({ kind: 'supervision.read', time: Date.now(), actor: who.code, actor_role: who.role, outcome: 'allowed' }));
+      return answer;
+    },
   );
 }

@@ -73,7 +73,8 @@ t.test('a counter consent never widens or outranks the patient’s own decision 
   const future = { ...own, valid_from: NOW + 100 };
   t.equal(decideAmong([future, counter], q('eligibility')).allow, false, 'an own consent yet to start is a decision');
   const expired = { ...own, valid_until: NOW - 1, valid_from: NOW - 10 };
-  t.equal(decideAmong([expired, counter], q('settlement')).allow, true, 'an own consent that simply expired is no decision');
+  // The patient limited it in time: when it ends, a hospital's evidence string does not take over.
+  t.same(decideAmong([expired, counter], q('settlement')), { allow: false, reason: 'CONSENT_EXPIRED' }, 'an own consent that expired is still the patient’s decision');
   const otherGrantee = { ...own, grantee: 'INS-B' };
   t.equal(decideAmong([otherGrantee, counter], q('settlement')).allow, true, 'decisions are per grantee');
   t.same(effectiveConsents([own, counter, otherGrantee], NOW).map((c) => c.consent_id), ['own', otherGrantee.consent_id]);

@@ -41,7 +41,7 @@ t.test('renewals begin the day after; gaps and overlaps are refused', async (t) 
   t.match(planEnrollment([stored(1, '2025-01-01', '2025-12-31'), stored(2, '2026-01-01', '2026-12-31')], [], req('2025-06-01', '2026-05-31'), 1), { refuse: 'POLICY_OVERLAP' });
 });
 
-t.test('terms freeze once used; corrections are explicit and bounded', async (t) => {
+t.test('terms freeze once used, corrections included; before use corrections are explicit and bounded', async (t) => {
   const unused = [stored(1, '2025-01-01', '2025-12-31')];
   const used = [stored(1, '2025-01-01', '2025-12-31', { used: true })];
   t.match(planEnrollment(unused, [], req('2025-01-01', '2025-12-31', { claim_free_years: 2 }), 1), { kind: 'updated' });
@@ -51,7 +51,10 @@ t.test('terms freeze once used; corrections are explicit and bounded', async (t)
     t.match(planEnrollment(used, [], req('2025-01-01', '2025-12-31', change), 1), { refuse: 'POLICY_TERMS_FROZEN' }, JSON.stringify(change));
   }
   t.match(planEnrollment(used, [], req('2025-03-01', '2026-02-28'), 1), { refuse: 'POLICY_TERMS_FROZEN' }, 'moving a used period');
-  let periods = used;
+  // A correction after use is a probe like any other change (flags turned and back read a zero-pay bill).
+  t.match(planEnrollment(used, [], req('2025-01-01', '2025-12-31', { claim_free_years: 3, correction: true }), 1), { refuse: 'POLICY_TERMS_FROZEN' }, 'no correction after use');
+  t.match(planEnrollment(used, [], req('2025-03-01', '2026-02-28', { correction: true }), 1), { refuse: 'POLICY_TERMS_FROZEN' }, 'no moved dates after use');
+  let periods = unused;
   for (let i = 1; i <= MAX_CORRECTIONS; i++) {
     const c = planEnrollment(periods, [], req('2025-01-01', '2025-12-31', { claim_free_years: i, correction: true }), 1);
     t.match(c, { kind: 'corrected', period_no: 1 });
