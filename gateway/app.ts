@@ -23,6 +23,7 @@ import partyRoutes from './http/routes/parties.js';
 import recordRoutes from './http/routes/records.js';
 import tokenRoutes from './http/routes/token.js';
 import supervisionRoutes from './http/routes/supervision.js';
+import statisticsRoutes from './http/routes/statistics.js';
 import consolePlugin from './http/console.js';
 
 declare module 'fastify' {
@@ -142,6 +143,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(answerRoutes, opts);
   await app.register(auditRoutes, opts);
   await app.register(supervisionRoutes, opts);
+  await app.register(statisticsRoutes, opts);
   await app.register(consolePlugin);
   return app as unknown as FastifyInstance;
 }

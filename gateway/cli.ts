@@ -16,6 +16,7 @@ import type { Principal } from './services/auth.js';
 import { verifyAuditLog } from './services/audit-verify.js';
 import { partyView } from './services/parties.js';
 import { rewrapRecords } from './services/records.js';
+import { rewrapStatVisits } from './services/statistics/lab.js';
 import { loadWitnessState, saveWitnessState, witness } from './services/witness.js';
 import { backup, restore } from './cli/backup.js';
 import { RemoteGateway, keysFromDataDir, keysFromFile, verifyReceiptFile, verifyRemoteLog } from './cli/verify.js';
@@ -283,7 +284,9 @@ const COMMANDS: Record<string, Command> = {
     usage: 'keys rewrap',
     help: 'Re-wraps every record key under the current key-encryption key.',
     run: () => withGateway(async (g) => {
-      say(`keys rewrap: ${await rewrapRecords(g.vault, g.storage, g.keys.kek.kid)} record keys moved to ${g.keys.kek.kid}`);
+      const records = await rewrapRecords(g.vault, g.storage, g.keys.kek.kid);
+      const lab = await rewrapStatVisits(g.vault, g.storage, g.keys.kek.kid);
+      say(`keys rewrap: ${records} record keys and ${lab} statistics-lab keys moved to ${g.keys.kek.kid}`);
       return 0;
     }),
   },

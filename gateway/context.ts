@@ -19,6 +19,7 @@ import { QueryService } from './services/queries.js';
 import { RecordService } from './services/records.js';
 import { SettlementService } from './services/settlements.js';
 import { SupervisionService } from './services/supervision.js';
+import { StatisticsLab } from './services/statistics/lab.js';
 import { LogStats } from './storage/log-stats.js';
 import { Vault } from './services/vault.js';
 import { EnvelopeService } from './services/envelopes.js';
@@ -49,6 +50,8 @@ export interface Gateway {
   /** Prometheus metrics (GET /metrics); every part of the gateway reports into the same set. */
   metrics: Metrics;
   supervision: SupervisionService;
+  /** The pricing statistics lab (differential privacy; docs/statistics.md). */
+  statistics: StatisticsLab;
   /** Storage open, keys loaded, the log writable. */
   ready(): boolean;
   /** Finishes what the log holds, then closes storage. */
@@ -117,7 +120,8 @@ function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock:
   }, writesLog);
   const vault = new Vault(keys);
   const read = () => storage.read;
-  const records = new RecordService(journal, vault);
+  const statistics = new StatisticsLab(journal, storage, vault, payers, { onRelease: (rho) => metrics.statsReleased(rho) });
+  const records = new RecordService(journal, vault, statistics);
   const settlements = new SettlementService(journal, vault, records, payers, keys);
   let closed = false;
   const ready = () => !closed && audit.healthy;
@@ -140,6 +144,7 @@ function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock:
     queries: new QueryService(journal, storage, vault, records, payers, config.limits.claimAttemptsPerRecord),
     settlements,
     supervision: new SupervisionService(read, new LogStats(storage.auditDb), (row) => settlements.answerOf(row)),
+    statistics,
     metrics,
     ready,
     async close() {

@@ -51,6 +51,7 @@ export const ERROR_CATALOGUE = {
   IDEMPOTENCY_CONFLICT: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS, message: 'This request_id was used for a different request.' },
   CONSENT_NOT_ACTIVE: { http: 409, grpc: GrpcStatus.FAILED_PRECONDITION, message: 'The consent is not active.' },
   QUERY_BUDGET_EXCEEDED: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, message: 'The query budget for this record or consent is used up.' },
+  PRIVACY_BUDGET_EXHAUSTED: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, message: 'The privacy budget for statistics releases does not cover this release.' },
   PAYLOAD_TOO_LARGE: { http: 413, grpc: GrpcStatus.RESOURCE_EXHAUSTED, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT, message: 'The request body must be JSON.' },
   ENVELOPE_INVALID: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, message: 'The national platform envelope is not well formed (appId, encType SM4, signType SM2, timestamp, version, encData, signData).' },

@@ -86,6 +86,9 @@ export const ACTION_LABELS: Record<string, string> = {
   'settlement.settled': '一站式结算',
   'settlement.reversed': '结算冲正',
   'settlement.rejected': '拒绝结算',
+  'stats.budget_set': '设定隐私预算',
+  'stats.released': '发布统计（差分隐私）',
+  'stats.refused': '隐私预算用尽',
 };
 
 /** Purposes explained in plain words (the grant form uses the longer text). */

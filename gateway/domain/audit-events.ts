@@ -32,6 +32,11 @@ export const EVENT_KINDS = [
   'audit.searched',
   'access_log.read',
   'supervision.read',
+  // The statistics lab (docs/statistics.md): budgets set, releases made and refused, with the ρ.
+  'stats.budget_set',
+  'stats.released',
+  'stats.refused',
+  'stats.releases_read',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -56,6 +61,12 @@ export interface EventRefs {
   /** The policy period an answer used (1 = the first period, then renewals). */
   period?: number;
   provider?: string;
+  /** A statistics release the gateway minted. */
+  release_id?: string;
+  /** ρ a statistics release charged (or asked for, when refused), or a budget's total: integer micro-ρ (10^-6). */
+  rho_micro?: number;
+  /** Last day of a privacy budget's period (yyyy-MM-dd). */
+  period_end?: string;
 }
 
 /**

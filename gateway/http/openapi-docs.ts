@@ -33,6 +33,7 @@ export const TAGS = [
   { name: 'audit', description: 'The transparency access log: search, signed tree heads, leaves and proofs, signing keys.' },
   { name: 'patients', description: 'What patients see of the use of their data.' },
   { name: 'admin', description: 'Parties and keys (operators).' },
+  { name: 'statistics', description: 'The pricing statistics lab (大数据实验室): counts and sums under zero-concentrated differential privacy, budgets set by the bureau, every release in the log (docs/statistics.md).' },
   { name: 'auth', description: 'Bearer tokens for parties (RFC 6749 client credentials with RFC 7523 assertions).' },
 ];
 
@@ -118,6 +119,41 @@ export const EXAMPLES: Record<string, Examples> = {
             ],
             insurers_total_fen: 2830000, patient_cash_fen: 370000, receipt_salt: SALT, receipt: RECEIPT,
           },
+        },
+      },
+    },
+  },
+  statsQuery: {
+    request: {
+      count: {
+        summary: 'Inpatient visits in Shanghai in 2025 by sex, at ρ = 0.05 (one visit per person)',
+        value: { metric: 'count', group_by: ['gender'], filters: { visit_type: 'inpatient', region: '31', year: '2025' }, rho: 0.05 },
+      },
+    },
+    response: {
+      200: {
+        released: {
+          summary: 'Δ = 1 visit; σ² = Δ²/(2ρ) = 1/0.1 = 10, so σ ≈ 3.16 visits per cell',
+          value: {
+            release_id: 'rel_0195942a1b2c7d3e9f0a', cells: [{ key: { gender: 'F' }, value: 18342, stddev: 3.1622776601683795 }, { key: { gender: 'M' }, value: 17011, stddev: 3.1622776601683795 }],
+            rho_spent: 0.05, rho_left: 0.45, leaf_index: 20417, metric: 'count', contributions: 1, sensitivity: 1, stddev: 3.1622776601683795, period_end: '2025-12-31',
+          },
+        },
+      },
+    },
+  },
+  statsPreview: {
+    request: {
+      sum: {
+        summary: 'Out-of-list self-pay by age band, clamped at 20,000.00 per visit, at ρ = 0.1: how noisy?',
+        value: { metric: 'sum', value: 'out_of_list_fen', group_by: ['age_band'], clamp_fen: 2000000, rho: 0.1 },
+      },
+    },
+    response: {
+      200: {
+        preview: {
+          summary: 'Δ = 2,000,000 fen; σ = Δ/√(2ρ) ≈ 4,472,136 fen (44,721.36 yuan) per cell — free, nothing spent',
+          value: { cells: 8, stddev: 4472135.954999579, ci95_halfwidth: 8765386.471799176, sensitivity: 2000000, rho: 0.1, rho_left: 0.45, affordable: true, metric: 'sum', value: 'out_of_list_fen', clamp_fen: 2000000, contributions: 1 },
         },
       },
     },

@@ -408,6 +408,8 @@ export const SupervisionAnswer = Type.Object({
       settled_fen: Fen,
       reversals: Count,
       reversed_fen: Fen,
+      stats_releases: Count,
+      stats_refused: Count,
     }),
   ),
   hospitals: Type.Array(

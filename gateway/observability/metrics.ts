@@ -102,6 +102,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly statsRho = new Counter({
+    name: 'vouch_stats_rho_spent_micro_total',
+    help: 'Privacy budget spent by statistics releases, in micro-rho (zCDP), over all parties (per party: the access log).',
+    registers: [this.registry],
+  });
+
   constructor() {
     // Every series of the closed label sets that an alert reads exists from the start, at 0, so
     // increase() and absent() behave before the first error.
@@ -118,6 +124,11 @@ export class Metrics {
       },
       failed: () => this.storageErrors.inc(labels),
     };
+  }
+
+  /** A statistics release charged `rhoMicro` (docs/statistics.md). */
+  statsReleased(rhoMicro: number): void {
+    this.statsRho.inc(rhoMicro);
   }
 
   /** A background write failed (nobody waits for it: the outbox clean-up). */

@@ -27,6 +27,12 @@ export const OPERATIONS = {
   /** Party names for the console: never keys, certificates or admins. */
   directory: ['bureau', 'patient', 'insurer', 'hospital', 'admin'],
   supervisionSummary: ['bureau'],
+  /** The statistics lab (docs/statistics.md): the bureau sets budgets; insurers and the bureau ask. */
+  setStatsBudget: ['bureau'],
+  statsBudget: ['insurer', 'bureau'],
+  statsQuery: ['insurer', 'bureau'],
+  statsPreview: ['insurer', 'bureau'],
+  statsReleases: ['bureau'],
   manageParties: ['admin'],
   rotateKeys: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -12,6 +12,7 @@ import type { Principal } from './auth.js';
 import type { Journal } from './journal.js';
 import type { Vault } from './vault.js';
 import { timeOrderedId } from './random.js';
+import type { StatVisitWriter } from './statistics/lab.js';
 
 /** Associated data binding a sealed record to its row: id, version and subject. */
 export const recordAad = (r: Pick<RecordRow, 'record_id' | 'version' | 'subject'>): string => `record|${r.record_id}|${r.version}|${r.subject}`;
@@ -41,6 +42,8 @@ export class RecordService {
   constructor(
     private readonly journal: Journal,
     private readonly vault: Vault,
+    /** The statistics lab: each stored version also writes the visit's lab row (docs/statistics.md). */
+    private readonly lab?: StatVisitWriter,
   ) {}
 
   /**
@@ -59,7 +62,7 @@ export class RecordService {
       if (!certno) throw new VouchError('INVALID_CERTNO');
       subject = this.vault.blindIndex(certno);
       if (record.setlinfo.fixmedins_code !== null && record.setlinfo.fixmedins_code !== by.code) throw new VouchError('PROVIDER_MISMATCH');
-      const result = await this.store(by.code, subject, record, now, guard);
+      const result = await this.store(by.code, subject, certno, record, now, guard);
       logged = true;
       if ('refused' in result) throw result.refused;
       return result;
@@ -75,7 +78,7 @@ export class RecordService {
 
   /** The push's transaction: the checks that read storage, in the order {@link push} explains, then the write. */
   private async store(
-    hospital: string, subject: string, record: SettlementRecord, now: number, guard?: (tx: Repositories) => void,
+    hospital: string, subject: string, certno: string, record: SettlementRecord, now: number, guard?: (tx: Repositories) => void,
   ): Promise<PushResult | { refused: VouchError }> {
     const contentDigest = this.vault.digest('record', record);
     const facts = deriveFacts(record);
@@ -119,6 +122,9 @@ export class RecordService {
         { hospital, record, facts, contentDigest, now },
       );
       tx.insertRecord(row);
+      if (this.lab) {
+        tx.putStatVisit(this.lab.visitRow({ record_id: row.record_id, subject, certno, facts, hospitalLevel: tx.partyStatus(hospital)?.level ?? null, now }));
+      }
       const result: PushResult = { record_id: row.record_id, version: row.version, created: true };
       return {
         value: result,

@@ -25,6 +25,10 @@ export interface InsurerSummary {
   /** Settlements with a line for this insurer reversed in the range. */
   reversals: number;
   reversed_fen: number;
+  /** Statistics-lab releases the insurer received in the range (docs/statistics.md). */
+  stats_releases: number;
+  /** Statistics-lab releases refused for the privacy budget. */
+  stats_refused: number;
 }
 
 /** The bureau's figures for one hospital over a time range. */
@@ -49,12 +53,14 @@ export interface SupervisionSummary {
 
 const QUESTION_KINDS: readonly EventKind[] = ['query.eligibility', 'query.quote', 'query.claim_verification'];
 const BUDGET_KIND: EventKind = 'query.budget_exhausted';
+const STATS_KINDS: readonly EventKind[] = ['stats.released', 'stats.refused'];
 const HOSPITAL_KINDS: readonly EventKind[] = ['record.pushed', 'record.rejected', 'settlement.settled', 'settlement.reversed', 'settlement.rejected'];
 /** The end of time for an open range: the largest instant a Date can hold. */
 const END_OF_TIME = 8.64e15;
 
 const newInsurer = (insurer: string): InsurerSummary => ({
   insurer, queries: 0, denied: 0, by_reason: {}, budget_exhausted: 0, probes: 0, settlements: 0, settled_fen: 0, reversals: 0, reversed_fen: 0,
+  stats_releases: 0, stats_refused: 0,
 });
 const newHospital = (provider: string): HospitalSummary => ({ provider, pushes: 0, refused: 0, settlements: 0, reversals: 0, settlements_refused: 0 });
 
@@ -90,6 +96,12 @@ export class SupervisionService {
       else if (p.role === 'hospital') slot(hospitals, p.code, newHospital);
     }
     for (const c of this.stats.countsBetween(from, to, [...QUESTION_KINDS, BUDGET_KIND])) countQuestion(slot(insurers, c.actor, newInsurer), c);
+    for (const c of this.stats.countsBetween(from, to, STATS_KINDS)) {
+      if (c.actor_role !== 'insurer') continue; // the bureau's own releases are in the log, not in an insurer's row
+      const s = slot(insurers, c.actor, newInsurer);
+      if (c.action === 'stats.released') s.stats_releases += c.n;
+      else s.stats_refused += c.n;
+    }
     for (const c of this.stats.countsBetween(from, to, HOSPITAL_KINDS)) countHospital(slot(hospitals, c.actor, newHospital), c);
     for (const row of repos.settlementsBetween(from, to)) {
       const answer = this.settlementAnswer(row);

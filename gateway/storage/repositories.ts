@@ -118,6 +118,49 @@ export interface PartyAppRow {
   created_at: number;
 }
 
+/** One visit in the statistics lab (migration 5): pseudonyms, coarse keys in clear, sealed amounts. */
+export interface StatVisitRow {
+  visit_key: string;
+  person: string;
+  age_band: string;
+  gender: string;
+  visit_type: string;
+  region: string;
+  year: string;
+  kek_id: string;
+  wrapped_dek: Buffer;
+  sealed_amounts: Buffer;
+  updated_at: number;
+}
+
+/** The lab's clear key columns. */
+export const STAT_KEY_COLUMNS = ['age_band', 'gender', 'visit_type', 'region', 'year'] as const;
+export type StatKeyColumn = (typeof STAT_KEY_COLUMNS)[number];
+
+/** Filters on the lab's clear keys: a row passes when each named column's value is listed. */
+export type StatVisitFilter = Partial<Record<StatKeyColumn, readonly string[]>>;
+
+/** A party's privacy budget for a period, in integer micro-ρ. */
+export interface StatBudgetRow {
+  party: string;
+  rho_total_micro: number;
+  rho_spent_micro: number;
+  /** Last day of the period (yyyy-MM-dd, inclusive, Asia/Shanghai). */
+  period_end: string;
+  set_by: string;
+  updated_at: number;
+}
+
+export interface StatReleaseRow {
+  release_id: string;
+  party: string;
+  period_end: string;
+  rho_micro: number;
+  /** The question as canonical JSON (keys and filters only: nothing personal). */
+  question: string;
+  created_at: number;
+}
+
 export interface Repositories {
   // parties
   insertParty(p: Party): void;
@@ -182,6 +225,28 @@ export interface Repositories {
   // claim verification budget
   countClaimAttempt(insurer: string, recordId: string): number;
 
+  // statistics lab
+  /** Writes a visit's lab row (a newer version of the record replaces it). */
+  putStatVisit(r: StatVisitRow): void;
+  /** Lab rows passing the filter, grouped by person (ordered by person, then visit). */
+  statVisits(filter: StatVisitFilter): StatVisitRow[];
+  /**
+   * Visit counts per combination of `groupBy` columns over the rows passing the filter, each person's
+   * first `perPerson` passing visits only (in visit-key order) — the per-person bound, done in SQL.
+   */
+  statCounts(filter: StatVisitFilter, groupBy: readonly StatKeyColumn[], perPerson: number): (Partial<Record<StatKeyColumn, string>> & { n: number })[];
+  statBudget(party: string): StatBudgetRow | undefined;
+  putStatBudget(b: StatBudgetRow): void;
+  /** Adds `rhoMicro` to the spent budget if it fits and the period is `periodEnd`; false (nothing charged) otherwise. */
+  chargeStatBudget(party: string, periodEnd: string, rhoMicro: number, at: number): boolean;
+  insertStatRelease(r: StatReleaseRow): void;
+  /** Releases in [from, to) (ms), of one party or all, oldest first. */
+  statReleases(from: number, to: number, party: string | undefined, limit: number): StatReleaseRow[];
+  /** Every micro-ρ the party was ever charged, over all periods. */
+  statSpentAllPeriods(party: string): number;
+  statVisitsForRewrap(notKek: string, limit: number): Pick<StatVisitRow, 'visit_key' | 'kek_id' | 'wrapped_dek'>[];
+  updateStatVisitKey(visitKey: string, kekId: string, wrapped: Buffer): void;
+
   // outbox
   addOutbox(eventId: string, event: string): void;
   outbox(limit: number): { event_id: string; event: string }[];
@@ -191,6 +256,19 @@ export interface Repositories {
 }
 
 type Row = Record<string, unknown>;
+
+/** WHERE over the lab's key columns: names from the closed list, values bound as parameters. */
+function statWhere(filter: StatVisitFilter): { where: string; args: string[] } {
+  const parts: string[] = [];
+  const args: string[] = [];
+  for (const col of STAT_KEY_COLUMNS) {
+    const vals = filter[col];
+    if (!vals) continue;
+    parts.push(`${col} IN (${vals.map(() => '?').join(', ')})`);
+    args.push(...vals);
+  }
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
+}
 
 /**
  * Columns a look-up returns: everything but the sealed record itself (kept in record_blobs), which
@@ -240,6 +318,12 @@ export class SqliteRepositories implements Repositories {
     private readonly db: Db,
     private readonly snapshot?: ReadSnapshot,
   ) {}
+
+  /** An uncached statement (the lab's questions vary in shape; caching each would grow without bound). */
+  private stOnce(sql: string): Database.Statement {
+    this.snapshot?.enter();
+    return this.db.prepare(sql);
+  }
 
   private st(sql: string): Database.Statement {
     this.snapshot?.enter();
@@ -486,6 +570,67 @@ export class SqliteRepositories implements Repositories {
       `INSERT INTO claim_attempts (insurer, record_id, attempts) VALUES (?, ?, 1)
        ON CONFLICT (insurer, record_id) DO UPDATE SET attempts = attempts + 1 RETURNING attempts`,
     ).pluck().get(insurer, recordId) as number;
+  }
+
+  putStatVisit(r: StatVisitRow): void {
+    this.st(
+      `INSERT INTO stat_visits (visit_key, person, age_band, gender, visit_type, region, year, kek_id, wrapped_dek, sealed_amounts, updated_at)
+       VALUES (@visit_key, @person, @age_band, @gender, @visit_type, @region, @year, @kek_id, @wrapped_dek, @sealed_amounts, @updated_at)
+       ON CONFLICT (visit_key) DO UPDATE SET person = excluded.person, age_band = excluded.age_band, gender = excluded.gender,
+         visit_type = excluded.visit_type, region = excluded.region, year = excluded.year, kek_id = excluded.kek_id,
+         wrapped_dek = excluded.wrapped_dek, sealed_amounts = excluded.sealed_amounts, updated_at = excluded.updated_at`,
+    ).run(r);
+  }
+  statVisits(filter: StatVisitFilter): StatVisitRow[] {
+    const { where, args } = statWhere(filter);
+    return this.stOnce(`SELECT * FROM stat_visits ${where} ORDER BY person, visit_key`).all(...args) as StatVisitRow[];
+  }
+  statCounts(filter: StatVisitFilter, groupBy: readonly StatKeyColumn[], perPerson: number): (Partial<Record<StatKeyColumn, string>> & { n: number })[] {
+    const { where, args } = statWhere(filter);
+    const cols = groupBy.filter((c) => (STAT_KEY_COLUMNS as readonly string[]).includes(c));
+    const keys = cols.join(', ');
+    return this.stOnce(
+      `SELECT ${keys ? `${keys}, ` : ''}COUNT(*) AS n FROM (
+         SELECT ${keys ? `${keys}, ` : ''}ROW_NUMBER() OVER (PARTITION BY person ORDER BY visit_key) AS rn FROM stat_visits ${where}
+       ) WHERE rn <= ? ${keys ? `GROUP BY ${keys}` : ''}`,
+    ).all(...args, perPerson) as (Partial<Record<StatKeyColumn, string>> & { n: number })[];
+  }
+  statBudget(party: string): StatBudgetRow | undefined {
+    return this.st('SELECT * FROM stat_budgets WHERE party = ?').get(party) as StatBudgetRow | undefined;
+  }
+  putStatBudget(b: StatBudgetRow): void {
+    this.st(
+      `INSERT INTO stat_budgets (party, rho_total_micro, rho_spent_micro, period_end, set_by, updated_at)
+       VALUES (@party, @rho_total_micro, @rho_spent_micro, @period_end, @set_by, @updated_at)
+       ON CONFLICT (party) DO UPDATE SET rho_total_micro = excluded.rho_total_micro, rho_spent_micro = excluded.rho_spent_micro,
+         period_end = excluded.period_end, set_by = excluded.set_by, updated_at = excluded.updated_at`,
+    ).run(b);
+  }
+  chargeStatBudget(party: string, periodEnd: string, rhoMicro: number, at: number): boolean {
+    return this.st(
+      `UPDATE stat_budgets SET rho_spent_micro = rho_spent_micro + @rho, updated_at = @at
+       WHERE party = @party AND period_end = @period_end AND rho_spent_micro + @rho <= rho_total_micro`,
+    ).run({ party, period_end: periodEnd, rho: rhoMicro, at }).changes === 1;
+  }
+  insertStatRelease(r: StatReleaseRow): void {
+    this.st(
+      `INSERT INTO stat_releases (release_id, party, period_end, rho_micro, question, created_at)
+       VALUES (@release_id, @party, @period_end, @rho_micro, @question, @created_at)`,
+    ).run(r);
+  }
+  statReleases(from: number, to: number, party: string | undefined, limit: number): StatReleaseRow[] {
+    return (party === undefined
+      ? this.st('SELECT * FROM stat_releases WHERE created_at >= ? AND created_at < ? ORDER BY created_at, release_id LIMIT ?').all(from, to, limit)
+      : this.st('SELECT * FROM stat_releases WHERE party = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, release_id LIMIT ?').all(party, from, to, limit)) as StatReleaseRow[];
+  }
+  statSpentAllPeriods(party: string): number {
+    return this.st('SELECT COALESCE(SUM(rho_micro), 0) FROM stat_releases WHERE party = ?').pluck().get(party) as number;
+  }
+  statVisitsForRewrap(notKek: string, limit: number): Pick<StatVisitRow, 'visit_key' | 'kek_id' | 'wrapped_dek'>[] {
+    return this.st('SELECT visit_key, kek_id, wrapped_dek FROM stat_visits WHERE kek_id <> ? LIMIT ?').all(notKek, limit) as StatVisitRow[];
+  }
+  updateStatVisitKey(visitKey: string, kekId: string, wrapped: Buffer): void {
+    this.st('UPDATE stat_visits SET kek_id = ?, wrapped_dek = ? WHERE visit_key = ?').run(kekId, wrapped, visitKey);
   }
 
   addOutbox(eventId: string, event: string): void {

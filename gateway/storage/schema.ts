@@ -274,6 +274,52 @@ export const MAIN_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: 'statistics lab: visit facts, privacy budgets, releases',
+    // The pricing statistics lab (docs/statistics.md). One row per visit (its newest version), written
+    // with the record at push time — the only moment the ID number, hence age and sex, is at hand. Rows
+    // carry no record id, subject, hospital or date: a keyed pseudonym of the visit and of the person
+    // (HMACs under the digest key, unlinkable to records without it), coarse keys in clear for the
+    // filters (age band, sex, visit type, province, year), and the amounts sealed (AES-256-GCM, own data
+    // key wrapped by the KEK) since amounts are personal data at rest.
+    // Budgets are integer micro-ρ (10^-6) so charges add up exactly; releases are kept for the bureau.
+    sql: `
+      CREATE TABLE stat_visits (
+        visit_key TEXT PRIMARY KEY,
+        person TEXT NOT NULL,
+        age_band TEXT NOT NULL,
+        gender TEXT NOT NULL,
+        visit_type TEXT NOT NULL,
+        region TEXT NOT NULL,
+        year TEXT NOT NULL,
+        kek_id TEXT NOT NULL,
+        wrapped_dek BLOB NOT NULL,
+        sealed_amounts BLOB NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX stat_visits_person ON stat_visits (person, visit_key);
+
+      CREATE TABLE stat_budgets (
+        party TEXT PRIMARY KEY,
+        rho_total_micro INTEGER NOT NULL CHECK (rho_total_micro >= 0),
+        rho_spent_micro INTEGER NOT NULL CHECK (rho_spent_micro >= 0),
+        period_end TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE stat_releases (
+        release_id TEXT PRIMARY KEY,
+        party TEXT NOT NULL,
+        period_end TEXT NOT NULL,
+        rho_micro INTEGER NOT NULL CHECK (rho_micro > 0),
+        question TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX stat_releases_party ON stat_releases (party, created_at);
+    `,
+  },
 ];
 
 /**

@@ -49,6 +49,11 @@ const ROWS: Row[] = [
   { method: 'GET', url: '/v1/me/access-log', allowed: ['patient'] },
   { method: 'GET', url: '/v1/directory', allowed: ['hospital', 'insurer', 'bureau', 'admin', 'patient'] },
   { method: 'GET', url: '/v1/supervision/summary', allowed: ['bureau'] },
+  { method: 'PUT', url: '/v1/stats/budgets/:insurer', path: '/v1/stats/budgets/huhuibao', allowed: ['bureau'], payload: { rho: 1, period_end: '2099-12-31' } },
+  { method: 'GET', url: '/v1/stats/budget', allowed: ['insurer', 'bureau'] },
+  { method: 'POST', url: '/v1/stats/queries', allowed: ['insurer', 'bureau'], payload: { metric: 'count', group_by: ['gender'], rho: 0.01 } },
+  { method: 'GET', url: '/v1/stats/releases', allowed: ['bureau'] },
+  { method: 'POST', url: '/v1/stats/preview', allowed: ['insurer', 'bureau'], payload: { metric: 'count', group_by: ['gender'], rho: 0.01 } },
 ];
 
 const DENIED_CODES = new Set(['UNAUTHENTICATED', 'TOKEN_INVALID', 'FORBIDDEN']);

@@ -97,6 +97,9 @@ const BODY_ROUTES: { method: 'POST' | 'PUT'; url: string; token: string; valid: 
   { method: 'POST', url: '/v1/settlements', token: 'hospital', valid: { certno: who, mdtrt_id: 'F1', request_id: 'r1' } },
   { method: 'POST', url: '/v1/parties', token: 'admin', valid: { role: 'insurer', code: 'NEW-ONE', name: 'n', level: 2 } },
   { method: 'POST', url: '/v1/token', token: 'none', valid: { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'a.b.c' } },
+  { method: 'POST', url: '/v1/stats/queries', token: 'insurer', valid: { metric: 'sum', value: 'medfee_fen', group_by: ['age_band'], filters: { year: 2025, region: ['31'] }, clamp_fen: 100_000, contributions: 2, rho: 0.1 } },
+  { method: 'POST', url: '/v1/stats/preview', token: 'insurer', valid: { metric: 'count', group_by: ['gender', 'product'], filters: { product: 'huhuibao-2025' }, rho: 0.05 } },
+  { method: 'PUT', url: '/v1/stats/budgets/huhuibao', token: 'bureau', valid: { rho: 1, period_end: '2099-12-31' } },
 ];
 
 t.test('hostile bodies on every route: 4xx with a catalogue code, nothing stored', async (t) => {

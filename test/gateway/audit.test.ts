@@ -181,14 +181,13 @@ async function scenario(h: Harness) {
   await h.call({ method: 'POST', url: '/v1/records', token: hosp, payload: recordBody(spec) });
   await h.call({ method: 'POST', url: '/v1/records', token: hosp, payload: recordBody({ ...spec, certno: certno(501), mdtrt_id: 'AUD-X' }) });
   await h.call({ method: 'PUT', url: '/v1/policies/AUD-P', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31' } });
+  // An explicit correction while no answer has used the period (after use it is refused, issue 12 review).
+  await h.call({ method: 'PUT', url: '/v1/policies/AUD-P', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31', claim_free_years: 1, correction: true } });
 
   const visit = { certno: who, provider: SH, mdtrt_id: 'AUD1' };
   const elig = await h.call({ method: 'POST', url: '/v1/eligibility', token: insurer, payload: { ...visit, policy_no: 'AUD-P' } });
   const quote = await h.call({ method: 'POST', url: '/v1/settlements/quote', token: insurer, payload: { ...visit, policy_no: 'AUD-P' } });
-  // The period is frozen now: an explicit correction, a renewal, and the insurer's read of its policy.
-  // A correction (allowed only before an answer used the period): on a second, unused policy.
-  await h.call({ method: 'PUT', url: '/v1/policies/AUD-Q', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2027-01-01', end_date: '2027-12-31' } });
-  await h.call({ method: 'PUT', url: '/v1/policies/AUD-Q', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2027-01-01', end_date: '2027-12-31', claim_free_years: 1, correction: true } });
+  // The period is frozen now: a renewal, and the insurer's read of its policy.
   await h.call({ method: 'PUT', url: '/v1/policies/AUD-P', token: insurer, payload: { certno: who, product: 'huhuibao-2025', start_date: '2026-01-01', end_date: '2026-12-31' } });
   await h.call({ method: 'GET', url: '/v1/policies/AUD-P', token: insurer });
   await h.call({ method: 'POST', url: '/v1/settlements/quote', token: insurer, payload: { ...visit, mdtrt_id: 'NOPE', policy_no: 'AUD-P' } });
@@ -201,6 +200,11 @@ async function scenario(h: Harness) {
   await h.call({ method: 'POST', url: '/v1/parties/INS-B/suspend', token: admin });
   await h.call({ method: 'POST', url: '/v1/parties/INS-B/activate', token: admin });
   await h.call({ method: 'POST', url: '/v1/keys/signing/rotate', token: admin });
+  // The statistics lab: a budget set, a release, a refusal past the budget.
+  await h.call({ method: 'PUT', url: '/v1/stats/budgets/huhuibao', token: bureau, payload: { rho: 0.5, period_end: '2099-12-31' } });
+  await h.call({ method: 'POST', url: '/v1/stats/queries', token: insurer, payload: { metric: 'sum', value: 'out_of_list_fen', group_by: ['age_band'], rho: 0.5 } });
+  await h.call({ method: 'POST', url: '/v1/stats/queries', token: insurer, payload: { metric: 'count', group_by: [], rho: 0.5 } });
+  await h.call({ method: 'GET', url: '/v1/stats/releases', token: bureau });
   // token.issued: a party with a key trades a client assertion for a token.
   const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
   await h.call({ method: 'POST', url: '/v1/parties', token: admin, payload: { role: 'insurer', code: 'INS-K', name: 'K', public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }) } });

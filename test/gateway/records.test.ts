@@ -201,6 +201,11 @@ t.test('the vault: sealed at rest, KEK rotation, swapped rows detected, canaries
   const moved = await rewrapRecords(h.g.vault, h.g.storage, kek2);
   t.equal(moved, 1, 'the re-wrap moves the old record to the new KEK');
   t.equal(h.g.records.open(h.g.storage.read.recordVersions(first.record_id)[0]!).setlinfo.psn_name, CANARY_NAME);
+  // The statistics lab's rows (sealed amounts) move with them.
+  const { rewrapStatVisits } = await import('../../gateway/services/statistics/lab.js');
+  t.same(h.g.storage.read.statVisits({}).map((r) => r.kek_id).sort(), [kek1, kek2].sort(), 'one lab row under each KEK');
+  t.equal(await rewrapStatVisits(h.g.vault, h.g.storage, kek2), 1, 'the re-wrap moves the old lab row too');
+  t.same(h.g.storage.read.statVisits({}).map((r) => r.kek_id), [kek2, kek2]);
 
   // Every file under the data dir: no canary in clear (UTF-8 text, yuan text, fen digits).
   db.pragma('wal_checkpoint(PASSIVE)');
