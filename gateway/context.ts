@@ -4,7 +4,7 @@ import type pino from 'pino';
 import type { Config } from './config.js';
 import { loadPayerRegistry, type PayerRegistry } from '../adapters/payers/registry.js';
 import { KeyStore } from '../keys/keystore.js';
-import { openStorage, type Storage } from './storage/storage.js';
+import { hasRoom, openStorage, type Storage } from './storage/storage.js';
 import { lockDataDir, type DataDirLock } from './storage/data-dir-lock.js';
 import { checkDataDir, keepHead, keptHeadFile } from './storage/integrity.js';
 import { AuditLog, type TreeHead } from './services/audit-log.js';
@@ -124,7 +124,16 @@ function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock:
   const records = new RecordService(journal, vault, statistics);
   const settlements = new SettlementService(journal, vault, records, payers, keys);
   let closed = false;
-  const ready = () => !closed && audit.healthy;
+  // Not ready while the log or the state store cannot be written; once the data directory has room again
+  // both are trusted again (no write may come to show it otherwise: a load balancer stops sending them).
+  const ready = () => {
+    if (closed) return false;
+    if (audit.healthy && storage.healthy) return true;
+    if (!hasRoom(config.dataDir)) return false;
+    storage.recheck();
+    audit.recheck();
+    return true;
+  };
   metrics.watch({ treeSize: () => audit.size, latestHead: () => audit.latestHead, outboxDepth: () => (closed ? 0 : storage.read.outboxDepth()), ready });
   return {
     config,

@@ -104,7 +104,11 @@ export class KeyStore {
     } else {
       ks.idp = ks.ed25519Pair('idp-dev');
     }
-    ks.ca = createCertificateAuthority(ks.dir, writeSecret);
+    try {
+      ks.ca = createCertificateAuthority(ks.dir, writeSecret);
+    } catch (err) {
+      throw new KeyStoreError(`the gateway CA under ${ks.dir} (ca.cert.pem, ca.key.pem) cannot be read (${(err as Error).message}): damaged — restore the keys folder from the backup`);
+    }
     return ks;
   }
 
@@ -318,7 +322,12 @@ export class KeyStore {
       writeSecret(file, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
     }
     const privatePem = fs.readFileSync(file, 'utf8');
-    const publicPem = crypto.createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }) as string;
+    let publicPem: string;
+    try {
+      publicPem = crypto.createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }) as string;
+    } catch {
+      throw new KeyStoreError(`${file} is not a PEM private key: damaged — restore the keys folder from the backup`);
+    }
     return { privatePem, publicPem };
   }
 }

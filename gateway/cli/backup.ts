@@ -105,6 +105,7 @@ export function restore(file: string, dataDir: string, keysDir: string): Manifes
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const lock = lockDataDir(dataDir);
   const staging = fs.mkdtempSync(path.join(dataDir, '.restore-'));
+  let restored = false;
   try {
     const sums = new Map<string, { hash: crypto.Hash; bytes: number }>();
     let fd: number | undefined;
@@ -148,9 +149,12 @@ export function restore(file: string, dataDir: string, keysDir: string): Manifes
     fs.mkdirSync(path.dirname(keysDir), { recursive: true, mode: 0o700 });
     if (fs.existsSync(keysDir)) fs.rmdirSync(keysDir);
     fs.renameSync(path.join(staging, 'keys'), keysDir);
+    restored = true;
     return manifest;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
     lock.release();
+    // A refused backup leaves the folder as empty as it was, so the next restore is not refused for it.
+    if (!restored) for (const f of ['vouch.lock', 'vouch.lock.holder']) fs.rmSync(path.join(dataDir, f), { force: true });
   }
 }

@@ -178,7 +178,12 @@ export async function verifyReceiptFile(content: unknown, keys: KeyLookup, remot
     const head = await remote.treeHead();
     const key = keys(head.key_id);
     if (!key || !verifyTreeHead(head, key)) return { ok: false, lines: [...lines, `the log's tree head at size ${head.tree_size} does not verify`] };
-    if (leafIndex >= head.tree_size) return { ok: false, lines: [...lines, `the signed head covers ${head.tree_size} leaves; leaf ${leafIndex} is not under it yet (try again in a few seconds)`] };
+    if (leafIndex >= head.tree_size) {
+      return {
+        ok: false,
+        lines: [...lines, `NOT in the log (yet?): the signed head covers ${head.tree_size} leaves and the receipt names leaf ${leafIndex} — either its head is not signed yet (try again in a few seconds) or the log no longer holds it (an older copy restored: ask the bureau's witness)`],
+      };
+    }
     const proof = await remote.get<{ leaf_hash: string; audit_path: string[] }>(`/v1/audit/proof/inclusion?leaf_index=${leafIndex}&tree_size=${head.tree_size}`);
     const included = verifyInclusion(leafIndex, head.tree_size, Buffer.from(leafHashHex, 'hex'), proof.audit_path.map((h) => Buffer.from(h, 'hex')), Buffer.from(head.root_hash, 'hex'));
     if (!included) return { ok: false, lines: [...lines, `NOT in the log: leaf ${leafIndex} is not the receipt's leaf under the signed head at size ${head.tree_size}`] };

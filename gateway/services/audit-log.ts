@@ -108,6 +108,11 @@ export class AuditLog {
     return this.healthyFlag;
   }
 
+  /** After a failed write, trust the log again (the caller saw the cause go away); the next write tells. */
+  recheck(): void {
+    this.healthyFlag = true;
+  }
+
   /** The newest signed tree head this process knows of (metrics: its age and size). */
   get latestHead(): TreeHead | undefined {
     return this.lastHead;

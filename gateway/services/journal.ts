@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../domain/audit-events.js';
+import { VouchError } from '../errors.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { Storage } from '../storage/storage.js';
 import type { AuditLog } from './audit-log.js';
@@ -34,7 +35,26 @@ export class Journal {
       return r;
     });
     if (!this.appendsToLog) return { value, leaves: [], receipts: [] };
-    const appended = await Promise.all(
+    const appended = await this.appendCommitted(events, bodies);
+    if (events.length) this.forget(events.map((e) => e.event_id));
+    return { value, leaves: appended.map((a) => a.leaf), receipts: appended.map((a) => a.receipt) };
+  }
+
+  /**
+   * The leaves of a change already committed. If the log cannot take them now the change is not undone
+   * (its events wait in the outbox and are appended when the log recovers), so the caller must not be
+   * told "nothing changed" (STORAGE_UNAVAILABLE): it is told the log is unavailable and the change kept.
+   */
+  private async appendCommitted(events: AuditEvent[], bodies: (ReceiptBody | undefined)[] | undefined): Promise<{ leaf: number; receipt: Receipt | undefined }[]> {
+    try {
+      return await this.appendAll(events, bodies);
+    } catch (err) {
+      throw new VouchError('LOG_UNAVAILABLE', 'The change itself was saved and its access-log entry is appended when the log can be written again; read before retrying.', { cause: err });
+    }
+  }
+
+  private appendAll(events: AuditEvent[], bodies: (ReceiptBody | undefined)[] | undefined): Promise<{ leaf: number; receipt: Receipt | undefined }[]> {
+    return Promise.all(
       events.map(async (e, i) => {
         const body = bodies?.[i];
         if (!body) return { leaf: await this.audit.append(e), receipt: undefined };
@@ -42,8 +62,6 @@ export class Journal {
         return { leaf: receipt.leaf_index, receipt };
       }),
     );
-    if (events.length) this.forget(events.map((e) => e.event_id));
-    return { value, leaves: appended.map((a) => a.leaf), receipts: appended.map((a) => a.receipt) };
   }
 
   /** Logs an event that accompanies no state change (a query, a refusal); resolves with its leaf index. */

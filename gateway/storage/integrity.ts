@@ -79,6 +79,11 @@ function quickCheck(db: Db, name: string): void {
   }
 }
 
+/** A state database nothing was ever written to: no party, consent, record or policy, nothing waiting for the log. */
+function isFresh(db: Db): boolean {
+  return ['parties', 'consents', 'records', 'policies', 'audit_outbox'].every((table) => (db.prepare(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`).get() as { any: number }).any === 0);
+}
+
 const getMeta = (db: Db, key: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 const setMeta = (db: Db, key: string, value: string) => db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 
@@ -104,10 +109,23 @@ export function checkDataDir(mainDb: Db, auditDb: Db, keptFile: string): { leave
     logId = crypto.randomUUID();
     setMeta(auditDb, 'log_id', logId);
   }
+  if (!expected && leaves > 0 && getMeta(auditDb, 'log_id') === logId && isFresh(mainDb)) {
+    // The other way round: the log (with its id) is here, the state is new — vouch.db was deleted or
+    // emptied. Starting would serve an empty gateway beside a log that says otherwise.
+    throw new IntegrityError(
+      `vouch.db holds no data, but audit.db is the access log ${logId} with ${leaves} leaves: the state database was deleted, emptied or replaced — restore vouch.db from a backup (docs/operations.md); the gateway will not start empty beside an existing log`,
+    );
+  }
   if (expected && expected !== logId) {
     throw new IntegrityError(`audit.db is the access log ${logId}, but this data belongs to log ${expected}: the log file was swapped — put the right audit.db back (docs/operations.md)`);
   }
   if (!expected) setMeta(mainDb, 'log_id', logId);
+  // Heads kept inside audit.db: one covering more leaves than the log holds means its end was cut off
+  // (caught even when log-head.json went with it).
+  const stored = auditDb.prepare('SELECT MAX(tree_size) AS n FROM tree_heads').get() as { n: number | null };
+  if (stored.n !== null && stored.n > leaves) {
+    throw new IntegrityError(`audit.db holds ${leaves} leaves, but holds a signed tree head at size ${stored.n}: leaves ${leaves}–${stored.n - 1} are gone — restore audit.db from a backup (docs/operations.md)`);
+  }
   const kept = readKeptHead(keptFile);
   if (kept && kept.tree_size > leaves) {
     throw new IntegrityError(

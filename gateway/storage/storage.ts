@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { GroupCommitter, type CommitObserver } from './group-commit.js';
 import { SqliteRepositories, type Repositories } from './repositories.js';
@@ -18,6 +19,10 @@ export interface Storage {
   write<T>(work: (tx: Repositories) => T): Promise<T>;
   /** The access log's database. */
   readonly auditDb: Db;
+  /** False since a state commit failed (disk full, I/O error) until one succeeds or {@link recheck} finds space. */
+  readonly healthy: boolean;
+  /** After a failure: true (and healthy again) when the data directory has room for writes once more. */
+  recheck(): boolean;
   /** The main database's writer connection (maintenance commands run their own transactions on it). */
   readonly mainDb: Db;
   close(): void;
@@ -29,13 +34,31 @@ export function openStorage(dataDir: string, options: { groupCommitMaxDelayMs: n
   const readerDb = openChecked(mainFile, MAIN_MIGRATIONS, { readonly: true });
   const auditDb = openChecked(path.join(dataDir, 'audit.db'), AUDIT_MIGRATIONS);
   const writer = new SqliteRepositories(mainDb);
+  let healthy = true;
   const snapshot = new ReadSnapshot(readerDb);
   // The reader's snapshot ends at each COMMIT (just before it, which also lets the checkpoint run past
   // it), so whoever is answered after a commit is read against what it committed.
   const committer = new GroupCommitter(mainDb, {
-    maxDelayMs: options.groupCommitMaxDelayMs, maxBatch: 1024, beforeCommit: snapshot.release, ...(options.observer ? { observer: options.observer } : {}),
+    maxDelayMs: options.groupCommitMaxDelayMs, maxBatch: 1024, beforeCommit: snapshot.release,
+    observer: {
+      committed(units, seconds) {
+        healthy = true;
+        options.observer?.committed(units, seconds);
+      },
+      failed() {
+        healthy = false;
+        options.observer?.failed();
+      },
+    },
   });
   return {
+    get healthy() {
+      return healthy;
+    },
+    recheck() {
+      if (!healthy && hasRoom(dataDir)) healthy = true;
+      return healthy;
+    },
     read: new SqliteRepositories(readerDb, snapshot),
     write: (work) => committer.submit(() => work(writer)),
     auditDb,
@@ -60,5 +83,15 @@ function openChecked(file: string, migrations: readonly Migration[], options: { 
       throw new IntegrityError(`${path.basename(file)} is not a readable SQLite database (${code}): it is damaged — restore the data directory from a backup (docs/operations.md)`);
     }
     throw err;
+  }
+}
+
+/** Room for writes again: at least 8 MiB free for unprivileged writers on the data directory's file system. */
+export function hasRoom(dataDir: string): boolean {
+  try {
+    const s = fs.statfsSync(dataDir);
+    return s.bavail * s.bsize >= 8 * 1024 * 1024;
+  } catch {
+    return false;
   }
 }

@@ -146,3 +146,27 @@ t.test('lost keys beside existing data stop the start and no new keys are made; 
   t.not(short.code, 0);
   t.match(short.stderr, /blind-index\.key is not a 32-byte key/);
 });
+
+t.test('a deleted or emptied vouch.db beside an existing log is refused, not started empty', async (t) => {
+  for (const how of ['deleted', 'emptied'] as const) {
+    const dir = await seeded();
+    for (const f of ['vouch.db-wal', 'vouch.db-shm']) fs.rmSync(path.join(dir, f), { force: true });
+    if (how === 'deleted') fs.rmSync(path.join(dir, 'vouch.db'));
+    else fs.truncateSync(path.join(dir, 'vouch.db'), 0);
+    const r = await startRefused(dir);
+    t.not(r.code, 0, how);
+    t.match(r.stderr, /vouch\.db holds no data, but audit\.db is the access log/, how);
+  }
+});
+
+t.test('leaves cut off the log are refused at start even when log-head.json went with them', async (t) => {
+  const dir = await seeded();
+  const kept = JSON.parse(fs.readFileSync(path.join(dir, 'log-head.json'), 'utf8')) as { tree_size: number };
+  fs.rmSync(path.join(dir, 'log-head.json'));
+  const db = new Database(path.join(dir, 'audit.db'));
+  db.prepare('DELETE FROM leaves WHERE leaf_index >= ?').run(kept.tree_size - 2);
+  db.close();
+  const r = await startRefused(dir);
+  t.not(r.code, 0);
+  t.match(r.stderr, new RegExp(`holds a signed tree head at size ${kept.tree_size}`));
+});

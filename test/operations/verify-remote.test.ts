@@ -171,4 +171,6 @@ t.test('backup under load, restore on an empty folder: it starts and verifies; t
   const bad = await exec(process.execPath, [CLI, 'restore', damaged], { env: { ...process.env, VOUCH_DATA_DIR: empty } }).then(() => 0, (e: { code: number }) => e.code);
   t.not(bad, 0, 'a damaged backup is refused');
   t.notOk(fs.existsSync(path.join(empty, 'vouch.db')), 'and nothing of it was put in place');
+  const retry = await exec(process.execPath, [CLI, 'restore', file], { env: { ...process.env, VOUCH_DATA_DIR: empty } }).then(() => 0, (e: { code: number }) => e.code);
+  t.equal(retry, 0, 'the same folder takes a good backup afterwards (the refused one left nothing behind)');
 });
