@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import tls from 'node:tls';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -69,6 +70,7 @@ export interface AppOptions {
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger ?? createLogger(config.log.level);
   const gateway = options.gateway ?? openGateway(config, logger);
+  if (config.tls) assertTlsPair(config.tls.certFile, config.tls.keyFile);
   const https = config.tls
     ? {
         https: {
@@ -173,4 +175,16 @@ function installDrain(app: FastifyInstance): void {
   app.addHook('onClose', async () => {
     if (reaper) clearInterval(reaper);
   });
+}
+
+/**
+ * A certificate and a key that do not belong together start a server no client can talk to (every
+ * handshake fails): refuse to start instead, naming the variables.
+ */
+function assertTlsPair(certFile: string, keyFile: string): void {
+  try {
+    tls.createSecureContext({ cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) });
+  } catch (err) {
+    throw new Error(`VOUCH_TLS_CERT and VOUCH_TLS_KEY cannot serve TLS together (${(err as { code?: string }).code ?? (err as Error).message}): the key must be the certificate's`);
+  }
 }

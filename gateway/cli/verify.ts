@@ -120,7 +120,7 @@ export async function verifyRemoteLog(remote: RemoteGateway, keys: KeyLookup): P
   const head = await remote.treeHead();
   const key = keys(head.key_id);
   if (!key) return { ok: false, leaves: 0, problem: `the tree head is signed with key ${head.key_id}, which is not among the published keys` };
-  if (!verifyTreeHead(head, key)) return { ok: false, leaves: 0, problem: `the tree head at size ${head.tree_size}: its signature does not verify` };
+  if (!verifyTreeHead(head, keys)) return { ok: false, leaves: 0, problem: `the tree head at size ${head.tree_size}: its signature does not verify` };
   const tree = new MemoryTree();
   while (tree.size < head.tree_size) {
     const end = Math.min(head.tree_size, tree.size + 1000);
@@ -177,7 +177,7 @@ export async function verifyReceiptFile(content: unknown, keys: KeyLookup, remot
     if (typeof leafHashHex !== 'string') return { ok: false, lines: [...lines, 'the receipt names no leaf hash, so its place in the log cannot be proved'] };
     const head = await remote.treeHead();
     const key = keys(head.key_id);
-    if (!key || !verifyTreeHead(head, key)) return { ok: false, lines: [...lines, `the log's tree head at size ${head.tree_size} does not verify`] };
+    if (!key || !verifyTreeHead(head, keys)) return { ok: false, lines: [...lines, `the log's tree head at size ${head.tree_size} does not verify`] };
     if (leafIndex >= head.tree_size) {
       return {
         ok: false,

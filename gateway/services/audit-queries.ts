@@ -80,7 +80,9 @@ export class AuditQueries {
       from: instant(q.from, 'from'), to: instant(q.to, 'to'), actor: q.actor || undefined, subject, action, outcome,
       after: cursorOf(q.cursor), limit,
     });
-    await this.audit.append(makeEvent({ kind: 'audit.searched', time: Date.now(), actor: who.code, actor_role: who.role, ...(subject ? { subject } : {}), outcome: 'allowed' }));
+    // What was searched: the person (as a blind index) and the party whose accesses were listed.
+    const searchedParty = q.actor && /^[A-Za-z0-9_-]{1,64}$/.test(q.actor) ? { refs: { party: q.actor } } : {};
+    await this.audit.append(makeEvent({ kind: 'audit.searched', time: Date.now(), actor: who.code, actor_role: who.role, ...(subject ? { subject } : {}), ...searchedParty, outcome: 'allowed' }));
     return { events: rows.map(view), next_cursor: rows.length === limit ? String(rows[rows.length - 1]!.leaf_index) : null };
   }
 

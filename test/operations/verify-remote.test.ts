@@ -174,3 +174,20 @@ t.test('backup under load, restore on an empty folder: it starts and verifies; t
   const retry = await exec(process.execPath, [CLI, 'restore', file], { env: { ...process.env, VOUCH_DATA_DIR: empty } }).then(() => 0, (e: { code: number }) => e.code);
   t.equal(retry, 0, 'the same folder takes a good backup afterwards (the refused one left nothing behind)');
 });
+
+t.test('under VOUCH_CRYPTO=dual (Ed25519 and an SM2 cosignature) the remote verifications pass too', async (t) => {
+  const dir = tempDir();
+  const g = openGateway(testConfig(dir, { VOUCH_CRYPTO: 'dual' }), createLogger('silent'));
+  await g.parties.add({ role: 'bureau', code: 'BUR', name: 'B' }, ADMIN);
+  const bureau = g.tokens.partyToken('BUR', 'bureau', 3600);
+  await g.close();
+  const server = await spawnGateway(dir, { VOUCH_CRYPTO: 'dual', VOUCH_TREE_HEAD_INTERVAL_MS: '200' });
+  t.teardown(server.stop);
+  await get(`${server.url}/v1/audit/events?limit=5`, bureau);
+  await new Promise((r) => setTimeout(r, 500));
+  const bureauDir = tempDir('vouch-bureau-');
+  const v = await cli(bureauDir, 'audit', 'verify', '--url', server.url, '--token', bureau);
+  t.equal(v.code, 0, `audit verify --url under dual: ${v.out.trim()}`);
+  const w = await cli(bureauDir, 'audit', 'witness', '--state', path.join(bureauDir, 'w.json'), '--url', server.url, '--token', bureau);
+  t.equal(w.code, 0, `witness under dual: ${w.out.trim()}`);
+});

@@ -154,6 +154,8 @@ export class StatisticsLab {
       if (err instanceof QueryRefusal) throw new VouchError('VALIDATION_FAILED', err.reason);
       throw err;
     }
+    // Nobody grants themselves a privacy budget: another bureau sets a bureau's.
+    if (party === by.code) throw new VouchError('FORBIDDEN', 'A party does not set its own privacy budget.');
     const periodEnd = body.period_end;
     if (!isRealDate(periodEnd)) throw new VouchError('VALIDATION_FAILED', 'period_end must be a date yyyy-MM-dd.');
     if (periodEnd < shanghaiDay(now)) throw new VouchError('VALIDATION_FAILED', 'period_end must not be in the past.');
@@ -162,7 +164,10 @@ export class StatisticsLab {
       if (!p || (p.role !== 'insurer' && p.role !== 'bureau')) return { value: undefined, events: [] as AuditEvent[] };
       const old = tx.statBudget(party);
       const row: StatBudgetRow = {
-        party, rho_total_micro: total, rho_spent_micro: old && old.period_end === periodEnd ? old.rho_spent_micro : 0, period_end: periodEnd,
+        // While a period is open, moving its end (earlier or later) is the same period: what was spent
+        // stays spent. Only after it ended does a new period start from nothing (a refill by a new end
+        // date would make every budget unlimited).
+        party, rho_total_micro: total, rho_spent_micro: old && (old.period_end === periodEnd || old.period_end >= shanghaiDay(now)) ? old.rho_spent_micro : 0, period_end: periodEnd,
         set_by: by.code, updated_at: now,
       };
       tx.putStatBudget(row);

@@ -159,13 +159,16 @@ t.test('budgets: set by the bureau, charged exactly, 429 past them, preview is f
   const preview = await h.call({ method: 'POST', url: '/v1/stats/preview', token: insurer, payload: { metric: 'count', group_by: [], rho: 0.1 } });
   t.equal(preview.body.affordable, false);
 
-  // Same period: a new total keeps what was spent. A new period starts afresh; the lifetime sum remains.
+  // Same period: a new total keeps what was spent. Moving the end of an open period (later or earlier —
+  // an outside tester refilled budgets that way) is the same period: what was spent stays spent.
   const raised = await h.call({ method: 'PUT', url: `/v1/stats/budgets/${INSURER}`, token: bureau, payload: { rho: 1.5, period_end: '2099-12-31' } });
   t.same([raised.body.rho_spent, raised.body.rho_left], [1, 0.5]);
   const next = await h.call({ method: 'PUT', url: `/v1/stats/budgets/${INSURER}`, token: bureau, payload: { rho: 0.5, period_end: '2100-12-31' } });
-  t.same([next.body.rho_spent, next.body.rho_left, next.body.rho_spent_all_periods], [0, 0.5, 1]);
+  t.same([next.body.rho_spent, next.body.rho_left, next.body.rho_spent_all_periods], [1, 0, 1], 'a later end date refills nothing');
+  const earlier = await h.call({ method: 'PUT', url: `/v1/stats/budgets/${INSURER}`, token: bureau, payload: { rho: 0.5, period_end: '2098-12-31' } });
+  t.same([earlier.body.rho_spent, earlier.body.rho_left], [1, 0], 'nor an earlier one');
   const setLeaf = leafEvents(h).at(-1)!.e;
-  t.same([setLeaf.kind, setLeaf.actor, setLeaf.refs?.party, setLeaf.refs?.rho_micro, setLeaf.refs?.period_end], ['stats.budget_set', BUREAU, INSURER, 500_000, '2100-12-31']);
+  t.same([setLeaf.kind, setLeaf.actor, setLeaf.refs?.party, setLeaf.refs?.rho_micro, setLeaf.refs?.period_end], ['stats.budget_set', BUREAU, INSURER, 500_000, '2098-12-31']);
 
   // The bureau's supervision summary counts the insurer's releases and refusals (4 released, 2 refused).
   const summary = await h.call({ method: 'GET', url: '/v1/supervision/summary', token: bureau });
@@ -190,7 +193,10 @@ t.test('concurrent releases never overspend: the charge is one atomic step with 
 t.test('answers are right within their noise: near-exact at large ρ, person-bounded, product cells', async (t) => {
   const { h, bureau } = await world();
   t.teardown(h.close);
-  await h.call({ method: 'PUT', url: `/v1/stats/budgets/${BUREAU}`, token: bureau, payload: { rho: 100, period_end: '2099-12-31' } });
+  // A bureau never sets its own budget; another bureau does.
+  t.equal((await h.call({ method: 'PUT', url: `/v1/stats/budgets/${BUREAU}`, token: bureau, payload: { rho: 100, period_end: '2099-12-31' } })).status, 403);
+  const other = await h.party('bureau', 'BUR-OTHER');
+  t.equal((await h.call({ method: 'PUT', url: `/v1/stats/budgets/${BUREAU}`, token: other, payload: { rho: 100, period_end: '2099-12-31' } })).status, 200);
   const q = (payload: Record<string, unknown>) => h.call({ method: 'POST', url: '/v1/stats/queries', token: bureau, payload });
   // ρ = 10 for a count: σ² = 1/20, so P(noise ≠ 0) = P(|Z| ≥ 1) < 2·e^{−10}/(1 − e^{−10}) ≈ 9·10^-5 per cell… use 20:
   // σ² = 1/40, P(noise ≠ 0) ≈ 2·e^{−20} ≈ 4·10^-9 per cell.
