@@ -55,7 +55,18 @@ interface Command {
   run(values: Values, arg: string | undefined): Promise<number>;
 }
 
-async function withGateway<T>(work: (g: Gateway) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` on the data directory. Only `party add` may start a new one; every other command on a
+ * folder without gateway data (a mistyped VOUCH_DATA_DIR) is refused instead of creating a new, empty
+ * gateway with fresh keys whose tokens the running one rejects.
+ */
+async function withGateway<T>(work: (g: Gateway) => Promise<T>, options: { creates?: boolean } = {}): Promise<T> {
+  if (!options.creates) {
+    const dataDir = loadConfig(process.env).dataDir;
+    if (!fs.existsSync(path.join(dataDir, 'vouch.db'))) {
+      throw new UsageError(`no gateway data in ${path.resolve(dataDir)} (is VOUCH_DATA_DIR right? start the gateway or run \`vouch party add\` there first)`);
+    }
+  }
   const g = open();
   try {
     return await work(g);
@@ -94,7 +105,7 @@ const COMMANDS: Record<string, Command> = {
         );
         say(JSON.stringify(partyView(p)));
         return 0;
-      });
+      }, { creates: true });
     },
   },
   'party list': {
@@ -366,7 +377,7 @@ run(process.argv.slice(2)).then(
   (err: unknown) => {
     const parse = typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS');
     if (err instanceof UsageError || err instanceof ConfigError || err instanceof SuiteMismatchError || parse) {
-      process.stderr.write(`vouch: ${(err as Error).message}\n${err instanceof UsageError || parse ? `${USAGE}\n` : ''}`);
+      process.stderr.write(`vouch: ${(err as Error).message}\n${err instanceof UsageError || parse ? '(vouch --help lists the commands; vouch <command> --help explains one)\n' : ''}`);
       process.exit(2);
     }
     const code = (err as { code?: string }).code;

@@ -79,6 +79,9 @@ export const ACTION_LABELS: Record<string, string> = {
   'record.pushed': '上传诊疗结算记录',
   'record.rejected': '拒收记录',
   'policy.enrolled': '登记保单',
+  'policy.renewed': '保单续保',
+  'policy.corrected': '更正保单',
+  'policy.read': '查看保单',
   'query.eligibility': '查询：理赔条件核验',
   'query.quote': '查询：赔付金额测算',
   'query.claim_verification': '查询：核对理赔金额',
@@ -89,6 +92,10 @@ export const ACTION_LABELS: Record<string, string> = {
   'stats.budget_set': '设定隐私预算',
   'stats.released': '发布统计（差分隐私）',
   'stats.refused': '隐私预算用尽',
+  'stats.releases_read': '查看统计发布记录',
+  'audit.searched': '检索访问日志',
+  'access_log.read': '查看本人访问记录',
+  'supervision.read': '查看监管汇总',
 };
 
 /** Purposes explained in plain words (the grant form uses the longer text). */

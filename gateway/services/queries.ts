@@ -41,9 +41,10 @@ export function claimedAmounts(v: unknown): { medfee_sumamt_fen: number; psn_cas
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new VouchError('VALIDATION_FAILED', 'Field claimed is required.');
   const c = v as Record<string, unknown>;
   if (c.medfee_sumamt_fen === undefined) throw new VouchError('VALIDATION_FAILED', 'Field claimed.medfee_sumamt_fen is required.');
-  if (!isAmount(c.medfee_sumamt_fen)) throw new VouchError('INVALID_AMOUNT', 'Field claimed.medfee_sumamt_fen: whole fen, not negative.');
+  // Fen fields are integers by shape: a negative or unsafe one is malformed (as HTTP's schema says), not a yuan amount.
+  if (!isAmount(c.medfee_sumamt_fen)) throw new VouchError('VALIDATION_FAILED', 'Field claimed.medfee_sumamt_fen must be whole fen, not negative.');
   if (c.psn_cash_pay_fen !== undefined && !isAmount(c.psn_cash_pay_fen)) {
-    throw new VouchError('INVALID_AMOUNT', 'Field claimed.psn_cash_pay_fen: whole fen, not negative.');
+    throw new VouchError('VALIDATION_FAILED', 'Field claimed.psn_cash_pay_fen must be whole fen, not negative.');
   }
   return { medfee_sumamt_fen: c.medfee_sumamt_fen, ...(c.psn_cash_pay_fen !== undefined ? { psn_cash_pay_fen: c.psn_cash_pay_fen as number } : {}) };
 }

@@ -359,8 +359,11 @@ t.test('class 9: one validation for both transports; suspended insurers take no 
   // gRPC VerifyClaim without `claimed`, or with a negative amount: refused like HTTP, and no attempt spent.
   const q = { certno: who, provider: SH, mdtrt_id: 'M1' };
   t.equal((await grpcCall(w.grpc.QueryService!, 'VerifyClaim', q, w.ins[HHB])).code, 'VALIDATION_FAILED');
-  t.equal((await grpcCall(w.grpc.QueryService!, 'VerifyClaim', { ...q, claimed: { medfee_sumamt_fen: -5 } }, w.ins[HHB])).code, 'INVALID_AMOUNT');
+  t.equal((await grpcCall(w.grpc.QueryService!, 'VerifyClaim', { ...q, claimed: {} }, w.ins[HHB])).code, 'VALIDATION_FAILED', 'an empty claim too');
+  t.equal((await grpcCall(w.grpc.QueryService!, 'VerifyClaim', { ...q, claimed: { medfee_sumamt_fen: -5 } }, w.ins[HHB])).code, 'VALIDATION_FAILED');
   t.equal((await w.h.call({ method: 'POST', url: '/v1/claims/verify', token: w.ins[HHB], payload: q })).status, 400);
+  const negative = await w.h.call({ method: 'POST', url: '/v1/claims/verify', token: w.ins[HHB], payload: { ...q, claimed: { medfee_sumamt_fen: -5 } } });
+  t.same([negative.status, negative.body.error.code], [400, 'VALIDATION_FAILED'], 'the same code over HTTP');
   const answered = [];
   for (let i = 0; i < 5; i++) answered.push((await grpcCall(w.grpc.QueryService!, 'VerifyClaim', { ...q, claimed: { medfee_sumamt_fen: i } }, w.ins[HHB])).res?.match);
   t.same(answered, [false, false, false, false, false], 'all five attempts are still there');
