@@ -133,12 +133,13 @@ const COMMANDS: Record<string, Command> = {
     }),
   },
   token: {
-    usage: 'token --role <ROLE> --sub <CODE or ID number> [--ttl <seconds>]',
+    usage: 'token --role <ROLE> --sub <CODE or ID number> [--ttl <seconds>, default VOUCH_TOKEN_TTL]',
     help: 'Prints one bearer token the running gateway accepts (for a patient, --sub is the ID number; the token stands in for the identity provider in development). Every token issued is a leaf of the access log.',
     async run(values) {
       const role = need(values.role, '--role');
       const subject = need(values.sub, '--sub');
-      const ttl = values.ttl === undefined ? 3600 : Number(values.ttl);
+      // The same lifetime the gateway gives the tokens it issues (VOUCH_TOKEN_TTL), unless --ttl says otherwise.
+      const ttl = values.ttl === undefined ? loadConfig(process.env).auth.tokenTtlSeconds : Number(values.ttl);
       if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > 86_400 * 30) throw new UsageError('--ttl must be whole seconds, at most 30 days');
       return withGateway(async (g) => {
         let token: string;

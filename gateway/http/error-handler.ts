@@ -18,13 +18,14 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export function toVouchError(err: unknown): VouchError {
   if (err instanceof VouchError) return err;
   if (isStoreFailure(err)) return new VouchError('STORAGE_UNAVAILABLE', undefined, { cause: err });
-  const e = err as FastifyError & { validation?: { instancePath?: string; message?: string; params?: Record<string, unknown> }[]; validationContext?: string; type?: string };
+  const e = err as FastifyError & { validation?: { keyword?: string; instancePath?: string; message?: string; params?: Record<string, unknown> }[]; validationContext?: string; type?: string };
   if (e && Array.isArray(e.validation)) {
     const v = e.validation[0];
     const missing = typeof v?.params?.missingProperty === 'string' ? `/${v.params.missingProperty}` : '';
     const where = `${e.validationContext ?? 'body'}${v?.instancePath ?? ''}${missing}`.replace(/[^A-Za-z0-9_/[\].-]/g, '');
-    // ajv's messages name rules ("must be integer"), never the offending value.
-    const rule = (v?.message ?? 'is invalid').replace(/"[^"]*"/g, '').slice(0, 100);
+    // ajv's messages name rules ("must be integer"), never the offending value; a pattern is named as a
+    // format (its text would read "must match pattern ." once quoted values are taken out).
+    const rule = (v?.keyword === 'pattern' ? 'is not in the expected format' : (v?.message ?? 'is invalid').replace(/"[^"]*"/g, '')).slice(0, 100);
     return new VouchError('VALIDATION_FAILED', `Field ${where}: ${rule}.`);
   }
   const mapped = e && typeof e.code === 'string' ? FASTIFY_CODES[e.code] : undefined;
