@@ -103,14 +103,15 @@ export function errorBody(err: VouchError, requestId: string): ErrorBody {
  * (SQLITE_IOERR_FSYNC, SQLITE_READONLY_DBMOVED, …) share their primary code's prefix.
  */
 const STORE_FAILURES = ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_NOMEM', 'SQLITE_PROTOCOL', 'SQLITE_CORRUPT', 'SQLITE_NOTADB'];
+/** The same from the file system itself (Node's errno codes). */
+const FS_FAILURES = ['ENOSPC', 'EIO', 'EDQUOT', 'EROFS'];
 
 /** True when `err` (or its cause) is the store failing: answered 503 STORAGE_UNAVAILABLE, never 500. */
 export function isStoreFailure(err: unknown): boolean {
   for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && STORE_FAILURES.some((c) => code === c || code.startsWith(`${c}_`))) return true;
-    const errno = (e as { errno?: unknown; syscall?: unknown }).syscall ? (e as { code?: string }).code : undefined;
-    if (errno === 'ENOSPC' || errno === 'EIO' || errno === 'EDQUOT' || errno === 'EROFS') return true;
+    if (typeof code !== 'string') continue;
+    if (FS_FAILURES.includes(code) || STORE_FAILURES.some((c) => code === c || code.startsWith(`${c}_`))) return true;
   }
   return false;
 }

@@ -72,11 +72,11 @@ const DENIAL_RANK: Record<ConsentDenial, number> = {
 /**
  * The consents that count (DESIGN.md 2026-12-01): a consent a hospital records at the counter never widens
  * or outranks the patient's own decision for that grantee. Where the patient has decided for a grantee
- * themselves — an own consent still in force or yet to start, or one they revoked — only their own
- * consents for that grantee count; counter consents stand alone only for grantees the patient has not
- * decided on (patients without the app). An own consent that simply expired is no decision.
+ * themselves — an own consent in force, yet to start, revoked or expired — only their own consents for
+ * that grantee count; counter consents stand alone only for grantees the patient has not decided on
+ * (patients without the app). The rule does not depend on the time (`_now` stays for the callers).
  */
-export function effectiveConsents<C extends Consent>(consents: readonly C[], now: number): C[] {
+export function effectiveConsents<C extends Consent>(consents: readonly C[], _now: number): C[] {
   const decided = new Set<string>();
   // Any decision of the patient's own for a grantee — active, not yet started, expired or revoked — is
   // theirs to renew: a counter consent never takes over where it ended (a hospital's evidence string
@@ -84,7 +84,6 @@ export function effectiveConsents<C extends Consent>(consents: readonly C[], now
   for (const c of consents) {
     if (c.recorded_by_role !== 'hospital') decided.add(c.grantee);
   }
-  void now;
   return consents.filter((c) => c.recorded_by_role !== 'hospital' || !decided.has(c.grantee));
 }
 

@@ -109,7 +109,7 @@ export function checkDataDir(mainDb: Db, auditDb: Db, keptFile: string): { leave
     logId = crypto.randomUUID();
     setMeta(auditDb, 'log_id', logId);
   }
-  if (!expected && leaves > 0 && getMeta(auditDb, 'log_id') === logId && isFresh(mainDb)) {
+  if (!expected && leaves > 0 && isFresh(mainDb)) {
     // The other way round: the log (with its id) is here, the state is new — vouch.db was deleted or
     // emptied. Starting would serve an empty gateway beside a log that says otherwise.
     throw new IntegrityError(
