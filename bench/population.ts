@@ -15,8 +15,8 @@ import { createLogger } from '../gateway/logger.js';
 import { decodeRecord } from '../adapters/nhsa/record-codec.js';
 import { sealRecord } from '../gateway/services/records/records.js';
 import { timeOrderedId } from '../gateway/services/random.js';
-import { openDatabase } from '../gateway/storage/sqlite.js';
-import { MAIN_MIGRATIONS } from '../gateway/storage/schema.js';
+import { openDatabase } from '../gateway/storage/sqlite/database.js';
+import { MAIN_MIGRATIONS } from '../gateway/storage/sqlite/schema.js';
 import { SqliteRepositories } from '../gateway/storage/repositories.js';
 import type { Principal } from '../gateway/services/identity/auth.js';
 

@@ -20,7 +20,7 @@ import { RecordService } from './services/records/records.js';
 import { SettlementService } from './services/answers/settlements.js';
 import { SupervisionService } from './services/supervision/supervision.js';
 import { StatisticsLab } from './services/statistics/lab.js';
-import { LogStats } from './storage/log-stats.js';
+import { LogStats } from './storage/sqlite/log-stats.js';
 import { Vault } from './services/vault.js';
 import { EnvelopeService } from './services/records/envelopes.js';
 import { Metrics } from './observability/metrics.js';

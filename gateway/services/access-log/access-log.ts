@@ -2,8 +2,8 @@ import { verifyWithCosignatures, type KeyLookup, type VerifyKey } from '../../cr
 import { VouchError, isStoreFailure } from '../../errors.js';
 import type { AuditEvent } from '../../domain/audit-events.js';
 import { EMPTY_ROOT, consistencyProof, inclusionProof, nodeHash, splitPoint, type SubtreeHashes } from '../../domain/merkle.js';
-import type { Db } from '../../storage/sqlite.js';
-import type { CommitObserver } from '../../storage/group-commit.js';
+import type { Db } from '../../storage/sqlite/database.js';
+import type { CommitObserver } from '../../storage/sqlite/group-commit.js';
 import type { KeyStore } from '../../../keys/keystore.js';
 import { LogReads, headFromRow, treeHeadSignedBytes, type HeadRow, type LeafResult, type SignerKey, type TreeHead, type WriteItem } from './appender.js';
 import type { Receipt, ReceiptBody } from './receipts.js';

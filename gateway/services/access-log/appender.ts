@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { leafBytes, type AuditEvent } from '../../domain/audit-events.js';
 import { EMPTY_ROOT, leafHash, nodeHash } from '../../domain/merkle.js';
 import { signReceiptWith, type Receipt, type ReceiptBody } from './receipts.js';
-import type { Db } from '../../storage/sqlite.js';
+import type { Db } from '../../storage/sqlite/database.js';
 import { signAll, signatureBytes, signatureText, type SignatureAlg, type SignatureEntry, type Sm2SigningKey, type SuiteSigner } from '../../crypto/signatures.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { KeyLookup } from '../../crypto/signatures.js';
 import { EVENT_KINDS, type AuditEvent } from '../../domain/audit-events.js';
 import { MemoryTree, consistencyProof, hashEquals, leafHash, verifyConsistency } from '../../domain/merkle.js';
-import type { Db } from '../../storage/sqlite.js';
+import type { Db } from '../../storage/sqlite/database.js';
 import { verifyTreeHead, type TreeHead } from './access-log.js';
 import { headFromRow, type HeadRow } from './appender.js';
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { LogAppender, type SignerKey, type WriteItem, type WriteResult } from './appender.js';
-import type { Db } from '../../storage/sqlite.js';
+import type { Db } from '../../storage/sqlite/database.js';
 
 /**
  * One transaction of the log (metrics): items written (leaves and heads) and the time the write took,

@@ -1,6 +1,6 @@
 import { VouchError } from '../../errors.js';
 import type { EventKind } from '../../domain/audit-events.js';
-import type { LeafCount, LogStats } from '../../storage/log-stats.js';
+import type { LeafCount, LogStats } from '../../storage/sqlite/log-stats.js';
 import type { Repositories } from '../../storage/repositories.js';
 import { instant } from '../access-log/queries.js';
 import type { SettlementAnswer } from '../answers/settlements.js';
