@@ -13,12 +13,12 @@ import { fenToYuan } from '../gateway/domain/money.js';
 import type { SettlementRecord } from '../gateway/domain/record.js';
 import { createLogger } from '../gateway/logger.js';
 import { decodeRecord } from '../adapters/nhsa/record-codec.js';
-import { sealRecord } from '../gateway/services/records.js';
+import { sealRecord } from '../gateway/services/records/records.js';
 import { timeOrderedId } from '../gateway/services/random.js';
-import { openDatabase } from '../gateway/storage/sqlite.js';
-import { MAIN_MIGRATIONS } from '../gateway/storage/schema.js';
+import { openDatabase } from '../gateway/storage/sqlite/database.js';
+import { MAIN_MIGRATIONS } from '../gateway/storage/sqlite/schema.js';
 import { SqliteRepositories } from '../gateway/storage/repositories.js';
-import type { Principal } from '../gateway/services/auth.js';
+import type { Principal } from '../gateway/services/identity/auth.js';
 
 export const SH = 'H31010100001';
 export const GZ = 'H44010600001';

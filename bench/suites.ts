@@ -18,7 +18,7 @@ import { sm2GenerateKeyPair } from '../gateway/crypto/gm/sm2.js';
 import { signAll, type CryptoSuite } from '../gateway/crypto/signatures.js';
 import { sealEnvelope } from '../adapters/nhsa/sm-envelope.js';
 import { HHB, SH, certnoOf, recordBodyOf } from './population.js';
-import type { Principal } from '../gateway/services/auth.js';
+import type { Principal } from '../gateway/services/identity/auth.js';
 
 const ADMIN: Principal = { role: 'admin', code: 'bench', jti: 'bench' };
 const APP_ID = 'BENCHAPP00000000000000000000001';

@@ -9,7 +9,7 @@ import { createLogger } from './logger.js';
 import { certnoCheckChar } from './domain/certno.js';
 import { fenToYuan } from './domain/money.js';
 import type { PartyRole } from './storage/repositories.js';
-import type { Principal } from './services/auth.js';
+import type { Principal } from './services/identity/auth.js';
 
 const config = loadConfig(process.env);
 const base = process.env.VOUCH_DEMO_URL ?? `http://127.0.0.1:${config.http.port}`;

@@ -13,7 +13,7 @@ import { openGateway, type Gateway } from '../gateway/context.js';
 import { certnoCheckChar } from '../gateway/domain/certno.js';
 import { createLogger } from '../gateway/logger.js';
 import type { PartyRole } from '../gateway/storage/repositories.js';
-import type { Principal } from '../gateway/services/auth.js';
+import type { Principal } from '../gateway/services/identity/auth.js';
 
 const made: string[] = [];
 // Each test file runs in its own process: its data directories go when it exits (a single file's could

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { lockDataDir } from '../storage/data-dir-lock.js';
-import { snapshotDatabase } from '../storage/sqlite.js';
+import { snapshotDatabase } from '../storage/sqlite/database.js';
 import { keptHeadFile } from '../storage/integrity.js';
 import { TarWriter, readTar } from './tar.js';
 

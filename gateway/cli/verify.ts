@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EVENT_KINDS } from '../domain/audit-events.js';
 import { MemoryTree, hashEquals, leafHash, verifyInclusion } from '../domain/merkle.js';
-import { verifyTreeHead, type TreeHead } from '../services/audit-log.js';
-import { verifyAnswerBinding, verifyReceipt } from '../services/receipts.js';
-import type { WitnessSource } from '../services/witness.js';
+import { verifyTreeHead, type TreeHead } from '../services/access-log/access-log.js';
+import { verifyAnswerBinding, verifyReceipt } from '../services/access-log/receipts.js';
+import type { WitnessSource } from '../services/access-log/witness.js';
 import { KeyStore, keyIdOf } from '../../keys/keystore.js';
 import { sm2KeyIdOf, verifyKeyFromPublished, type CryptoSuite, type KeyLookup, type VerifyKey } from '../crypto/signatures.js';
 

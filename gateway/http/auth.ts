@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VouchError } from '../errors.js';
 import type { Gateway } from '../context.js';
-import { AuthService, verifierOptions, type Principal, type Role } from '../services/auth.js';
+import { AuthService, verifierOptions, type Principal, type Role } from '../services/identity/auth.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

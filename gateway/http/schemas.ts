@@ -2,7 +2,7 @@ import { Type, type TSchema } from 'typebox';
 import { ERROR_CATALOGUE } from '../errors.js';
 import { PURPOSES } from '../domain/consent.js';
 import { REASON_CODES, REASON_MEANINGS } from '../domain/reasons.js';
-import { ASSERTION_TYPE } from '../services/auth.js';
+import { ASSERTION_TYPE } from '../services/identity/auth.js';
 
 /**
  * Route schemas. Request schemas reject what is malformed before any service runs; response schemas

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from './sqlite.js';
+import type { Db } from './sqlite/database.js';
 
 /** A stored signed tree head, as kept outside the log's own file. */
 export interface KeptHead {

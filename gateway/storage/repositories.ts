@@ -1,7 +1,7 @@
 import type { Consent, Purpose } from '../domain/consent.js';
-import type { Db } from './sqlite.js';
+import type { Db } from './sqlite/database.js';
 import type Database from 'better-sqlite3';
-import type { ReadSnapshot } from './snapshot.js';
+import type { ReadSnapshot } from './sqlite/read-snapshot.js';
 
 /**
  * Storage behind small interfaces. Only this file and its siblings see SQL; services see

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { GroupCommitter, type CommitObserver } from './group-commit.js';
+import { GroupCommitter, type CommitObserver } from './sqlite/group-commit.js';
 import { SqliteRepositories, type Repositories } from './repositories.js';
-import { AUDIT_MIGRATIONS, MAIN_MIGRATIONS } from './schema.js';
-import { openDatabase, type Db, type Migration } from './sqlite.js';
+import { AUDIT_MIGRATIONS, MAIN_MIGRATIONS } from './sqlite/schema.js';
+import { openDatabase, type Db, type Migration } from './sqlite/database.js';
 import { IntegrityError } from './integrity.js';
-import { ReadSnapshot } from './snapshot.js';
+import { ReadSnapshot } from './sqlite/read-snapshot.js';
 
 /**
  * The gateway's storage: committed reads on one connection, group-committed writes on another (WAL lets

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { decodeRecord } from '../../adapters/nhsa/record-codec.js';
 import { canonicalJson } from '../../gateway/domain/canonical-json.js';
 import { leafHash, verifyInclusion } from '../../gateway/domain/merkle.js';
-import { verifyAnswerBinding, verifyReceipt } from '../../gateway/services/receipts.js';
+import { verifyAnswerBinding, verifyReceipt } from '../../gateway/services/access-log/receipts.js';
 import { certno, grpcCall } from '../helpers.js';
 import { feeLine, recordBody, type RecordSpec } from '../fixtures/records.js';
 import { BW, CH, HHB, OTHER_DRUG, SH, Y, enroll, enrollCall, patient, push, quote, settle, world, worldWithGrpc, type World } from '../fixtures/world.js';

@@ -2,8 +2,8 @@ import t from 'tap';
 import * as grpc from '@grpc/grpc-js';
 import { loadProtos } from '../../gateway/grpc/server.js';
 import { Metrics } from '../../gateway/observability/metrics.js';
-import { GroupCommitter } from '../../gateway/storage/group-commit.js';
-import { openDatabase } from '../../gateway/storage/sqlite.js';
+import { GroupCommitter } from '../../gateway/storage/sqlite/group-commit.js';
+import { openDatabase } from '../../gateway/storage/sqlite/database.js';
 import { certno, grpcHarness, tempDir } from '../helpers.js';
 import { feeLine, recordBody } from '../fixtures/records.js';
 

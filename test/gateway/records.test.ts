@@ -197,7 +197,7 @@ t.test('the vault: sealed at rest, KEK rotation, swapped rows detected, canaries
   swap.run(rows[0]!.sealed_facts, rows[0]!.record_id);
   swap.run(rows[1]!.sealed_facts, rows[1]!.record_id);
 
-  const { rewrapRecords } = await import('../../gateway/services/records.js');
+  const { rewrapRecords } = await import('../../gateway/services/records/records.js');
   const moved = await rewrapRecords(h.g.vault, h.g.storage, kek2);
   t.equal(moved, 1, 'the re-wrap moves the old record to the new KEK');
   t.equal(h.g.records.open(h.g.storage.read.recordVersions(first.record_id)[0]!).setlinfo.psn_name, CANARY_NAME);

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import type { Gateway } from '../../context.js';
-import { OPERATIONS } from '../../services/operations.js';
+import { OPERATIONS } from '../../services/identity/operations.js';
 import { principalOf } from '../auth.js';
 import { op } from '../openapi.js';
-import { productView } from '../../services/products.js';
+import { productView } from '../../services/answers/products.js';
 import {
   ClaimAnswer, ClaimBody, EligibilityAnswer, PolicyAnswer, PolicyBody, PolicyDetailsAnswer, PolicyParams, ProductsAnswer, QuoteAnswer,
   ReversalAnswer, SettleAnswer, SettleBody, SettlementParams, VisitQueryBody, withErrors,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { Gateway } from '../../context.js';
-import { OPERATIONS } from '../../services/operations.js';
+import { OPERATIONS } from '../../services/identity/operations.js';
 import { principalOf } from '../auth.js';
 import { op } from '../openapi.js';
 import { ConsentIdParams, ConsentView, GrantBody, withErrors } from '../schemas.js';

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { Gateway } from '../../context.js';
-import { partyView } from '../../services/parties.js';
-import { rotateKey } from '../../services/keys.js';
-import { OPERATIONS } from '../../services/operations.js';
+import { partyView } from '../../services/identity/parties.js';
+import { rotateKey } from '../../services/identity/keys.js';
+import { OPERATIONS } from '../../services/identity/operations.js';
 import { principalOf } from '../auth.js';
 import { op } from '../openapi.js';
 import { KeysAnswer, NewPartyBody, PartyView, withErrors } from '../schemas.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../context.js';
-import { OPERATIONS } from '../../services/operations.js';
+import { OPERATIONS } from '../../services/identity/operations.js';
 import { isSmEnvelope } from '../../../adapters/nhsa/sm-envelope.js';
 import { VouchError } from '../../errors.js';
 import { op } from '../openapi.js';

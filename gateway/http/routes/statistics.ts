@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import type { Gateway } from '../../context.js';
 import { makeEvent } from '../../domain/audit-events.js';
 import { AGE_BANDS, GENDERS, GROUP_KEYS, REGIONS, VALUES, VISIT_TYPES } from '../../domain/statistics/query.js';
-import { OPERATIONS } from '../../services/operations.js';
+import { OPERATIONS } from '../../services/identity/operations.js';
 import { principalOf } from '../auth.js';
 import { op } from '../openapi.js';
 import { withErrors } from '../schemas.js';

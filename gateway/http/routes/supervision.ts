@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import type { Gateway } from '../../context.js';
-import { OPERATIONS } from '../../services/operations.js';
-import { directoryOf } from '../../services/parties.js';
+import { OPERATIONS } from '../../services/identity/operations.js';
+import { directoryOf } from '../../services/identity/parties.js';
 import { op } from '../openapi.js';
 import { principalOf } from '../auth.js';
 import { makeEvent } from '../../domain/audit-events.js';

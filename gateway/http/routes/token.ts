@@ -3,7 +3,7 @@ import type { Static } from 'typebox';
 import type { Gateway } from '../../context.js';
 import { makeEvent } from '../../domain/audit-events.js';
 import { VouchError } from '../../errors.js';
-import { verifyClientAssertion } from '../../services/auth.js';
+import { verifyClientAssertion } from '../../services/identity/auth.js';
 import { sendCatalogueError, settleError } from '../error-handler.js';
 import { op } from '../openapi.js';
 import { TokenAnswer, TokenBody, TokenErrorBody } from '../schemas.js';

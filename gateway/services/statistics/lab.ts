@@ -13,9 +13,9 @@ import {
 import type { PayerRegistry } from '../../../adapters/payers/registry.js';
 import { STAT_KEY_COLUMNS, type StatBudgetRow, type StatKeyColumn, type StatVisitFilter, type StatVisitRow } from '../../storage/repositories.js';
 import type { Storage } from '../../storage/storage.js';
-import { instant } from '../audit-queries.js';
-import type { Principal } from '../auth.js';
-import type { Journal } from '../journal.js';
+import { instant } from '../access-log/queries.js';
+import type { Principal } from '../identity/auth.js';
+import type { Journal } from '../access-log/journal.js';
 import { timeOrderedId } from '../random.js';
 import type { Vault } from '../vault.js';
 import { csprng } from './randomness.js';

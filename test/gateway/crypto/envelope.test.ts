@@ -2,7 +2,7 @@ import t from 'tap';
 import { sm2GenerateKeyPair, sm2Sign } from '../../../gateway/crypto/gm/sm2.js';
 import { sm4EcbEncrypt } from '../../../gateway/crypto/gm/sm4.js';
 import { decryptData, sealEnvelope, signingString, workKey } from '../../../adapters/nhsa/sm-envelope.js';
-import { envelopeTime } from '../../../gateway/services/envelopes.js';
+import { envelopeTime } from '../../../gateway/services/records/envelopes.js';
 import { ADMIN, certno, harness } from '../../helpers.js';
 import { recordBody } from '../../fixtures/records.js';
 import { referenceVerify } from '../../fixtures/gm/sm2-reference.js';

@@ -1,15 +1,15 @@
-import { VouchError } from '../errors.js';
-import { makeEvent, type EventKind } from '../domain/audit-events.js';
-import { normaliseCertno } from '../domain/certno.js';
-import { shanghaiDay } from '../domain/dates.js';
-import { capLeftOf, deductibleOf } from '../domain/liabilities.js';
-import { planEnrollment, periodStatus, type EnrollmentKind, type OtherCover, type StoredPeriod } from '../domain/policy.js';
-import { familyOf, termYearsOf, type Product } from '../domain/product.js';
-import type { PayerRegistry, RegisteredProduct } from '../../adapters/payers/registry.js';
-import type { PeriodRow, PolicyRow, Repositories } from '../storage/repositories.js';
-import type { Principal } from './auth.js';
-import type { Journal } from './journal.js';
-import type { Vault } from './vault.js';
+import { VouchError } from '../../errors.js';
+import { makeEvent, type EventKind } from '../../domain/audit-events.js';
+import { normaliseCertno } from '../../domain/certno.js';
+import { shanghaiDay } from '../../domain/dates.js';
+import { capLeftOf, deductibleOf } from '../../domain/liabilities.js';
+import { planEnrollment, periodStatus, type EnrollmentKind, type OtherCover, type StoredPeriod } from '../../domain/policy.js';
+import { familyOf, termYearsOf, type Product } from '../../domain/product.js';
+import type { PayerRegistry, RegisteredProduct } from '../../../adapters/payers/registry.js';
+import type { PeriodRow, PolicyRow, Repositories } from '../../storage/repositories.js';
+import type { Principal } from '../identity/auth.js';
+import type { Journal } from '../access-log/journal.js';
+import type { Vault } from '../vault.js';
 
 export const POLICY_NO = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 

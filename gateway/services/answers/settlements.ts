@@ -1,20 +1,20 @@
 import crypto from 'node:crypto';
-import { VouchError } from '../errors.js';
-import { leafBytes, makeEvent, type AuditEvent } from '../domain/audit-events.js';
-import { normaliseCertno } from '../domain/certno.js';
-import { leafHash } from '../domain/merkle.js';
-import type { ReasonCode } from '../domain/reasons.js';
-import { participants, planSettlement, type HeldPolicy, type SettlementPlan } from '../domain/settlement.js';
-import type { PayerRegistry } from '../../adapters/payers/registry.js';
-import type { KeyStore } from '../../keys/keystore.js';
-import type { AccumulatorDeltaRow, RecordRow, Repositories, SettlementLineRow, SettlementRow } from '../storage/repositories.js';
-import type { Principal } from './auth.js';
-import type { Journal } from './journal.js';
+import { VouchError } from '../../errors.js';
+import { leafBytes, makeEvent, type AuditEvent } from '../../domain/audit-events.js';
+import { normaliseCertno } from '../../domain/certno.js';
+import { leafHash } from '../../domain/merkle.js';
+import type { ReasonCode } from '../../domain/reasons.js';
+import { participants, planSettlement, type HeldPolicy, type SettlementPlan } from '../../domain/settlement.js';
+import type { PayerRegistry } from '../../../adapters/payers/registry.js';
+import type { KeyStore } from '../../../keys/keystore.js';
+import type { AccumulatorDeltaRow, RecordRow, Repositories, SettlementLineRow, SettlementRow } from '../../storage/repositories.js';
+import type { Principal } from '../identity/auth.js';
+import type { Journal } from '../access-log/journal.js';
 import { MDTRT_ID } from './queries.js';
-import { newReceiptId, newReceiptSalt, saltedDigest, signReceipt, type Receipt, type ReceiptBody } from './receipts.js';
-import { timeOrderedId } from './random.js';
-import type { RecordService } from './records.js';
-import type { Vault } from './vault.js';
+import { newReceiptId, newReceiptSalt, saltedDigest, signReceipt, type Receipt, type ReceiptBody } from '../access-log/receipts.js';
+import { timeOrderedId } from '../random.js';
+import type { RecordService } from '../records/records.js';
+import type { Vault } from '../vault.js';
 
 export interface SettleInput {
   certno: unknown;

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import { leafBytes, type AuditEvent } from '../domain/audit-events.js';
-import { EMPTY_ROOT, leafHash, nodeHash } from '../domain/merkle.js';
+import { leafBytes, type AuditEvent } from '../../domain/audit-events.js';
+import { EMPTY_ROOT, leafHash, nodeHash } from '../../domain/merkle.js';
 import { signReceiptWith, type Receipt, type ReceiptBody } from './receipts.js';
-import type { Db } from '../storage/sqlite.js';
-import { signAll, signatureBytes, signatureText, type SignatureAlg, type SignatureEntry, type Sm2SigningKey, type SuiteSigner } from '../crypto/signatures.js';
+import type { Db } from '../../storage/sqlite/database.js';
+import { signAll, signatureBytes, signatureText, type SignatureAlg, type SignatureEntry, type Sm2SigningKey, type SuiteSigner } from '../../crypto/signatures.js';
 
 /**
  * A signed tree head (RFC 6962 §3.5 style), hashes in hex. `alg` names the primary signature: Ed25519

@@ -1,15 +1,15 @@
-import { verifyWithCosignatures, type KeyLookup, type VerifyKey } from '../crypto/signatures.js';
-import { VouchError, isStoreFailure } from '../errors.js';
-import type { AuditEvent } from '../domain/audit-events.js';
-import { EMPTY_ROOT, consistencyProof, inclusionProof, nodeHash, splitPoint, type SubtreeHashes } from '../domain/merkle.js';
-import type { Db } from '../storage/sqlite.js';
-import type { CommitObserver } from '../storage/group-commit.js';
-import type { KeyStore } from '../../keys/keystore.js';
-import { LogReads, headFromRow, treeHeadSignedBytes, type HeadRow, type LeafResult, type SignerKey, type TreeHead, type WriteItem } from './log-appender.js';
+import { verifyWithCosignatures, type KeyLookup, type VerifyKey } from '../../crypto/signatures.js';
+import { VouchError, isStoreFailure } from '../../errors.js';
+import type { AuditEvent } from '../../domain/audit-events.js';
+import { EMPTY_ROOT, consistencyProof, inclusionProof, nodeHash, splitPoint, type SubtreeHashes } from '../../domain/merkle.js';
+import type { Db } from '../../storage/sqlite/database.js';
+import type { CommitObserver } from '../../storage/sqlite/group-commit.js';
+import type { KeyStore } from '../../../keys/keystore.js';
+import { LogReads, headFromRow, treeHeadSignedBytes, type HeadRow, type LeafResult, type SignerKey, type TreeHead, type WriteItem } from './appender.js';
 import type { Receipt, ReceiptBody } from './receipts.js';
-import { InlineLogWriter, type LogWriter } from './log-writer.js';
+import { InlineLogWriter, type LogWriter } from './writer.js';
 
-export { treeHeadSignedBytes, type TreeHead } from './log-appender.js';
+export { treeHeadSignedBytes, type TreeHead } from './appender.js';
 
 /**
  * Checks a tree head's signature (Ed25519 or SM2 by its `alg`, Ed25519 when absent as before suites) and

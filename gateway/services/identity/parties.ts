@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
-import { VouchError } from '../errors.js';
-import { makeEvent } from '../domain/audit-events.js';
-import type { KeyStore } from '../../keys/keystore.js';
-import { PARTY_ROLES, type Party, type PartyRole, type Repositories } from '../storage/repositories.js';
-import type { Journal } from './journal.js';
+import { VouchError } from '../../errors.js';
+import { makeEvent } from '../../domain/audit-events.js';
+import type { KeyStore } from '../../../keys/keystore.js';
+import { PARTY_ROLES, type Party, type PartyRole, type Repositories } from '../../storage/repositories.js';
+import type { Journal } from '../access-log/journal.js';
 import type { Principal } from './auth.js';
-import type { Vault } from './vault.js';
-import { sm2IsPublicKey } from '../crypto/gm/sm2.js';
-import type { PartyAppRow } from '../storage/repositories.js';
+import type { Vault } from '../vault.js';
+import { sm2IsPublicKey } from '../../crypto/gm/sm2.js';
+import type { PartyAppRow } from '../../storage/repositories.js';
 
 export interface NewParty {
   code: string;

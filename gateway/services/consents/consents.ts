@@ -1,14 +1,14 @@
-import { isRealDate } from '../domain/dates.js';
-import { VouchError } from '../errors.js';
-import { makeEvent } from '../domain/audit-events.js';
-import { normaliseCertno } from '../domain/certno.js';
-import { PURPOSES, isPurpose, type Purpose } from '../domain/consent.js';
-import type { ConsentRow, Repositories } from '../storage/repositories.js';
-import type { Principal } from './auth.js';
-import type { Journal } from './journal.js';
-import { HOSPITAL_CODE } from './parties.js';
-import type { Vault } from './vault.js';
-import { randomId } from './random.js';
+import { isRealDate } from '../../domain/dates.js';
+import { VouchError } from '../../errors.js';
+import { makeEvent } from '../../domain/audit-events.js';
+import { normaliseCertno } from '../../domain/certno.js';
+import { PURPOSES, isPurpose, type Purpose } from '../../domain/consent.js';
+import type { ConsentRow, Repositories } from '../../storage/repositories.js';
+import type { Principal } from '../identity/auth.js';
+import type { Journal } from '../access-log/journal.js';
+import { HOSPITAL_CODE } from '../identity/parties.js';
+import type { Vault } from '../vault.js';
+import { randomId } from '../random.js';
 
 export interface GrantInput {
   certno?: unknown;

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
-import type { Config } from '../config.js';
-import { VouchError } from '../errors.js';
-import { normaliseCertno } from '../domain/certno.js';
-import type { KeyStore } from '../../keys/keystore.js';
-import type { PartyRole, Repositories } from '../storage/repositories.js';
-import type { Vault } from './vault.js';
+import type { Config } from '../../config.js';
+import { VouchError } from '../../errors.js';
+import { normaliseCertno } from '../../domain/certno.js';
+import type { KeyStore } from '../../../keys/keystore.js';
+import type { PartyRole, Repositories } from '../../storage/repositories.js';
+import type { Vault } from '../vault.js';
 
 export type Role = PartyRole | 'patient';
 

@@ -1,18 +1,18 @@
 import crypto from 'node:crypto';
-import { VouchError } from '../errors.js';
-import { makeEvent } from '../domain/audit-events.js';
-import { normaliseCertno } from '../domain/certno.js';
-import { decideAmong } from '../domain/consent.js';
-import { deriveFacts, type RecordFacts } from '../domain/facts.js';
-import type { SettlementRecord } from '../domain/record.js';
-import { decodeRecord } from '../../adapters/nhsa/record-codec.js';
-import type { RecordRow, Repositories } from '../storage/repositories.js';
-import type { Storage } from '../storage/storage.js';
-import type { Principal } from './auth.js';
-import type { Journal } from './journal.js';
-import type { Vault } from './vault.js';
-import { timeOrderedId } from './random.js';
-import type { StatVisitWriter } from './statistics/lab.js';
+import { VouchError } from '../../errors.js';
+import { makeEvent } from '../../domain/audit-events.js';
+import { normaliseCertno } from '../../domain/certno.js';
+import { decideAmong } from '../../domain/consent.js';
+import { deriveFacts, type RecordFacts } from '../../domain/facts.js';
+import type { SettlementRecord } from '../../domain/record.js';
+import { decodeRecord } from '../../../adapters/nhsa/record-codec.js';
+import type { RecordRow, Repositories } from '../../storage/repositories.js';
+import type { Storage } from '../../storage/storage.js';
+import type { Principal } from '../identity/auth.js';
+import type { Journal } from '../access-log/journal.js';
+import type { Vault } from '../vault.js';
+import { timeOrderedId } from '../random.js';
+import type { StatVisitWriter } from '../statistics/lab.js';
 
 /** Associated data binding a sealed record to its row: id, version and subject. */
 export const recordAad = (r: Pick<RecordRow, 'record_id' | 'version' | 'subject'>): string => `record|${r.record_id}|${r.version}|${r.subject}`;

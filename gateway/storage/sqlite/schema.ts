@@ -1,4 +1,4 @@
-import type { Migration } from './sqlite.js';
+import type { Migration } from './database.js';
 
 /**
  * The main database (`vouch.db`): parties, consents, sealed records, policies, accumulators,

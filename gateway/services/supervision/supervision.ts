@@ -1,9 +1,9 @@
-import { VouchError } from '../errors.js';
-import type { EventKind } from '../domain/audit-events.js';
-import type { LeafCount, LogStats } from '../storage/log-stats.js';
-import type { Repositories } from '../storage/repositories.js';
-import { instant } from './audit-queries.js';
-import type { SettlementAnswer } from './settlements.js';
+import { VouchError } from '../../errors.js';
+import type { EventKind } from '../../domain/audit-events.js';
+import type { LeafCount, LogStats } from '../../storage/sqlite/log-stats.js';
+import type { Repositories } from '../../storage/repositories.js';
+import { instant } from '../access-log/queries.js';
+import type { SettlementAnswer } from '../answers/settlements.js';
 
 /** The bureau's figures for one insurer over a time range (definitions in docs/console.md). */
 export interface InsurerSummary {

@@ -1,6 +1,6 @@
-import type { Product } from '../domain/product.js';
-import { termsOf, type HeldPolicy, type PolicyOnFile } from '../domain/settlement.js';
-import type { Repositories } from '../storage/repositories.js';
+import type { Product } from '../../domain/product.js';
+import { termsOf, type HeldPolicy, type PolicyOnFile } from '../../domain/settlement.js';
+import type { Repositories } from '../../storage/repositories.js';
 
 /**
  * Builds the {@link HeldPolicy} the settlement domain evaluates: one period of a policy with its

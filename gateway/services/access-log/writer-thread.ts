@@ -3,10 +3,10 @@
  * are written together in the next transaction: one fsync for all of them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../storage/sqlite.js';
-import { AUDIT_MIGRATIONS } from '../storage/schema.js';
-import { LogAppender } from './log-appender.js';
-import { SEARCH_INDEX_CHUNK, type FromWriter, type SignerKey, type ToWriter, type WriteItem } from './log-writer.js';
+import { openDatabase } from '../../storage/sqlite/database.js';
+import { AUDIT_MIGRATIONS } from '../../storage/sqlite/schema.js';
+import { LogAppender } from './appender.js';
+import { SEARCH_INDEX_CHUNK, type FromWriter, type SignerKey, type ToWriter, type WriteItem } from './writer.js';
 
 const port = parentPort!;
 const send = (m: FromWriter) => port.postMessage(m);

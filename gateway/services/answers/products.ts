@@ -1,4 +1,4 @@
-import { familyOf, termYearsOf, type Deductible, type Liability, type Product } from '../domain/product.js';
+import { familyOf, termYearsOf, type Deductible, type Liability, type Product } from '../../domain/product.js';
 
 /**
  * The public view of a product (GET /v1/products and gRPC ListProducts): its terms are public documents

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Db } from './sqlite.js';
+import type { Db } from './database.js';
 
 /** One group of access-log leaves: how many leaves of one kind one actor left with one outcome and reason. */
 export interface LeafCount {

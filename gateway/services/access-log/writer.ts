@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { LogAppender, type SignerKey, type WriteItem, type WriteResult } from './log-appender.js';
-import type { Db } from '../storage/sqlite.js';
+import { LogAppender, type SignerKey, type WriteItem, type WriteResult } from './appender.js';
+import type { Db } from '../../storage/sqlite/database.js';
 
 /**
  * One transaction of the log (metrics): items written (leaves and heads) and the time the write took,
@@ -99,7 +99,7 @@ export class WorkerLogWriter implements LogWriter {
   private ensure(): Promise<Worker> {
     if (this.worker) return Promise.resolve(this.worker);
     this.starting ??= new Promise<Worker>((resolve, reject) => {
-      const worker = new Worker(new URL('./log-writer-thread.js', import.meta.url), { workerData: { file: this.file } });
+      const worker = new Worker(new URL('./writer-thread.js', import.meta.url), { workerData: { file: this.file } });
       worker.unref();
       const onStartFailure = (err: unknown) => {
         this.starting = undefined;

@@ -1,7 +1,7 @@
-import { makeEvent } from '../domain/audit-events.js';
-import type { KeyStore } from '../../keys/keystore.js';
+import { makeEvent } from '../../domain/audit-events.js';
+import type { KeyStore } from '../../../keys/keystore.js';
 import type { Principal } from './auth.js';
-import type { Journal } from './journal.js';
+import type { Journal } from '../access-log/journal.js';
 
 export type RotatableKey = 'signing' | 'kek';
 

@@ -1,4 +1,4 @@
-import type { Db } from './sqlite.js';
+import type { Db } from './database.js';
 
 /** Told about every batch (metrics): how many units it held and how long its COMMIT (the fsync) took. */
 export interface CommitObserver {

@@ -1,9 +1,9 @@
-import type { KeyLookup } from '../crypto/signatures.js';
-import { EVENT_KINDS, type AuditEvent } from '../domain/audit-events.js';
-import { MemoryTree, consistencyProof, hashEquals, leafHash, verifyConsistency } from '../domain/merkle.js';
-import type { Db } from '../storage/sqlite.js';
-import { verifyTreeHead, type TreeHead } from './audit-log.js';
-import { headFromRow, type HeadRow } from './log-appender.js';
+import type { KeyLookup } from '../../crypto/signatures.js';
+import { EVENT_KINDS, type AuditEvent } from '../../domain/audit-events.js';
+import { MemoryTree, consistencyProof, hashEquals, leafHash, verifyConsistency } from '../../domain/merkle.js';
+import type { Db } from '../../storage/sqlite/database.js';
+import { verifyTreeHead, type TreeHead } from './access-log.js';
+import { headFromRow, type HeadRow } from './appender.js';
 
 export interface AuditReport {
   ok: boolean;

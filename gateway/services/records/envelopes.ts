@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
-import { VouchError } from '../errors.js';
-import { decryptData, signDataBytes, verifyEnvelopeSignature } from '../../adapters/nhsa/sm-envelope.js';
-import type { Repositories } from '../storage/repositories.js';
-import type { Principal } from './auth.js';
-import { appSecretAad } from './parties.js';
-import type { Vault } from './vault.js';
+import { VouchError } from '../../errors.js';
+import { decryptData, signDataBytes, verifyEnvelopeSignature } from '../../../adapters/nhsa/sm-envelope.js';
+import type { Repositories } from '../../storage/repositories.js';
+import type { Principal } from '../identity/auth.js';
+import { appSecretAad } from '../identity/parties.js';
+import type { Vault } from '../vault.js';
 
 /**
  * The national platform's SM4/SM2 envelope at the edge (CONTRACT.md "国密", adapters/nhsa/sm-envelope.ts).

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Db } from './sqlite.js';
+import type { Db } from './database.js';
 
 /**
  * One read transaction per turn of the event loop on the reader connection. In WAL mode every

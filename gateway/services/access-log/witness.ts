@@ -1,7 +1,7 @@
-import type { KeyLookup } from '../crypto/signatures.js';
+import type { KeyLookup } from '../../crypto/signatures.js';
 import fs from 'node:fs';
-import { verifyConsistency } from '../domain/merkle.js';
-import { verifyTreeHead, type TreeHead } from './audit-log.js';
+import { verifyConsistency } from '../../domain/merkle.js';
+import { verifyTreeHead, type TreeHead } from './access-log.js';
 
 /** Where a witness gets heads and proofs from: the gateway's API, or its storage directly. */
 export interface WitnessSource {

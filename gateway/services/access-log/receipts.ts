@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
-import { canonicalJson } from '../domain/canonical-json.js';
-import { primaryOf, signAll, verifyWithCosignatures, type KeyLookup, type SignatureAlg, type SignatureEntry, type SuiteSigner } from '../crypto/signatures.js';
-import { keyedDigest } from '../domain/audit-events.js';
-import { hashEquals } from '../domain/merkle.js';
-import type { KeyStore } from '../../keys/keystore.js';
-import { randomBytes } from './random.js';
+import { canonicalJson } from '../../domain/canonical-json.js';
+import { primaryOf, signAll, verifyWithCosignatures, type KeyLookup, type SignatureAlg, type SignatureEntry, type SuiteSigner } from '../../crypto/signatures.js';
+import { keyedDigest } from '../../domain/audit-events.js';
+import { hashEquals } from '../../domain/merkle.js';
+import type { KeyStore } from '../../../keys/keystore.js';
+import { randomBytes } from '../random.js';
 
 /**
  * Signed receipts (CONTRACT.md, docs/audit-log.md "Receipts"). A receipt binds an answer to the question

@@ -1,8 +1,8 @@
-import { VouchError } from '../errors.js';
-import { EVENT_KINDS, makeEvent, type ActorRole } from '../domain/audit-events.js';
-import { normaliseCertno } from '../domain/certno.js';
-import type { AuditLog, EventRow } from './audit-log.js';
-import type { Vault } from './vault.js';
+import { VouchError } from '../../errors.js';
+import { EVENT_KINDS, makeEvent, type ActorRole } from '../../domain/audit-events.js';
+import { normaliseCertno } from '../../domain/certno.js';
+import type { AuditLog, EventRow } from './access-log.js';
+import type { Vault } from '../vault.js';
 
 /** Reading the access log, for both transports: filters arrive as text and are checked here. */
 export interface EventQuery {

@@ -1,8 +1,8 @@
-import type { AuditEvent } from '../domain/audit-events.js';
-import { VouchError } from '../errors.js';
-import type { Repositories } from '../storage/repositories.js';
-import type { Storage } from '../storage/storage.js';
-import type { AuditLog } from './audit-log.js';
+import type { AuditEvent } from '../../domain/audit-events.js';
+import { VouchError } from '../../errors.js';
+import type { Repositories } from '../../storage/repositories.js';
+import type { Storage } from '../../storage/storage.js';
+import type { AuditLog } from './access-log.js';
 import type { Receipt, ReceiptBody } from './receipts.js';
 
 /**
