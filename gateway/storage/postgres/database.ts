@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Migration } from '../sqlite.js';
+import type { Migration } from '../sqlite/database.js';
 import { POSTGRES_MIGRATIONS } from './schema.js';
 
 /** Every counter and epoch-millisecond column is BIGINT; all of them stay far below 2^53, so read numbers. */

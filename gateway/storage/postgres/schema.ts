@@ -1,4 +1,4 @@
-import type { Migration } from '../sqlite.js';
+import type { Migration } from '../sqlite/database.js';
 
 /**
  * The PostgreSQL schema (VOUCH_DATABASE_URL=postgres://…, issue 17): state and access log in one database,
