@@ -83,7 +83,7 @@ async function verificationKeys(values: Values, remote: RemoteGateway | undefine
   if (values['public-key']) return keysFromFile(values['public-key']);
   if (remote) return remote.keys();
   const config = loadConfig(process.env);
-  return keysFromDataDir(config.dataDir, config.crypto);
+  return keysFromDataDir(config.dataDir, config.keysDir, config.crypto);
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -260,8 +260,8 @@ const COMMANDS: Record<string, Command> = {
     help: 'Writes a consistent online copy of VOUCH_DATA_DIR (state, access log, kept head, keys) to one tar file with a checksum manifest; safe while the gateway runs. The file holds the keys: keep it as secret as the keys folder.',
     async run(values) {
       const out = need(values.out, '--out');
-      const dataDir = loadConfig(process.env).dataDir;
-      const m = backup(dataDir, path.join(dataDir, 'keys'), out);
+      const { dataDir, keysDir } = loadConfig(process.env);
+      const m = backup(dataDir, keysDir, out);
       say(`backup: wrote ${out} — ${Object.keys(m.files).length} files at ${m.created_at}`);
       return 0;
     },
@@ -270,8 +270,8 @@ const COMMANDS: Record<string, Command> = {
     usage: 'restore <FILE>',
     help: 'Restores a backup into an empty VOUCH_DATA_DIR after checking every file against the manifest. Then start the gateway; run the witness at once: if the copy is older than the head the witness holds, it says so (docs/operations.md).',
     async run(_values, file) {
-      const dataDir = loadConfig(process.env).dataDir;
-      const m = restore(need(file, '<FILE>'), dataDir, path.join(dataDir, 'keys'));
+      const { dataDir, keysDir } = loadConfig(process.env);
+      const m = restore(need(file, '<FILE>'), dataDir, keysDir);
       say(`restore: ${Object.keys(m.files).length} files from the backup of ${m.created_at} are in ${dataDir}`);
       return 0;
     },

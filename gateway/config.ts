@@ -7,6 +7,11 @@ import { CRYPTO_SUITES, type CryptoSuite } from './crypto/signatures.js';
  */
 export interface Config {
   dataDir: string;
+  /**
+   * `VOUCH_KEYS_DIR` (default `<dataDir>/keys`): signing keys, KEKs, the blind-index key, the CA. Several
+   * processes on one database mount the same folder (a secret); keys are never created beside data.
+   */
+  keysDir: string;
   http: { host: string; port: number };
   grpc: { host: string; port: number };
   tls: { certFile: string; keyFile: string; caFile?: string; requireClientCert: boolean } | undefined;
@@ -91,7 +96,7 @@ function checkTlsComplete(certFile: string | undefined, caFile: string | undefin
   if (requireClientCert && !caFile) {
     throw new ConfigError(
       'VOUCH_TLS_REQUIRE_CLIENT_CERT=true needs VOUCH_TLS_CA, the CA whose client certificates are accepted ' +
-        `(for certificates from \`vouch certs client\`, the gateway CA: ${path.join(dataDir, 'keys', 'ca.cert.pem')})`,
+        `(for certificates from \`vouch certs client\`, the gateway CA: ca.cert.pem in the keys folder)`,
     );
   }
 }
@@ -123,6 +128,7 @@ export function loadConfig(env: Env = {}, cwd = '.'): Config {
   if (issuer === idpIssuer) throw new ConfigError('VOUCH_TOKEN_ISSUER and VOUCH_IDP_ISSUER must differ');
   return {
     dataDir,
+    keysDir: path.resolve(cwd, env.VOUCH_KEYS_DIR || path.join(dataDir, 'keys')),
     http: { host, port: int(env, 'VOUCH_HTTP_PORT', 8080, 0, 65535) },
     grpc: { host, port: int(env, 'VOUCH_GRPC_PORT', 50051, 0, 65535) },
     tls,

@@ -88,7 +88,7 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
 
 function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock: DataDirLock | undefined): Gateway {
   const payers = loadPayerRegistry(config.productsDir);
-  const keys = KeyStore.open(config.dataDir, { idpPublicKeyFile: config.auth.idp.publicKeyFile, existingData: holdsData(config.dataDir), suite: config.crypto });
+  const keys = KeyStore.open(config.dataDir, { keysDir: config.keysDir, idpPublicKeyFile: config.auth.idp.publicKeyFile, existingData: holdsData(config.dataDir), suite: config.crypto });
   const metrics = new Metrics();
   const storage = openStorage(config.dataDir, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs, observer: metrics.commitObserver('state') });
   const headFile = keptHeadFile(config.dataDir);

@@ -75,12 +75,15 @@ export class KeyStore {
   }
 
   /**
-   * Loads the key material under `dataDir/keys`, creating whatever is missing — unless `existingData`
+   * Loads the key material under `keysDir` (default `dataDir/keys`), creating whatever is missing — unless `existingData`
    * says a database already holds data: keys are then never created (new keys over old data would make
    * every record unreadable and every receipt unverifiable), and a missing one stops the start.
    */
-  static open(dataDir: string, options: { idpPublicKeyFile?: string | undefined; existingData?: boolean; suite?: CryptoSuite | undefined } = {}): KeyStore {
-    const ks = new KeyStore(path.join(dataDir, 'keys'));
+  static open(
+    dataDir: string,
+    options: { keysDir?: string; idpPublicKeyFile?: string | undefined; existingData?: boolean; suite?: CryptoSuite | undefined } = {},
+  ): KeyStore {
+    const ks = new KeyStore(options.keysDir ?? path.join(dataDir, 'keys'));
     if (options.existingData) {
       const missing = REQUIRED_KEY_FILES.filter((f) => !fs.existsSync(path.join(ks.dir, f)));
       if (missing.length) {

@@ -98,9 +98,9 @@ export function keysFromFile(file: string): KeyLookup {
  * The signing public keys of a local data directory, for an operator verifying on the gateway's own
  * machine. A folder without keys is refused (never a key created): give --public-key or --url.
  */
-export function keysFromDataDir(dataDir: string, suite: CryptoSuite): KeyLookup {
-  if (!fs.existsSync(path.join(dataDir, 'keys', 'signing', 'current'))) throw new Error(`no signing keys under ${path.join(dataDir, 'keys')}: give --public-key FILE or --url`);
-  const ks = KeyStore.open(dataDir, { existingData: true, suite });
+export function keysFromDataDir(dataDir: string, keysDir: string, suite: CryptoSuite): KeyLookup {
+  if (!fs.existsSync(path.join(keysDir, 'signing', 'current'))) throw new Error(`no signing keys under ${keysDir}: give --public-key FILE or --url`);
+  const ks = KeyStore.open(dataDir, { keysDir, existingData: true, suite });
   return (kid) => ks.verifyKey(kid);
 }
 
