@@ -88,7 +88,7 @@ function cryptoSuite(raw: string | undefined): CryptoSuite {
  * ignored, and a requirement without a CA would leave nothing to check client certificates against. The
  * gateway refuses to start rather than guess (an operator who asked for mutual TLS must not get less).
  */
-function checkTlsComplete(certFile: string | undefined, caFile: string | undefined, requireClientCert: boolean, dataDir: string): void {
+function checkTlsComplete(certFile: string | undefined, caFile: string | undefined, requireClientCert: boolean, keysDir: string): void {
   if (!certFile && (caFile || requireClientCert)) {
     const set = caFile ? 'VOUCH_TLS_CA' : 'VOUCH_TLS_REQUIRE_CLIENT_CERT';
     throw new ConfigError(`${set} is set but TLS is off: set VOUCH_TLS_CERT and VOUCH_TLS_KEY as well`);
@@ -96,7 +96,7 @@ function checkTlsComplete(certFile: string | undefined, caFile: string | undefin
   if (requireClientCert && !caFile) {
     throw new ConfigError(
       'VOUCH_TLS_REQUIRE_CLIENT_CERT=true needs VOUCH_TLS_CA, the CA whose client certificates are accepted ' +
-        `(for certificates from \`vouch certs client\`, the gateway CA: ca.cert.pem in the keys folder)`,
+        `(for certificates from \`vouch certs client\`, the gateway CA: ${path.join(keysDir, 'ca.cert.pem')})`,
     );
   }
 }
@@ -112,7 +112,8 @@ export function loadConfig(env: Env = {}, cwd = '.'): Config {
   }
   const caFile = env.VOUCH_TLS_CA || undefined;
   const requireClientCert = bool(env, 'VOUCH_TLS_REQUIRE_CLIENT_CERT');
-  checkTlsComplete(certFile, caFile, requireClientCert, dataDir);
+  const keysDir = path.resolve(cwd, env.VOUCH_KEYS_DIR || path.join(dataDir, 'keys'));
+  checkTlsComplete(certFile, caFile, requireClientCert, keysDir);
   const tls = certFile && keyFile ? { certFile, keyFile, requireClientCert, ...(caFile ? { caFile } : {}) } : undefined;
   const allowInsecureNonLoopback = bool(env, 'VOUCH_INSECURE_ALLOW_PLAINTEXT_NON_LOOPBACK');
   if (!tls && !isLoopback(host) && !allowInsecureNonLoopback) {
@@ -128,7 +129,7 @@ export function loadConfig(env: Env = {}, cwd = '.'): Config {
   if (issuer === idpIssuer) throw new ConfigError('VOUCH_TOKEN_ISSUER and VOUCH_IDP_ISSUER must differ');
   return {
     dataDir,
-    keysDir: path.resolve(cwd, env.VOUCH_KEYS_DIR || path.join(dataDir, 'keys')),
+    keysDir,
     http: { host, port: int(env, 'VOUCH_HTTP_PORT', 8080, 0, 65535) },
     grpc: { host, port: int(env, 'VOUCH_GRPC_PORT', 50051, 0, 65535) },
     tls,
