@@ -36,7 +36,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{2,2048}\.[A-Za-z0-9_-]{2,4096}\.[A-Za-z0-9_-]{0,1024}$/;
 
 /**
- * The claim checks every verifier (HTTP's @fastify/jwt instances, the CLI, tests) applies:
+ * The claim checks every verifier (the AuthService both transports share, the CLI, tests) applies:
  * explicit algorithm, exact issuer and audience, required exp/iat/sub/jti. Shared so nobody configures
  * a weaker verifier by accident.
  */
