@@ -16,8 +16,8 @@ import { decodeRecord } from '../adapters/nhsa/record-codec.js';
 import { sealRecord } from '../gateway/services/records/records.js';
 import { timeOrderedId } from '../gateway/services/random.js';
 import { openDatabase } from '../gateway/storage/sqlite/database.js';
-import { MAIN_MIGRATIONS } from '../gateway/storage/sqlite/schema.js';
-import { SqliteRepositories } from '../gateway/storage/repositories.js';
+import { MAIN_MIGRATIONS } from '../gateway/storage/sqlite/main-schema.js';
+import { SqliteRepositories } from '../gateway/storage/sqlite/repositories.js';
 import type { Principal } from '../gateway/services/identity/auth.js';
 
 export const SH = 'H31010100001';
@@ -102,14 +102,14 @@ export async function seed(dataDir: string, n: number): Promise<number> {
         const subject = g.vault.blindIndex(p.certno);
         rows.push({ subject, insert: () => {
           for (const grantee of p.insurers) {
-            tx.insertConsent({
+            tx.consents.insert({
               consent_id: timeOrderedId('cns'), version: 1, subject, grantee,
               purposes: ['eligibility', 'settlement', 'claim_verification'], providers: null, valid_from: now - 1000, valid_until: now + 365 * 86_400_000,
               max_queries_per_day: null, status: 'active', recorded_by: 'patient', recorded_by_role: 'patient', evidence_digest: null, created_at: now, updated_at: now,
             });
           }
           for (const [insurer, product] of p.policies) {
-            tx.savePolicy({
+            tx.policies.save({
               insurer: insurer!, policy_no: `POL${i}-${insurer}`, subject, created_at: now, updated_at: now,
               periods: [{ period_no: 1, product: product!, start_date: '2025-01-01', end_date: '2025-12-31', pre_existing: i % 10 === 0, claim_free_years: i % 4, used_at: null, corrections: 0, created_at: now, updated_at: now }],
             });
@@ -123,7 +123,7 @@ export async function seed(dataDir: string, n: number): Promise<number> {
               fixmedins_code: p.hospital, clr_optins: p.hospital === GZ ? '440106' : '310100',
             },
           };
-          tx.insertRecord(
+          tx.records.insert(
             sealRecord(g.vault, { record_id: timeOrderedId('rec'), version: 1, subject }, {
               hospital: p.hospital, record, facts: deriveFacts(record), contentDigest: g.vault.digest('record', record), now,
             }),

@@ -17,12 +17,11 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import Database from 'better-sqlite3';
 import { loadProtos } from '../gateway/grpc/server.js';
-import { AuditLog } from '../gateway/services/access-log/access-log.js';
+import { AccessLog } from '../gateway/services/access-log/access-log.js';
 import { WorkerLogWriter } from '../gateway/services/access-log/writer.js';
 import { makeEvent } from '../gateway/domain/audit-events.js';
 import { leafHash, nodeHash, verifyInclusion } from '../gateway/domain/merkle.js';
-import { openDatabase } from '../gateway/storage/sqlite/database.js';
-import { AUDIT_MIGRATIONS } from '../gateway/storage/sqlite/schema.js';
+import { openLogStore } from '../gateway/storage/storage.js';
 import { KeyStore } from '../keys/keystore.js';
 import { BUREAU, GZ, HHB, SH, certnoOf, openBenchGateway, recordBodyOf, seed } from './population.js';
 import { ECHO_PROTO } from './baselines.js';
@@ -240,9 +239,9 @@ async function httpScenarios(dataDir: string): Promise<void> {
 async function logAppendThroughput(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vouch-bench-log-'));
   const keys = KeyStore.open(dir);
-  const db = openDatabase(path.join(dir, 'audit.db'), AUDIT_MIGRATIONS);
+  const store = openLogStore({ storage: 'sqlite', dataDir: dir });
   // The writer the server uses: its own thread and connection.
-  const audit = new AuditLog(db, keys, { maxDelayMs: 0, headIntervalMs: 0, writer: new WorkerLogWriter(path.join(dir, 'audit.db')) });
+  const audit = new AccessLog(store, keys, { maxDelayMs: 0, headIntervalMs: 0, writer: new WorkerLogWriter({ storage: 'sqlite', dataDir: dir }) });
   const n = quick ? 20_000 : 200_000;
   const subject = 'b'.repeat(64);
   const t0 = Date.now();
@@ -252,7 +251,7 @@ async function logAppendThroughput(): Promise<void> {
   results.log_append_per_s = Math.round(n / ((Date.now() - t0) / 1000));
   table.push(['access-log append (durable, group commit)', `${results.log_append_per_s} leaves/s`, `${n} leaves`]);
   await audit.close();
-  db.close();
+  store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
@@ -270,7 +269,7 @@ interface ProofTree {
 function buildProofTree(size: number): ProofTree {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vouch-bench-proof-'));
   const file = path.join(dir, 'audit.db');
-  openDatabase(file, AUDIT_MIGRATIONS).close();
+  openLogStore({ storage: 'sqlite', dataDir: dir }).close();
   const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = OFF'); // bulk build only; the measured log is reopened with FULL below
@@ -306,8 +305,8 @@ function buildProofTree(size: number): ProofTree {
 
 async function proofLatency({ dir, size, buildS }: ProofTree): Promise<number> {
   const keys = KeyStore.open(dir);
-  const db = openDatabase(path.join(dir, 'audit.db'), AUDIT_MIGRATIONS);
-  const audit = new AuditLog(db, keys, { maxDelayMs: 0, headIntervalMs: 0 });
+  const store = openLogStore({ storage: 'sqlite', dataDir: dir });
+  const audit = new AccessLog(store, keys, { maxDelayMs: 0, headIntervalMs: 0 });
   const head = await audit.treeHead();
   const root = Buffer.from(head.root_hash, 'hex');
   const samples = 2000;
@@ -322,7 +321,7 @@ async function proofLatency({ dir, size, buildS }: ProofTree): Promise<number> {
   if (bad) throw new Error(`${bad} proofs failed to verify at size ${size}`);
   table.push([`inclusion proof at ${size.toExponential(0)} leaves`, `${ms.toFixed(3)} ms`, `tree built in ${buildS.toFixed(0)} s`]);
   await audit.close();
-  db.close();
+  store.close();
   fs.rmSync(dir, { recursive: true, force: true });
   return round(ms);
 }

@@ -8,12 +8,11 @@ import { createLogger } from './logger.js';
 import { normaliseCertno } from './domain/certno.js';
 import { makeEvent } from './domain/audit-events.js';
 import { rotateKey } from './services/identity/keys.js';
-import { PARTY_ROLES, type PartyRole } from './storage/repositories.js';
-import { AUDIT_MIGRATIONS } from './storage/sqlite/schema.js';
-import { openDatabase } from './storage/sqlite/database.js';
+import { PARTY_ROLES, type PartyRole } from './storage/parties.js';
+import { openLogStore } from './storage/storage.js';
 import { keptHeadFile, readKeptHead } from './storage/integrity.js';
 import type { Principal } from './services/identity/auth.js';
-import { verifyAuditLog } from './services/access-log/verify.js';
+import { verifyAccessLog } from './services/access-log/verify.js';
 import { partyView } from './services/identity/parties.js';
 import { rewrapRecords } from './services/records/records.js';
 import { rewrapStatVisits } from './services/statistics/lab.js';
@@ -184,10 +183,11 @@ const COMMANDS: Record<string, Command> = {
         newest = r.head;
         say(`audit verify: ok — ${r.leaves} leaves served by ${values.url} hash to its signed head`);
       } else {
-        const dataDir = loadConfig(process.env).dataDir;
-        const db = openDatabase(path.join(dataDir, 'audit.db'), AUDIT_MIGRATIONS, { readonly: true });
+        const config = loadConfig(process.env);
+        const dataDir = config.dataDir;
+        const store = openLogStore(config, { readonly: true });
         try {
-          const r = verifyAuditLog(db, keys);
+          const r = verifyAccessLog(store, keys);
           if (!r.ok) {
             complain(`audit verify: FAILED after ${r.leaves} leaves: ${r.problem}`);
             return 1;
@@ -200,7 +200,7 @@ const COMMANDS: Record<string, Command> = {
           }
           say(`audit verify: ok — ${r.leaves} leaves, ${r.heads} signed tree heads, every head consistent with the next`);
         } finally {
-          db.close();
+          store.close();
         }
       }
       if (values.state) {

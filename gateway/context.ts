@@ -4,25 +4,24 @@ import type pino from 'pino';
 import type { Config } from './config.js';
 import { loadPayerRegistry, type PayerRegistry } from '../adapters/payers/registry.js';
 import { KeyStore } from '../keys/keystore.js';
-import { hasRoom, openStorage, type Storage } from './storage/storage.js';
+import { hasRoom, openStore, type Storage } from './storage/storage.js';
 import { lockDataDir, type DataDirLock } from './storage/data-dir-lock.js';
-import { checkDataDir, keepHead, keptHeadFile } from './storage/integrity.js';
-import { AuditLog, type TreeHead } from './services/access-log/access-log.js';
+import { keepHead, keptHeadFile } from './storage/integrity.js';
+import { AccessLog, type TreeHead } from './services/access-log/access-log.js';
 import { WorkerLogWriter } from './services/access-log/writer.js';
-import { AuditQueries } from './services/access-log/queries.js';
-import { TokenIssuer } from './services/identity/auth.js';
-import { ConsentService } from './services/consents/consents.js';
+import { AccessLogQueries } from './services/access-log/queries.js';
 import { Journal } from './services/access-log/journal.js';
+import { AuthService, TokenIssuer, tokenVerifier } from './services/identity/auth.js';
 import { PartyService } from './services/identity/parties.js';
+import { ConsentService } from './services/consents/consents.js';
+import { RecordService } from './services/records/records.js';
+import { EnvelopeService } from './services/records/envelopes.js';
 import { PolicyService } from './services/answers/policies.js';
 import { QueryService } from './services/answers/queries.js';
-import { RecordService } from './services/records/records.js';
 import { SettlementService } from './services/answers/settlements.js';
 import { SupervisionService } from './services/supervision/supervision.js';
 import { StatisticsLab } from './services/statistics/lab.js';
-import { LogStats } from './storage/sqlite/log-stats.js';
 import { Vault } from './services/vault.js';
-import { EnvelopeService } from './services/records/envelopes.js';
 import { Metrics } from './observability/metrics.js';
 
 /**
@@ -34,10 +33,12 @@ export interface Gateway {
   keys: KeyStore;
   storage: Storage;
   vault: Vault;
-  audit: AuditLog;
-  auditQueries: AuditQueries;
+  accessLog: AccessLog;
+  accessLogQueries: AccessLogQueries;
   journal: Journal;
   payers: PayerRegistry;
+  /** Bearer-token authentication, the same for both transports. */
+  auth: AuthService;
   tokens: TokenIssuer;
   parties: PartyService;
   consents: ConsentService;
@@ -86,64 +87,103 @@ export function openGateway(config: Config, logger: pino.Logger, options: OpenOp
   }
 }
 
+/** What every service is built on: keys, payers, metrics, the store and the access log. */
+interface Foundation {
+  config: Config;
+  keys: KeyStore;
+  payers: PayerRegistry;
+  metrics: Metrics;
+  storage: Storage;
+  accessLog: AccessLog;
+  journal: Journal;
+  vault: Vault;
+}
+
 function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock: DataDirLock | undefined): Gateway {
+  const base = openFoundation(config, logger, writesLog);
+  const services = buildServices(base);
+  let closed = false;
+  const ready = readiness(base, () => closed);
+  base.metrics.watch({
+    treeSize: () => base.accessLog.size, latestHead: () => base.accessLog.latestHead,
+    outboxDepth: () => (closed ? 0 : base.storage.read.outbox.depth()), ready,
+  });
+  return {
+    ...base,
+    ...services,
+    ready,
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await base.accessLog.close();
+        base.storage.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+/** Opens the store (checked at start by the process that writes the log), the access log and its journal. */
+function openFoundation(config: Config, logger: pino.Logger, writesLog: boolean): Foundation {
   const payers = loadPayerRegistry(config.productsDir);
   const keys = KeyStore.open(config.dataDir, { keysDir: config.keysDir, idpPublicKeyFile: config.auth.idp.publicKeyFile, existingData: holdsData(config.dataDir), suite: config.crypto });
   const metrics = new Metrics();
-  const storage = openStorage(config.dataDir, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs, observer: metrics.commitObserver('state') });
+  const storage = openStore(config, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs, observer: metrics.commitObserver('state') });
   const headFile = keptHeadFile(config.dataDir);
   if (writesLog) {
     try {
-      checkDataDir(storage.mainDb, storage.auditDb, headFile);
+      storage.checkIntegrity(headFile);
     } catch (err) {
       storage.close();
       throw err;
     }
   }
-  // The server writes the log on its own thread; tools that write at all write inline.
-  const writer = writesLog ? new WorkerLogWriter(path.join(config.dataDir, 'audit.db')) : undefined;
-  // Started now so the first answer does not wait for it; a failure here is retried by the first write.
-  writer?.start().catch(() => undefined);
-  const audit = new AuditLog(storage.auditDb, keys, {
-    // With a writer thread, each turn's leaves go at once: the thread groups whatever arrives while it
-    // commits. The delay is for writers on this thread, where every COMMIT blocks the event loop.
-    maxDelayMs: writer ? 0 : config.audit.groupCommitMaxDelayMs,
-    headIntervalMs: writesLog ? config.audit.treeHeadIntervalMs : 0,
-    ...(writer ? { writer } : {}),
-    observer: metrics.commitObserver('log'),
-    // The newest head is kept outside audit.db too: a log shorter than it is refused at the next start.
-    ...(writesLog ? { onHead: (head: TreeHead) => keepHead(headFile, head) } : {}),
-  });
-  const journal = new Journal(storage, audit, (err) => {
+  const accessLog = openAccessLog(config, keys, storage, metrics, writesLog ? headFile : undefined);
+  const journal = new Journal(storage, accessLog, (err) => {
     metrics.backgroundStorageError();
     logger.error({ err }, 'background storage write failed');
   }, writesLog);
-  const vault = new Vault(keys);
+  return { config, keys, payers, metrics, storage, accessLog, journal, vault: new Vault(keys) };
+}
+
+/**
+ * The access log over the store. The server (`headFile` given: it writes the log) writes on its own
+ * thread and keeps each new head outside the log; tools that write at all write inline.
+ */
+function openAccessLog(config: Config, keys: KeyStore, storage: Storage, metrics: Metrics, headFile: string | undefined): AccessLog {
+  const writer = headFile ? new WorkerLogWriter(config) : undefined;
+  // Started now so the first answer does not wait for it; a failure here is retried by the first write.
+  writer?.start().catch(() => undefined);
+  return new AccessLog(storage.log, keys, {
+    // With a writer thread, each turn's leaves go at once: the thread groups whatever arrives while it
+    // commits. The delay is for writers on this thread, where every COMMIT blocks the event loop.
+    maxDelayMs: writer ? 0 : config.audit.groupCommitMaxDelayMs,
+    headIntervalMs: headFile ? config.audit.treeHeadIntervalMs : 0,
+    ...(writer ? { writer } : {}),
+    observer: metrics.commitObserver('log'),
+    // The newest head is kept outside audit.db too: a log shorter than it is refused at the next start.
+    ...(headFile ? { onHead: (head: TreeHead) => keepHead(headFile, head) } : {}),
+  });
+}
+
+type Services = Omit<Gateway, keyof Foundation | 'ready' | 'close'>;
+
+/** The capabilities, each over the foundation (services/ holds one folder per capability). */
+function buildServices(b: Foundation): Services {
+  const { config, keys, payers, storage, journal, vault } = b;
   const read = () => storage.read;
-  const statistics = new StatisticsLab(journal, storage, vault, payers, { onRelease: (rho) => metrics.statsReleased(rho) });
+  const statistics = new StatisticsLab(journal, storage, vault, payers, { onRelease: (rho) => b.metrics.statsReleased(rho) });
   const records = new RecordService(journal, vault, statistics);
-  const settlements = new SettlementService(journal, vault, records, payers, keys);
-  let closed = false;
-  // Not ready while the log or the state store cannot be written; once the data directory has room again
-  // both are trusted again (no write may come to show it otherwise: a load balancer stops sending them).
-  const ready = () => {
-    if (closed) return false;
-    if (audit.healthy && storage.healthy) return true;
-    if (!hasRoom(config.dataDir)) return false;
-    storage.recheck();
-    audit.recheck();
-    return true;
-  };
-  metrics.watch({ treeSize: () => audit.size, latestHead: () => audit.latestHead, outboxDepth: () => (closed ? 0 : storage.read.outboxDepth()), ready });
+  const settlements = new SettlementService(journal, vault, records, payers);
   return {
-    config,
-    keys,
-    storage,
-    vault,
-    audit,
-    auditQueries: new AuditQueries(audit, vault),
-    journal,
-    payers,
+    accessLogQueries: new AccessLogQueries(b.accessLog, journal, vault),
+    auth: new AuthService(
+      config, read, vault,
+      tokenVerifier(keys.token.publicPem, config.auth.issuer, config.auth.audience),
+      tokenVerifier(keys.idp.publicPem, config.auth.idp.issuer, config.auth.audience),
+    ),
     tokens: new TokenIssuer(config, keys),
     parties: new PartyService(journal, keys, read, vault),
     consents: new ConsentService(journal, vault, read),
@@ -152,19 +192,22 @@ function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock:
     policies: new PolicyService(journal, vault, payers, read),
     queries: new QueryService(journal, storage, vault, records, payers, config.limits.claimAttemptsPerRecord),
     settlements,
-    supervision: new SupervisionService(read, new LogStats(storage.auditDb), (row) => settlements.answerOf(row)),
+    supervision: new SupervisionService(read, b.accessLog, (row) => settlements.answerOf(row)),
     statistics,
-    metrics,
-    ready,
-    async close() {
-      if (closed) return;
-      closed = true;
-      try {
-        await audit.close();
-        storage.close();
-      } finally {
-        lock?.release();
-      }
-    },
+  };
+}
+
+/**
+ * Not ready while the log or the state store cannot be written; once the data directory has room again
+ * both are trusted again (no write may come to show it otherwise: a load balancer stops sending them).
+ */
+function readiness(b: Foundation, closed: () => boolean): () => boolean {
+  return () => {
+    if (closed()) return false;
+    if (b.accessLog.healthy && b.storage.healthy) return true;
+    if (!hasRoom(b.config.dataDir)) return false;
+    b.storage.recheck();
+    b.accessLog.recheck();
+    return true;
   };
 }

@@ -8,7 +8,7 @@ import { openGateway } from './context.js';
 import { createLogger } from './logger.js';
 import { certnoCheckChar } from './domain/certno.js';
 import { fenToYuan } from './domain/money.js';
-import type { PartyRole } from './storage/repositories.js';
+import type { PartyRole } from './storage/parties.js';
 import type { Principal } from './services/identity/auth.js';
 
 const config = loadConfig(process.env);

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   if (config.tls) logger.info('TLS is on');
   await app.listen({ host: config.http.host, port: config.http.port });
   // The same services over gRPC, started and stopped with the HTTP server.
-  const grpcServer = await startGrpcServer(config, g, app.auth, logger);
+  const grpcServer = await startGrpcServer(config, g, g.auth, logger);
 
   let closing = false;
   const shutdown = (signal: string) => {

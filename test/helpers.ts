@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import Database from 'better-sqlite3';
 import { buildApp } from '../gateway/app.js';
 import * as grpc from '@grpc/grpc-js';
 import { loadProtos, startGrpcServer, type GrpcServer } from '../gateway/grpc/server.js';
@@ -12,7 +13,7 @@ import { loadConfig, type Config } from '../gateway/config.js';
 import { openGateway, type Gateway } from '../gateway/context.js';
 import { certnoCheckChar } from '../gateway/domain/certno.js';
 import { createLogger } from '../gateway/logger.js';
-import type { PartyRole } from '../gateway/storage/repositories.js';
+import type { PartyRole } from '../gateway/storage/parties.js';
 import type { Principal } from '../gateway/services/identity/auth.js';
 
 const made: string[] = [];
@@ -26,6 +27,25 @@ export function tempDir(prefix = 'vouch-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   made.push(dir);
   return dir;
+}
+
+const rawConnections = new Map<string, Database.Database>();
+process.once('exit', () => {
+  for (const db of rawConnections.values()) db.close();
+});
+
+/**
+ * A connection of the test's own to a database file of a SQLite data directory (`vouch.db`, `audit.db`),
+ * for looking at or tampering with what the gateway stored; it sees what is committed. One per file.
+ */
+export function rawDb(dataDir: string, file: 'vouch.db' | 'audit.db'): Database.Database {
+  const p = path.join(dataDir, file);
+  let db = rawConnections.get(p);
+  if (!db || !db.open) {
+    db = new Database(p);
+    rawConnections.set(p, db);
+  }
+  return db;
 }
 
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
@@ -105,7 +125,7 @@ export function fixture<T>(name: string): T {
 /** A harness plus the gRPC server over the same gateway, on a free port. */
 export async function grpcHarness(env: Record<string, string> = {}, dir = tempDir()): Promise<{ h: Harness; server: GrpcServer; close: () => Promise<void> }> {
   const h = await harness(env, dir);
-  const server = await startGrpcServer(testConfig(dir, { ...env, VOUCH_GRPC_PORT: '0' }), h.g, h.app.auth, h.app.log as never);
+  const server = await startGrpcServer(testConfig(dir, { ...env, VOUCH_GRPC_PORT: '0' }), h.g, h.g.auth, h.app.log as never);
   return {
     h,
     server,

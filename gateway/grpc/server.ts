@@ -246,14 +246,14 @@ export async function startGrpcServer(config: Config, gateway: Gateway, auth: Au
   const eventMessage = (e: { purpose: string | null; subject?: string | null; reason?: string }) => ({ ...e, purpose: e.purpose ?? '', subject: e.subject ?? '', reason: e.reason ?? '' });
   server.addService(v1.AuditService.service, {
     ListEvents: unary(deps, 'listEvents', async (p, r: ListEventsRequest) => {
-      const res = await g.auditQueries.events({ ...r, limit: r.limit || undefined }, p);
+      const res = await g.accessLogQueries.events({ ...r, limit: r.limit || undefined }, p);
       return { events: res.events.map(eventMessage), next_cursor: res.next_cursor ?? '' };
     }),
-    GetTreeHead: unary(deps, 'treeHead', () => g.audit.treeHead()),
-    GetInclusionProof: unary(deps, 'inclusionProof', (_p, r: GetInclusionProofRequest) => g.auditQueries.inclusion(r.leaf_index, r.tree_size)),
-    GetConsistencyProof: unary(deps, 'consistencyProof', (_p, r: GetConsistencyProofRequest) => g.auditQueries.consistency(r.first, r.second)),
+    GetTreeHead: unary(deps, 'treeHead', () => g.accessLog.treeHead()),
+    GetInclusionProof: unary(deps, 'inclusionProof', (_p, r: GetInclusionProofRequest) => g.accessLogQueries.inclusion(r.leaf_index, r.tree_size)),
+    GetConsistencyProof: unary(deps, 'consistencyProof', (_p, r: GetConsistencyProofRequest) => g.accessLogQueries.consistency(r.first, r.second)),
     ListMyAccess: unary(deps, 'myAccess', async (p, r: ListMyAccessRequest) => {
-      const res = await g.auditQueries.myAccess(p.subject!, { limit: r.limit || undefined, cursor: r.cursor });
+      const res = await g.accessLogQueries.myAccess(p.subject!, { limit: r.limit || undefined, cursor: r.cursor });
       return { events: res.events.map(eventMessage), next_cursor: res.next_cursor ?? '' };
     }),
   });

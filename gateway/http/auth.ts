@@ -1,9 +1,8 @@
-import fastifyJwt from '@fastify/jwt';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VouchError } from '../errors.js';
 import type { Gateway } from '../context.js';
-import { AuthService, verifierOptions, type Principal, type Role } from '../services/identity/auth.js';
+import type { AuthService, Principal, Role } from '../services/identity/auth.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,30 +33,13 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
- * Authentication and authorisation in one place. Two @fastify/jwt instances verify tokens — the
- * gateway's own (parties) and the identity provider's (patients) — each with one explicit algorithm,
- * exact issuer and audience, and required claims. Each route declares its roles next to its definition;
- * this hook enforces them before the body is even parsed.
+ * Authentication and authorisation in one place. The gateway's AuthService (built in context.ts, the
+ * same one gRPC uses) verifies tokens — the gateway's own (parties) and the identity provider's
+ * (patients) — each with one explicit algorithm, exact issuer and audience, and required claims. Each
+ * route declares its roles next to its definition; this hook enforces them before the body is even parsed.
  */
 async function authPlugin(app: FastifyInstance, opts: { gateway: Gateway }): Promise<void> {
-  const { config, keys } = opts.gateway;
-  await app.register(fastifyJwt, {
-    secret: { private: keys.token.privatePem, public: keys.token.publicPem },
-    verify: verifierOptions(config.auth.issuer, config.auth.audience),
-  });
-  await app.register(fastifyJwt, {
-    namespace: 'idp',
-    secret: { public: keys.idp.publicPem },
-    verify: verifierOptions(config.auth.idp.issuer, config.auth.audience),
-  });
-  const jwt = app.jwt as typeof app.jwt & { idp: typeof app.jwt };
-  const auth = new AuthService(
-    config,
-    () => opts.gateway.storage.read,
-    opts.gateway.vault,
-    (t) => jwt.verify(t),
-    (t) => jwt.idp.verify(t),
-  );
+  const auth = opts.gateway.auth;
   app.decorate('auth', auth);
   app.decorateRequest('principal', undefined);
 

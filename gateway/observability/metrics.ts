@@ -1,5 +1,5 @@
 import client, { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
-import type { CommitObserver } from '../storage/sqlite/group-commit.js';
+import type { CommitObserver } from '../storage/storage.js';
 import { FastCounter, FastHistogram, type CollectedMetric } from './series.js';
 
 /**

@@ -1,88 +1,65 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { GroupCommitter, type CommitObserver } from './sqlite/group-commit.js';
-import { SqliteRepositories, type Repositories } from './repositories.js';
-import { AUDIT_MIGRATIONS, MAIN_MIGRATIONS } from './sqlite/schema.js';
-import { openDatabase, type Db, type Migration } from './sqlite/database.js';
-import { IntegrityError } from './integrity.js';
-import { ReadSnapshot } from './sqlite/read-snapshot.js';
+import type { Config } from '../config.js';
+import type { LogStore } from './log-store.js';
+import type { Repositories } from './repositories.js';
+import { openSqliteLogStore, openSqliteStorage } from './sqlite/storage.js';
+
+/** Where the gateway's data lives, as configured (`VOUCH_STORAGE`, `VOUCH_DATA_DIR`); plain data, so a thread can be handed it. */
+export type StoreLocation = Pick<Config, 'storage' | 'dataDir'>;
+
+/** Told about every batch (metrics): how many units it held and how long its COMMIT (the fsync) took. */
+export interface CommitObserver {
+  committed(units: number, seconds: number): void;
+  failed(): void;
+}
 
 /**
- * The gateway's storage: committed reads on one connection, group-committed writes on another (WAL lets
- * readers see only committed data, so nobody reads what a crash could still take back), and the access
- * log in its own file. Chosen by configuration; `sqlite:` is the embedded default.
+ * The gateway's storage: committed reads through one set of repositories, group-committed writes through
+ * another (nobody reads what a crash could still take back), and the access log in a store of its own.
+ * Services see only these interfaces; the implementation is chosen by configuration ({@link openStore}).
+ * Methods are synchronous: the embedded store answers in microseconds, and a unit of work must not
+ * yield inside its transaction.
  */
 export interface Storage {
   /** Reads of committed state. */
   readonly read: Repositories;
   /** Runs `work` against the writer in the current group-commit batch; resolves after COMMIT. */
   write<T>(work: (tx: Repositories) => T): Promise<T>;
-  /** The access log's database. */
-  readonly auditDb: Db;
+  /** The access log's store on this thread (reads; appends too where no writer thread owns them). */
+  readonly log: LogStore;
   /** False since a state commit failed (disk full, I/O error) until one succeeds or {@link recheck} finds space. */
   readonly healthy: boolean;
   /** After a failure: true (and healthy again) when the data directory has room for writes once more. */
   recheck(): boolean;
-  /** The main database's writer connection (maintenance commands run their own transactions on it). */
-  readonly mainDb: Db;
+  /**
+   * The start-up checks: both stores readable and whole, the log the one this state belongs to, and no
+   * shorter than the newest head kept in `keptHeadFile`. Throws an IntegrityError naming what to restore.
+   */
+  checkIntegrity(keptHeadFile: string): void;
   close(): void;
 }
 
-export function openStorage(dataDir: string, options: { groupCommitMaxDelayMs: number; observer?: CommitObserver }): Storage {
-  const mainFile = path.join(dataDir, 'vouch.db');
-  const mainDb = openChecked(mainFile, MAIN_MIGRATIONS);
-  const readerDb = openChecked(mainFile, MAIN_MIGRATIONS, { readonly: true });
-  const auditDb = openChecked(path.join(dataDir, 'audit.db'), AUDIT_MIGRATIONS);
-  const writer = new SqliteRepositories(mainDb);
-  let healthy = true;
-  const snapshot = new ReadSnapshot(readerDb);
-  // The reader's snapshot ends at each COMMIT (just before it, which also lets the checkpoint run past
-  // it), so whoever is answered after a commit is read against what it committed.
-  const committer = new GroupCommitter(mainDb, {
-    maxDelayMs: options.groupCommitMaxDelayMs, maxBatch: 1024, beforeCommit: snapshot.release,
-    observer: {
-      committed(units, seconds) {
-        healthy = true;
-        options.observer?.committed(units, seconds);
-      },
-      failed() {
-        healthy = false;
-        options.observer?.failed();
-      },
-    },
-  });
-  return {
-    get healthy() {
-      return healthy;
-    },
-    recheck() {
-      if (!healthy && hasRoom(dataDir)) healthy = true;
-      return healthy;
-    },
-    read: new SqliteRepositories(readerDb, snapshot),
-    write: (work) => committer.submit(() => work(writer)),
-    auditDb,
-    mainDb,
-    close() {
-      committer.close();
-      snapshot.release();
-      readerDb.close();
-      mainDb.close();
-      auditDb.close();
-    },
-  };
+export interface StoreOptions {
+  groupCommitMaxDelayMs: number;
+  observer?: CommitObserver;
 }
 
-/** Opens a database file; one SQLite cannot read at all (garbage, another format) stops the start clearly. */
-function openChecked(file: string, migrations: readonly Migration[], options: { readonly?: boolean } = {}): Db {
-  try {
-    return openDatabase(file, migrations, options);
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
-    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
-      throw new IntegrityError(`${path.basename(file)} is not a readable SQLite database (${code}): it is damaged — restore the data directory from a backup (docs/operations.md)`);
-    }
-    throw err;
+/** Opens the configured store (`sqlite:` is the one this build ships; a server database adds a case here). */
+export function openStore(location: StoreLocation, options: StoreOptions): Storage {
+  switch (location.storage) {
+    case 'sqlite':
+      return openSqliteStorage(location.dataDir, options);
+  }
+}
+
+/**
+ * A connection of its own to the access log's store: the log writer thread's (it alone appends), or a
+ * read-only one for `vouch audit verify`. Closing the store closes the connection.
+ */
+export function openLogStore(location: StoreLocation, options: { readonly?: boolean } = {}): LogStore {
+  switch (location.storage) {
+    case 'sqlite':
+      return openSqliteLogStore(location.dataDir, options);
   }
 }
 

@@ -76,7 +76,7 @@ t.test('HTTP: every route × every role', async (t) => {
   const tokens = await tokensForEveryone(h);
   // Something in the log so proofs have a tree.
   await h.call({ method: 'GET', url: '/v1/consents', token: tokens.patient });
-  await h.g.audit.treeHead();
+  await h.g.accessLog.treeHead();
 
   const registered = h.app.accessRules.map((r) => `${r.method} ${r.url}`).sort();
   t.same(registered, ROWS.map((r) => `${r.method} ${r.url}`).sort(), 'the matrix covers every registered /v1 route, and only those');
@@ -142,7 +142,7 @@ t.test('gRPC: every RPC × every role', async (t) => {
   const { h, server, close } = await grpcHarness();
   t.teardown(close);
   const tokens = await tokensForEveryone(h);
-  await h.g.audit.treeHead();
+  await h.g.accessLog.treeHead();
   const { proto } = loadProtos();
   const v1 = proto.vouch.v1 as unknown as Record<string, new (a: string, c: grpc.ChannelCredentials) => grpc.Client>;
   const clients = new Map<string, grpc.Client>();

@@ -1,7 +1,7 @@
 import t from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
-import { certno, harness } from '../helpers.js';
+import { certno, harness, rawDb } from '../helpers.js';
 import { feeLine, recordBody } from '../fixtures/records.js';
 
 /**
@@ -53,7 +53,7 @@ t.test('canaries never leave: responses, logs, leaves, files', async (t) => {
   const log = lines.join('');
   t.ok(lines.length > 10, 'the logger was on');
   for (const c of [...canaries, hosp, insurer, patient, bureau]) t.notOk(log.includes(c), `no ${c.slice(0, 24)} in the log`);
-  const leaves = (h.g.storage.auditDb.prepare('SELECT leaf FROM leaves').pluck().all() as Buffer[]).map((b) => b.toString()).join('\n');
+  const leaves = (rawDb(h.dir, 'audit.db').prepare('SELECT leaf FROM leaves').pluck().all() as Buffer[]).map((b) => b.toString()).join('\n');
   for (const c of [...canaries, C.mdtrt]) t.notOk(leaves.includes(c), `no ${c} in any leaf`);
   await h.close();
   const files: string[] = [];

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as grpc from '@grpc/grpc-js';
 import { ERROR_CATALOGUE } from '../../gateway/errors.js';
 import { loadProtos } from '../../gateway/grpc/server.js';
-import { certno, grpcHarness, harness, type Harness } from '../helpers.js';
+import { certno, grpcHarness, harness, type Harness, rawDb } from '../helpers.js';
 import { recordBody } from '../fixtures/records.js';
 
 /**
@@ -63,7 +63,7 @@ async function setup(): Promise<{ h: Harness; tok: Record<string, string>; count
     admin: await h.party('admin', 'ADM'),
     patient: h.patientToken(certno(1)),
   };
-  const db = h.g.storage.mainDb;
+  const db = rawDb(h.dir, 'vouch.db');
   const counts = () => ['records', 'consents', 'policies', 'settlements', 'parties'].map((tb) => db.prepare(`SELECT COUNT(*) FROM ${tb}`).pluck().get() as number);
   return { h, tok, counts };
 }

@@ -261,7 +261,7 @@ t.test('class 6: digests in receipts and leaves cannot be brute-forced offline',
   const decoded = decodeRecord(recordBody(spec)).record;
   t.not(receipt.record_digest, sha256(canonicalJson(decoded)));
   // Leaves hold keyed digests and policy references only.
-  const leaves = await w.h.call({ method: 'GET', url: `/v1/audit/leaves?start=0&end=${w.h.g.audit.size}`, token: bureau });
+  const leaves = await w.h.call({ method: 'GET', url: `/v1/audit/leaves?start=0&end=${w.h.g.accessLog.size}`, token: bureau });
   const all = leaves.body.leaves.map((l: { leaf: string }) => Buffer.from(l.leaf, 'base64').toString('utf8')).join('\n');
   t.notOk(all.includes(sha256(`${HHB}|DG`)), 'no unkeyed policy digest');
   t.notOk(all.includes(sha256(canonicalJson(withoutReceipt(q.body)))), 'no unsalted answer digest');
@@ -321,10 +321,10 @@ t.test('class 8: "no consent, visit exists" and "no consent, no visit" cost the 
   const lines = Array.from({ length: 3000 }, (_, i) => feeLine(i + 1, OTHER_DRUG, '09', '03', 100));
   await push(w, { ...stay(who, 'BIG', 30), feedetail: lines });
   // Deterministic: on a consent denial, no record is looked up at all.
-  const repos = w.h.g.storage.read as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const original = repos.latestRecordByVisit!.bind(repos);
+  const repos = w.h.g.storage.read.records as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const original = repos.latestByVisit!.bind(repos);
   let lookups = 0;
-  repos.latestRecordByVisit = (...args: unknown[]) => {
+  repos.latestByVisit = (...args: unknown[]) => {
     lookups++;
     return original(...args);
   };
@@ -335,7 +335,7 @@ t.test('class 8: "no consent, visit exists" and "no consent, no visit" cost the 
   const none = await ask('NONE');
   t.equal(lookups, 0, 'no record read before the consent allows it');
   t.equal(exists.body.replace(/"request_id":"[^"]+"/, ''), none.body.replace(/"request_id":"[^"]+"/, ''));
-  repos.latestRecordByVisit = original;
+  repos.latestByVisit = original;
   // Statistical: interleaved samples of both, compared with a two-sample Kolmogorov–Smirnov test.
   const n = 200;
   const tExists: number[] = [];

@@ -4,16 +4,17 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { EVENT_KINDS, makeEvent, type AuditEvent } from '../../gateway/domain/audit-events.js';
 import { MemoryTree, leafHash, verifyConsistency, verifyInclusion } from '../../gateway/domain/merkle.js';
-import { AuditLog, verifyTreeHead } from '../../gateway/services/access-log/access-log.js';
-import { verifyAuditLog } from '../../gateway/services/access-log/verify.js';
+import { AccessLog, verifyTreeHead } from '../../gateway/services/access-log/access-log.js';
+import { verifyAccessLog } from '../../gateway/services/access-log/verify.js';
 import { WorkerLogWriter } from '../../gateway/services/access-log/writer.js';
 import { verifyReceipt } from '../../gateway/services/access-log/receipts.js';
 import { witness, type WitnessSource } from '../../gateway/services/access-log/witness.js';
 import { openDatabase } from '../../gateway/storage/sqlite/database.js';
-import { AUDIT_MIGRATIONS } from '../../gateway/storage/sqlite/schema.js';
+import { AUDIT_MIGRATIONS } from '../../gateway/storage/sqlite/audit-schema.js';
+import { SqliteLogStore } from '../../gateway/storage/sqlite/log-store.js';
 import { KeyStore } from '../../keys/keystore.js';
 import { createSigner } from 'fast-jwt';
-import { certno, harness, tempDir, type Harness } from '../helpers.js';
+import { certno, harness, tempDir, type Harness, rawDb } from '../helpers.js';
 import { feeLine, recordBody } from '../fixtures/records.js';
 
 const SH = 'H31010100001';
@@ -26,7 +27,7 @@ function event(i: number, extra: Partial<AuditEvent> = {}): AuditEvent {
 function freshLog(dir = tempDir()) {
   const keys = KeyStore.open(dir);
   const db = openDatabase(path.join(dir, 'audit.db'), AUDIT_MIGRATIONS);
-  const log = new AuditLog(db, keys, { maxDelayMs: 0, headIntervalMs: 0 });
+  const log = new AccessLog(new SqliteLogStore(db), keys, { maxDelayMs: 0, headIntervalMs: 0 });
   return { dir, keys, db, log, close: async () => { await log.close(); db.close(); } };
 }
 
@@ -69,7 +70,7 @@ t.test('the log survives reopening: the frontier is rebuilt from storage', async
   for (const row of b.db.prepare('SELECT leaf FROM leaves ORDER BY leaf_index').pluck().all() as Buffer[]) mem.append(leafHash(row));
   t.equal(b.log.rootAt(50).toString('hex'), mem.root(50).toString('hex'));
   t.equal(b.log.rootAt(37).toString('hex'), rootBefore);
-  t.same(verifyAuditLog(b.db, (k) => b.keys.signingPublicKey(k)), { ok: true, leaves: 50, heads: 0 });
+  t.same(verifyAccessLog(new SqliteLogStore(b.db), (k) => b.keys.signingPublicKey(k)), { ok: true, leaves: 50, heads: 0 });
 });
 
 t.test('a log that cannot be written fails closed and says so', async (t) => {
@@ -86,8 +87,8 @@ t.test('the writer thread: same tree, heads signed there, and a lost thread fail
   const dir = tempDir();
   const keys = KeyStore.open(dir);
   const db = openDatabase(path.join(dir, 'audit.db'), AUDIT_MIGRATIONS);
-  const writer = new WorkerLogWriter(path.join(dir, 'audit.db'));
-  const log = new AuditLog(db, keys, { maxDelayMs: 0, headIntervalMs: 0, writer });
+  const writer = new WorkerLogWriter({ storage: 'sqlite', dataDir: dir });
+  const log = new AccessLog(new SqliteLogStore(db), keys, { maxDelayMs: 0, headIntervalMs: 0, writer });
   t.teardown(async () => {
     await log.close();
     db.close();
@@ -114,7 +115,7 @@ t.test('the writer thread: same tree, heads signed there, and a lost thread fail
   t.equal(log.healthy, true, 'healthy again after a durable write');
   const stored = db.prepare('SELECT COUNT(*) FROM leaves').pluck().get() as number;
   t.equal(next, stored - 1, 'the new leaf follows whatever the lost batch did or did not commit');
-  t.same(verifyAuditLog(db, (k) => keys.signingPublicKey(k)), { ok: true, leaves: stored, heads: 1 }, 'the stored log still verifies end to end');
+  t.same(verifyAccessLog(new SqliteLogStore(db), (k) => keys.signingPublicKey(k)), { ok: true, leaves: stored, heads: 1 }, 'the stored log still verifies end to end');
 });
 
 t.test('search by subject finds every committed leaf, indexed or not yet indexed', async (t) => {
@@ -223,7 +224,7 @@ t.test('every event kind leaves a leaf; endpoints prove them; no personal data i
   const h = await harness();
   t.teardown(h.close);
   const s = await scenario(h);
-  const leaves = h.g.storage.auditDb.prepare('SELECT leaf FROM leaves ORDER BY leaf_index').pluck().all() as Buffer[];
+  const leaves = rawDb(h.dir, 'audit.db').prepare('SELECT leaf FROM leaves ORDER BY leaf_index').pluck().all() as Buffer[];
   const kinds = new Set(leaves.map((l) => (JSON.parse(l.toString()) as AuditEvent).kind));
   const leafHashOf = (i: number) => leafHash(leaves[i]!).toString('hex');
   for (const k of EVENT_KINDS) t.ok(kinds.has(k), `${k} produced a leaf`);
@@ -284,7 +285,7 @@ t.test('every event kind leaves a leaf; endpoints prove them; no personal data i
   t.same(pages, [...pages].sort((a, b) => a - b), 'stable order');
   t.equal(new Set(pages).size, pages.length, 'no event twice across pages');
   // Each page's search is itself a leaf, appended after its page was read: all but the last page's own.
-  t.equal(pages.length, h.g.audit.size - 1, 'every leaf is seen, the searches’ own included');
+  t.equal(pages.length, h.g.accessLog.size - 1, 'every leaf is seen, the searches’ own included');
   const byActor = await h.call({ method: 'GET', url: '/v1/audit/events?actor=huhuibao&action=query.eligibility', token: s.bureau });
   t.equal(byActor.body.events.length, 1);
   const future = await h.call({ method: 'GET', url: `/v1/audit/events?from=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`, token: s.bureau });
@@ -319,7 +320,7 @@ t.test('tampering with stored leaves or heads is caught by `vouch audit verify`,
     }
     await f.log.close();
     const db = new Database(path.join(f.dir, 'audit.db'));
-    const verify = () => verifyAuditLog(db, (k) => f.keys.signingPublicKey(k));
+    const verify = () => verifyAccessLog(new SqliteLogStore(db), (k) => f.keys.signingPublicKey(k));
     return { ...f, raw: db, verify };
   };
   {
@@ -382,7 +383,7 @@ t.test('a history rewritten and re-signed with the real key verifies alone but n
   const f = freshLog();
   t.teardown(f.close);
   for (let i = 0; i < 20; i++) await f.log.append(event(i));
-  const source = (log: AuditLog): WitnessSource => ({ treeHead: () => log.treeHead(), consistency: async (a, b) => log.consistencyProof(a, b) });
+  const source = (log: AccessLog): WitnessSource => ({ treeHead: () => log.treeHead(), consistency: async (a, b) => log.consistencyProof(a, b) });
   const first = await witness({ head: null }, source(f.log), (k) => f.keys.signingPublicKey(k));
   t.ok(first.ok);
   const held = first.ok ? first.head : null;
@@ -392,11 +393,11 @@ t.test('a history rewritten and re-signed with the real key verifies alone but n
 
   // The operator, holding the signing key, rebuilds the log with leaf 7 changed and signs new heads.
   const forged = openDatabase(path.join(tempDir(), 'audit.db'), AUDIT_MIGRATIONS);
-  const liar = new AuditLog(forged, f.keys, { maxDelayMs: 0, headIntervalMs: 0 });
+  const liar = new AccessLog(new SqliteLogStore(forged), f.keys, { maxDelayMs: 0, headIntervalMs: 0 });
   t.teardown(() => liar.close());
   for (let i = 0; i < 30; i++) await liar.append(i === 7 ? event(7, { outcome: 'denied', reason: 'REWRITTEN' }) : event(i));
   await liar.publishHead();
-  t.ok(verifyAuditLog(forged, (k) => f.keys.signingPublicKey(k)).ok, 'the forged log is self-consistent');
+  t.ok(verifyAccessLog(new SqliteLogStore(forged), (k) => f.keys.signingPublicKey(k)).ok, 'the forged log is self-consistent');
   const caught = await witness({ head: held }, source(liar), (k) => f.keys.signingPublicKey(k));
   t.equal(caught.ok, false, 'the witness notices');
   t.match(!caught.ok && caught.problem, /not consistent with the head at size 20/);

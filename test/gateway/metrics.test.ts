@@ -73,7 +73,7 @@ t.test('a scrape after traffic: the contract names, real counts, nothing persona
   const grpcQuote = (q: unknown) => new Promise<grpc.ServiceError | null>((resolve) => client.QuoteSettlement(q, md, (err: grpc.ServiceError | null) => resolve(err)));
   t.equal(await grpcQuote(visit), null);
   t.equal((await grpcQuote({ ...visit, mdtrt_id: 'NOPE' }))?.code, grpc.status.NOT_FOUND);
-  await h.g.audit.treeHead();
+  await h.g.accessLog.treeHead();
 
   const res = await h.app.inject({ method: 'GET', url: '/metrics' });
   t.equal(res.statusCode, 200, 'no token needed: Prometheus scrapes without one');
@@ -101,9 +101,9 @@ t.test('a scrape after traffic: the contract names, real counts, nothing persona
   t.equal(value(samples, 'vouch_answers_total', { operation: 'quote', transport: 'grpc', outcome: 'refused', code: 'NOT_AVAILABLE' }), 1);
   t.equal(value(samples, 'vouch_answers_total', { operation: 'quote', transport: 'http', outcome: 'refused', code: 'NOT_AVAILABLE' }), 1, 'HTTP operations by their operationId, the same name as over gRPC');
   t.equal(value(samples, 'vouch_answers_total', { operation: 'enrollPolicy', transport: 'http', outcome: 'answered', code: 'OK' }), 1);
-  t.equal(value(samples, 'vouch_log_tree_size'), h.g.audit.size, 'tree size as the log has it');
-  t.ok(h.g.audit.size >= 5);
-  t.equal(value(samples, 'vouch_log_tree_head_size'), h.g.audit.size, 'a head covers the whole log');
+  t.equal(value(samples, 'vouch_log_tree_size'), h.g.accessLog.size, 'tree size as the log has it');
+  t.ok(h.g.accessLog.size >= 5);
+  t.equal(value(samples, 'vouch_log_tree_head_size'), h.g.accessLog.size, 'a head covers the whole log');
   const age = value(samples, 'vouch_log_tree_head_age_seconds')!;
   t.ok(age >= 0 && age < 600, 'the head is fresh');
   t.equal(value(samples, 'vouch_outbox_depth'), 0);

@@ -43,7 +43,7 @@ async function seeded(): Promise<string> {
   for (let i = 0; i < 20; i++) {
     await g.consents.grant({ role: 'patient', code: 'patient', subject: g.vault.blindIndex(certno(100 + i)), jti: 'x' }, { grantee: 'huhuibao', purposes: ['eligibility'], valid_until: '2031-01-01' });
   }
-  await g.audit.publishHead();
+  await g.accessLog.publishHead();
   await g.close();
   return dir;
 }

@@ -11,7 +11,7 @@ import {
 
 /** The bureau's search and the transparency-log endpoints (RFC 6962 style), and the patient's access log. */
 export default async function auditRoutes(app: FastifyInstance, opts: { gateway: Gateway }): Promise<void> {
-  const { audit, auditQueries } = opts.gateway;
+  const { accessLog, accessLogQueries } = opts.gateway;
 
   app.get<{ Querystring: Static<typeof AuditEventsQuery> }>(
     '/v1/audit/events',
@@ -26,7 +26,7 @@ export default async function auditRoutes(app: FastifyInstance, opts: { gateway:
         response: withErrors({ 200: AuditEventsAnswer }),
       },
     },
-    async (req) => auditQueries.events(req.query, principalOf(req)),
+    async (req) => accessLogQueries.events(req.query, principalOf(req)),
   );
 
   app.get(
@@ -38,7 +38,7 @@ export default async function auditRoutes(app: FastifyInstance, opts: { gateway:
         response: withErrors({ 200: TreeHeadAnswer }),
       },
     },
-    async () => audit.treeHead(),
+    async () => accessLog.treeHead(),
   );
 
   app.get<{ Querystring: Static<typeof LeavesQuery> }>(
@@ -51,7 +51,7 @@ export default async function auditRoutes(app: FastifyInstance, opts: { gateway:
         response: withErrors({ 200: LeavesAnswer }),
       },
     },
-    async (req) => auditQueries.leaves(Number(req.query.start), Number(req.query.end)),
+    async (req) => accessLogQueries.leaves(Number(req.query.start), Number(req.query.end)),
   );
 
   app.get<{ Querystring: Static<typeof InclusionQuery> }>(
@@ -64,7 +64,7 @@ export default async function auditRoutes(app: FastifyInstance, opts: { gateway:
         response: withErrors({ 200: InclusionAnswer }),
       },
     },
-    async (req) => auditQueries.inclusion(Number(req.query.leaf_index), Number(req.query.tree_size)),
+    async (req) => accessLogQueries.inclusion(Number(req.query.leaf_index), Number(req.query.tree_size)),
   );
 
   app.get<{ Querystring: Static<typeof ConsistencyQuery> }>(
@@ -77,7 +77,7 @@ export default async function auditRoutes(app: FastifyInstance, opts: { gateway:
         response: withErrors({ 200: ConsistencyAnswer }),
       },
     },
-    async (req) => auditQueries.consistency(Number(req.query.first), Number(req.query.second)),
+    async (req) => accessLogQueries.consistency(Number(req.query.first), Number(req.query.second)),
   );
 
   app.get<{ Querystring: Static<typeof AccessLogQuery> }>(
@@ -90,6 +90,6 @@ export default async function auditRoutes(app: FastifyInstance, opts: { gateway:
         response: withErrors({ 200: AccessLogAnswer }),
       },
     },
-    async (req) => auditQueries.myAccess(principalOf(req).subject!, req.query),
+    async (req) => accessLogQueries.myAccess(principalOf(req).subject!, req.query),
   );
 }

@@ -88,7 +88,7 @@ export default async function tokenRoutes(app: FastifyInstance, opts: { gateway:
       // RFC 7521 §4.2: a client_id, when sent, must name the client the assertion authenticates.
       if (req.body.client_id !== undefined && req.body.client_id !== who.code) throw new VouchError('ASSERTION_INVALID');
       const fresh = await g.journal.change((tx) => {
-        const first = tx.useAssertion(who.code, who.jti, who.exp, now);
+        const first = tx.parties.useAssertion(who.code, who.jti, who.exp, now);
         return {
           value: first,
           events: first

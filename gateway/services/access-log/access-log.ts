@@ -2,10 +2,10 @@ import { verifyWithCosignatures, type KeyLookup, type VerifyKey } from '../../cr
 import { VouchError, isStoreFailure } from '../../errors.js';
 import type { AuditEvent } from '../../domain/audit-events.js';
 import { EMPTY_ROOT, consistencyProof, inclusionProof, nodeHash, splitPoint, type SubtreeHashes } from '../../domain/merkle.js';
-import type { Db } from '../../storage/sqlite/database.js';
-import type { CommitObserver } from '../../storage/sqlite/group-commit.js';
+import type { EventFilter, EventRow, LeafCount, LogStore } from '../../storage/log-store.js';
+import type { CommitObserver } from '../../storage/storage.js';
 import type { KeyStore } from '../../../keys/keystore.js';
-import { LogReads, headFromRow, treeHeadSignedBytes, type HeadRow, type LeafResult, type SignerKey, type TreeHead, type WriteItem } from './appender.js';
+import { lastHeadOf, nodeAt, treeHeadSignedBytes, type LeafResult, type SignerKey, type TreeHead, type WriteItem } from './appender.js';
 import type { Receipt, ReceiptBody } from './receipts.js';
 import { InlineLogWriter, type LogWriter } from './writer.js';
 
@@ -27,45 +27,22 @@ export function verifyTreeHead(head: TreeHead, keys: KeyLookup | VerifyKey): boo
   }
 }
 
-export interface EventFilter {
-  from?: number | undefined;
-  to?: number | undefined;
-  actor?: string | undefined;
-  subject?: string | undefined;
-  action?: string | undefined;
-  outcome?: string | undefined;
-  after?: number | undefined;
-  limit: number;
-}
-
-export interface EventRow {
-  leaf_index: number;
-  time: number;
-  actor: string;
-  actor_role: string;
-  action: string;
-  purpose: string | null;
-  subject: string | null;
-  outcome: string;
-  reason: string | null;
-}
-
-/**
- * The transparency access log: append-only leaves in their own database file, every completed subtree
- * hash stored (so proofs are O(log n) reads at any size), signed tree heads on an interval and on
- * demand. Appends are group-committed: `append` resolves with the leaf index only after the batch holding
- * the leaf is durable. Batches go to a {@link LogWriter} — in the server a writer thread, so the event
- * loop never waits on an fsync. A failed write makes the log unhealthy and every answer that needs it
- * fails closed. Reads (proofs, leaves,
- * search) use this thread's connection and see only committed leaves.
- */
 type Pending =
   | { kind: 'leaf'; event: AuditEvent; receipt?: ReceiptBody; resolve: (r: LeafResult) => void; reject: (e: unknown) => void }
   | { kind: 'head'; resolve: (head: TreeHead) => void; reject: (e: unknown) => void };
 
 const MAX_BATCH = 8192;
 
-export class AuditLog {
+/**
+ * The transparency access log: append-only leaves in a store of their own, every completed subtree
+ * hash stored (so proofs are O(log n) reads at any size), signed tree heads on an interval and on
+ * demand. Appends are group-committed: `append` resolves with the leaf index only after the batch holding
+ * the leaf is durable. Batches go to a {@link LogWriter} — in the server a writer thread, so the event
+ * loop never waits on an fsync. A failed write makes the log unhealthy and every answer that needs it
+ * fails closed. Reads (proofs, leaves, search) use this thread's store and see
+ * only committed leaves. Services append through the Journal (journal.ts), never here directly.
+ */
+export class AccessLog {
   private queue: Pending[] = [];
   private flushTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
@@ -75,26 +52,22 @@ export class AuditLog {
   private lastHead: TreeHead | undefined;
   private healthyFlag = true;
   private timer: NodeJS.Timeout | undefined;
-  private readonly reads: LogReads;
-  private readonly leavesStmt;
   private readonly writer: LogWriter;
   private signingDer: SignerKey | undefined;
   private readonly observer: CommitObserver | undefined;
   private readonly onHead: ((head: TreeHead) => void) | undefined;
 
   constructor(
-    readonly db: Db,
+    private readonly store: LogStore,
     private readonly keys: KeyStore,
     options: { maxDelayMs: number; headIntervalMs: number; writer?: LogWriter; observer?: CommitObserver; onHead?: (head: TreeHead) => void },
   ) {
     this.onHead = options.onHead;
     this.observer = options.observer;
     this.maxDelayMs = options.maxDelayMs;
-    this.writer = options.writer ?? new InlineLogWriter(db);
-    this.reads = new LogReads(db);
-    this.leavesStmt = db.prepare('SELECT leaf_index, leaf FROM leaves WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index');
-    this.committedSize = this.reads.size();
-    this.lastHead = this.reads.lastHead();
+    this.writer = options.writer ?? new InlineLogWriter(store);
+    this.committedSize = store.size();
+    this.lastHead = lastHeadOf(store);
     if (options.headIntervalMs > 0) {
       this.timer = setInterval(() => {
         if (this.committedSize > (this.lastHead?.tree_size ?? 0)) this.publishHead().catch(() => undefined);
@@ -226,12 +199,6 @@ export class AuditLog {
     for (const p of batch) p.reject(err);
   }
 
-  /** Leaf index of an event already in the log. */
-  indexOf(eventId: string): number | undefined {
-    const i = this.reads.indexOf(eventId);
-    return i !== undefined && i < this.committedSize ? i : undefined;
-  }
-
   /** The latest signed head, signing a new one first when the tree has grown since (on demand). */
   async treeHead(): Promise<TreeHead> {
     if (this.lastHead && this.lastHead.tree_size >= this.committedSize) return this.lastHead;
@@ -248,7 +215,7 @@ export class AuditLog {
       if (hit) return hit;
       let h: Buffer;
       if ((n & (n - 1)) === 0 && start % n === 0) {
-        h = this.reads.nodeAt(Math.log2(n), start / n);
+        h = nodeAt(this.store, Math.log2(n), start / n);
       } else {
         const k = splitPoint(n);
         h = nodeHash(subtree(start, start + k), subtree(start + k, end));
@@ -271,7 +238,7 @@ export class AuditLog {
       throw new VouchError('VALIDATION_FAILED', 'leaf_index must be below tree_size.');
     }
     const path = inclusionProof(leafIndex, treeSize, this.source());
-    return { leaf_hash: this.reads.nodeAt(0, leafIndex).toString('hex'), audit_path: path.map((h) => h.toString('hex')) };
+    return { leaf_hash: nodeAt(this.store, 0, leafIndex).toString('hex'), audit_path: path.map((h) => h.toString('hex')) };
   }
 
   consistencyProof(first: number, second: number): string[] {
@@ -290,7 +257,7 @@ export class AuditLog {
   }
 
   leaves(start: number, end: number): { leaf_index: number; leaf: Buffer }[] {
-    return this.leavesStmt.all(start, Math.min(end, this.committedSize)) as { leaf_index: number; leaf: Buffer }[];
+    return this.store.leaves(start, Math.min(end, this.committedSize));
   }
 
   /**
@@ -299,45 +266,12 @@ export class AuditLog {
    * has not indexed yet are read from the table behind them, so every committed leaf is found.
    */
   search(f: EventFilter): EventRow[] {
-    const filters = (col: (name: string) => string, args: (string | number)[]): string[] => {
-      const where: string[] = [];
-      const add = (sql: string, v: string | number | undefined) => {
-        if (v === undefined) return;
-        where.push(sql);
-        args.push(v);
-      };
-      add(`${col('leaf_index')} > ?`, f.after);
-      add(`${col('time')} >= ?`, f.from);
-      add(`${col('time')} < ?`, f.to);
-      add(`${col('actor')} = ?`, f.actor);
-      add(`${col('action')} = ?`, f.action);
-      add(`${col('outcome')} = ?`, f.outcome);
-      return where;
-    };
-    const columns = (p: string) => ['leaf_index', 'time', 'actor', 'actor_role', 'action', 'purpose', 'subject', 'outcome', 'reason'].map((c) => `${p}${c}`).join(', ');
-    const committed = this.committedSize;
-    if (f.subject === undefined) {
-      const args: (string | number)[] = [committed];
-      const where = ['leaf_index < ?', ...filters((c) => c, args)];
-      return this.db.prepare(`SELECT ${columns('')} FROM leaves WHERE ${where.join(' AND ')} ORDER BY leaf_index LIMIT ?`).all(...args, f.limit) as EventRow[];
-    }
-    const indexed = Math.min(committed, this.reads.indexedUpto());
-    const a: (string | number)[] = [f.subject, indexed];
-    const whereA = ['s.subject = ?', 's.leaf_index < ?', ...filters((c) => (c === 'leaf_index' ? 's.leaf_index' : `l.${c}`), a)];
-    const rows = this.db
-      .prepare(`SELECT ${columns('l.')} FROM leaf_subjects s JOIN leaves l ON l.leaf_index = s.leaf_index WHERE ${whereA.join(' AND ')} ORDER BY s.leaf_index LIMIT ?`)
-      .all(...a, f.limit) as EventRow[];
-    if (rows.length < f.limit && indexed < committed) {
-      const b: (string | number)[] = [indexed, committed, f.subject];
-      const whereB = ['leaf_index >= ?', 'leaf_index < ?', 'subject = ?', ...filters((c) => c, b)];
-      rows.push(...(this.db.prepare(`SELECT ${columns('')} FROM leaves WHERE ${whereB.join(' AND ')} ORDER BY leaf_index LIMIT ?`).all(...b, f.limit - rows.length) as EventRow[]));
-    }
-    return rows;
+    return this.store.search(f, this.committedSize);
   }
 
-  /** Every stored head in size order (for `vouch audit verify`). */
-  allHeads(): TreeHead[] {
-    return (this.db.prepare('SELECT * FROM tree_heads ORDER BY tree_size').all() as HeadRow[]).map(headFromRow);
+  /** Leaves of the given kinds with `from <= time < to` (epoch ms), grouped by kind, actor, outcome and reason. */
+  countsBetween(from: number, to: number, kinds: readonly string[]): LeafCount[] {
+    return this.store.countsBetween(from, to, kinds);
   }
 
   /** Writes what is queued, waits for it, then closes the writer; later appends fail closed. */

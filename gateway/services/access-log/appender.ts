@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { leafBytes, type AuditEvent } from '../../domain/audit-events.js';
 import { EMPTY_ROOT, leafHash, nodeHash } from '../../domain/merkle.js';
 import { signReceiptWith, type Receipt, type ReceiptBody } from './receipts.js';
-import type { Db } from '../../storage/sqlite/database.js';
+import type { HeadRow, LogStore } from '../../storage/log-store.js';
 import { signAll, signatureBytes, signatureText, type SignatureAlg, type SignatureEntry, type Sm2SigningKey, type SuiteSigner } from '../../crypto/signatures.js';
 
 /**
@@ -54,16 +54,6 @@ export function treeHeadSignedBytes(treeSize: number, timestamp: number, root: U
   return b;
 }
 
-export interface HeadRow {
-  tree_size: number;
-  timestamp: number;
-  root_hash: Buffer;
-  key_id: string;
-  signature: Buffer;
-  alg: SignatureAlg;
-  cosignatures: string | null;
-}
-
 export function headFromRow(r: HeadRow): TreeHead {
   return {
     tree_size: r.tree_size,
@@ -76,54 +66,20 @@ export function headFromRow(r: HeadRow): TreeHead {
   };
 }
 
-/**
- * The log's look-ups, on any connection to `audit.db`: the writer's own and the gateway's reads share them.
- */
-export class LogReads {
-  private readonly node;
-  private readonly leafHash;
-  private readonly byEvent;
-  private readonly count;
-  private readonly head;
-  private readonly indexed;
+/** A stored subtree hash (see {@link LogStore.nodeAt}); a missing one means the log is damaged. */
+export function nodeAt(store: LogStore, level: number, idx: number): Buffer {
+  const h = store.nodeAt(level, idx);
+  if (!h) throw new Error(`missing tree node ${level}/${idx}`);
+  return h;
+}
 
-  constructor(db: Db) {
-    this.node = db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck();
-    this.leafHash = db.prepare('SELECT leaf_hash FROM leaves WHERE leaf_index = ?').pluck();
-    this.byEvent = db.prepare('SELECT leaf_index FROM leaves WHERE event_id = ?').pluck();
-    this.count = db.prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM leaves').pluck();
-    this.head = db.prepare('SELECT * FROM tree_heads ORDER BY tree_size DESC LIMIT 1');
-    this.indexed = db.prepare('SELECT indexed_upto FROM search_progress WHERE id = 1').pluck();
-  }
-
-  /** A stored subtree hash: level 0 is a leaf hash, level l ≥ 1 the hash of 2^l leaves from idx·2^l. */
-  nodeAt(level: number, idx: number): Buffer {
-    const h = (level === 0 ? this.leafHash.get(idx) : this.node.get(level, idx)) as Buffer | undefined;
-    if (!h) throw new Error(`missing tree node ${level}/${idx}`);
-    return h;
-  }
-
-  indexOf(eventId: string): number | undefined {
-    return this.byEvent.get(eventId) as number | undefined;
-  }
-
-  size(): number {
-    return this.count.get() as number;
-  }
-
-  lastHead(): TreeHead | undefined {
-    const row = this.head.get() as HeadRow | undefined;
-    return row ? headFromRow(row) : undefined;
-  }
-
-  /** How many leaves the subject search index covers. */
-  indexedUpto(): number {
-    return this.indexed.get() as number;
-  }
+export function lastHeadOf(store: LogStore): TreeHead | undefined {
+  const row = store.lastHead();
+  return row ? headFromRow(row) : undefined;
 }
 
 /**
- * The write side of the access log, on the one connection allowed to write `audit.db`: leaves, every
+ * The write side of the access log, on the one store connection allowed to append: leaves, every
  * subtree hash they complete, and signed heads, one transaction per batch. It keeps the tree's right
  * edge (the frontier) in memory and rebuilds it from storage when opened or after a failed write. It runs
  * on the log writer thread in the server (so hashing, inserts and the fsync never stall the event loop)
@@ -135,25 +91,9 @@ export class LogAppender {
   private size = 0;
   private indexedUpto = 0;
   private lastHead: TreeHead | undefined;
-  private readonly stmts;
   private readonly keys = new Map<string, crypto.KeyObject>();
 
-  private readonly reads: LogReads;
-
-  constructor(private readonly db: Db) {
-    this.reads = new LogReads(db);
-    this.stmts = {
-      insertLeaf: db.prepare(
-        `INSERT INTO leaves (leaf_index, event_id, leaf, leaf_hash, time, actor, actor_role, action, purpose, subject, outcome, reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertNode: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
-      insertHead: db.prepare('INSERT OR IGNORE INTO tree_heads (tree_size, timestamp, root_hash, key_id, signature, alg, cosignatures) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      indexSubjects: db.prepare(
-        'INSERT OR IGNORE INTO leaf_subjects (subject, leaf_index) SELECT subject, leaf_index FROM leaves WHERE leaf_index >= ? AND leaf_index < ? AND subject IS NOT NULL',
-      ),
-      setIndexedUpto: db.prepare('UPDATE search_progress SET indexed_upto = ? WHERE id = 1'),
-    };
+  constructor(private readonly store: LogStore) {
     this.reload();
   }
 
@@ -170,10 +110,7 @@ export class LogAppender {
     const from = this.indexedUpto;
     const to = Math.min(this.size, from + max);
     if (to > from) {
-      this.db.transaction(() => {
-        this.stmts.indexSubjects.run(from, to);
-        this.stmts.setIndexedUpto.run(to);
-      }).immediate();
+      this.store.indexSubjects(from, to);
       this.indexedUpto = to;
     }
     return this.unindexed;
@@ -185,15 +122,15 @@ export class LogAppender {
   }
 
   private reload(): void {
-    const n = this.reads.size();
+    const n = this.store.size();
     const frontier = new Map<number, Buffer>();
     for (let l = 0; 2 ** l <= n; l++) {
-      if (Math.floor(n / 2 ** l) % 2 === 1) frontier.set(l, this.reads.nodeAt(l, Math.floor(n / 2 ** l) - 1));
+      if (Math.floor(n / 2 ** l) % 2 === 1) frontier.set(l, nodeAt(this.store, l, Math.floor(n / 2 ** l) - 1));
     }
     this.frontier = frontier;
     this.size = n;
-    this.indexedUpto = Math.min(n, this.reads.indexedUpto());
-    this.lastHead = this.reads.lastHead();
+    this.indexedUpto = Math.min(n, this.store.indexedUpto());
+    this.lastHead = lastHeadOf(this.store);
   }
 
   /**
@@ -206,7 +143,7 @@ export class LogAppender {
     const results: WriteResult[] = [];
     const key = this.suiteSigner(signer);
     try {
-      this.db.transaction(() => {
+      this.store.transaction(() => {
         for (const item of items) {
           if (item.kind === 'head') {
             results.push(this.signHead(key));
@@ -217,7 +154,7 @@ export class LogAppender {
             item.receipt ? { leaf_index, receipt: signReceiptWith(key, { ...item.receipt, leaf_index, leaf_hash: hash.toString('hex') }) } : { leaf_index },
           );
         }
-      }).immediate();
+      });
     } catch (err) {
       try {
         this.reload();
@@ -231,16 +168,13 @@ export class LogAppender {
 
   /** Appends one leaf (or finds it, by event id) and returns its index and RFC 6962 leaf hash. */
   private appendLeaf(e: AuditEvent): { index: number; hash: Buffer } {
-    const existing = this.reads.indexOf(e.event_id);
-    if (existing !== undefined) return { index: existing, hash: this.reads.nodeAt(0, existing) };
+    const existing = this.store.eventIndex(e.event_id);
+    if (existing !== undefined) return { index: existing, hash: nodeAt(this.store, 0, existing) };
     const bytes = leafBytes(e);
     const hash = leafHash(bytes);
     let h = hash;
     const index = this.size;
-    this.stmts.insertLeaf.run(
-      index, e.event_id, bytes, h, e.time, e.actor, e.actor_role, e.kind,
-      e.purpose ?? null, e.subject ?? null, e.outcome, e.reason ?? null,
-    );
+    this.store.insertLeaf(index, e, bytes, h);
     let idx = index;
     let level = 0;
     while (idx % 2 === 1) {
@@ -248,7 +182,7 @@ export class LogAppender {
       this.frontier.delete(level);
       level++;
       idx = Math.floor(idx / 2);
-      this.stmts.insertNode.run(level, idx, h);
+      this.store.insertNode(level, idx, h);
     }
     this.frontier.set(level, h);
     this.size = index + 1;
@@ -285,7 +219,10 @@ export class LogAppender {
     const root = this.root();
     const timestamp = Math.max(Date.now(), (last?.timestamp ?? 0) + 1);
     const { primary, cosignatures } = signAll(signer, treeHeadSignedBytes(this.size, timestamp, root));
-    this.stmts.insertHead.run(this.size, timestamp, root, primary.key_id, signatureBytes(primary), primary.alg, cosignatures ? JSON.stringify(cosignatures) : null);
+    this.store.insertHead({
+      tree_size: this.size, timestamp, root_hash: root, key_id: primary.key_id, signature: signatureBytes(primary), alg: primary.alg,
+      cosignatures: cosignatures ? JSON.stringify(cosignatures) : null,
+    });
     const head: TreeHead = {
       tree_size: this.size, root_hash: root.toString('hex'), timestamp, key_id: primary.key_id, signature: primary.signature, alg: primary.alg,
       ...(cosignatures ? { cosignatures } : {}),

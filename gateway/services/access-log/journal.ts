@@ -2,7 +2,7 @@ import type { AuditEvent } from '../../domain/audit-events.js';
 import { VouchError } from '../../errors.js';
 import type { Repositories } from '../../storage/repositories.js';
 import type { Storage } from '../../storage/storage.js';
-import type { AuditLog } from './access-log.js';
+import type { AccessLog } from './access-log.js';
 import type { Receipt, ReceiptBody } from './receipts.js';
 
 /**
@@ -10,12 +10,13 @@ import type { Receipt, ReceiptBody } from './receipts.js';
  * main-database transaction (the events into the outbox); then the events are appended to the log and
  * the caller is answered only once they are durable there too. A crash in between leaves the events in
  * the outbox, and {@link Journal.drainOutbox} (at start-up and on a timer) appends them — appends are
- * idempotent by event id — so every acknowledged change has its leaf.
+ * idempotent by event id — so every acknowledged change has its leaf. Services write to the access
+ * log only through here.
  */
 export class Journal {
   constructor(
     private readonly storage: Storage,
-    readonly audit: AuditLog,
+    private readonly log: AccessLog,
     private readonly onBackgroundError: (err: unknown) => void,
     /** false in the CLI: another process (the server) owns the log; events wait in the outbox for it. */
     private readonly appendsToLog = true,
@@ -31,7 +32,7 @@ export class Journal {
   ): Promise<{ value: T; leaves: number[]; receipts: (Receipt | undefined)[] }> {
     const { value, events, receipts: bodies } = await this.storage.write((tx) => {
       const r = work(tx);
-      for (const e of r.events) tx.addOutbox(e.event_id, JSON.stringify(e));
+      for (const e of r.events) tx.outbox.add(e.event_id, JSON.stringify(e));
       return r;
     });
     if (!this.appendsToLog) return { value, leaves: [], receipts: [] };
@@ -57,35 +58,41 @@ export class Journal {
     return Promise.all(
       events.map(async (e, i) => {
         const body = bodies?.[i];
-        if (!body) return { leaf: await this.audit.append(e), receipt: undefined };
-        const receipt = await this.audit.appendWithReceipt(e, body);
+        if (!body) return { leaf: await this.log.append(e), receipt: undefined };
+        const receipt = await this.log.appendWithReceipt(e, body);
         return { leaf: receipt.leaf_index, receipt };
       }),
     );
   }
 
-  /** Logs an event that accompanies no state change (a query, a refusal); resolves with its leaf index. */
+  /**
+   * Logs an event that accompanies no state change (a query, a refusal), or appends again the event of a
+   * change already committed (idempotent by event id); resolves with its leaf index.
+   */
   record(event: AuditEvent): Promise<number> {
-    return this.audit.append(event);
+    return this.log.append(event);
   }
 
-  /** Logs an answer's event and resolves, once it is durable, with the answer's receipt naming its leaf. */
+  /**
+   * Logs an answer's event and resolves, once it is durable, with the answer's receipt naming its leaf
+   * (an event already in the log keeps its leaf: a replayed answer gets its receipt signed the same way).
+   */
   recordAnswer(event: AuditEvent, receipt: ReceiptBody): Promise<Receipt> {
-    return this.audit.appendWithReceipt(event, receipt);
+    return this.log.appendWithReceipt(event, receipt);
   }
 
   private forget(ids: string[]): void {
-    this.storage.write((tx) => tx.removeOutbox(ids)).catch(this.onBackgroundError);
+    this.storage.write((tx) => tx.outbox.remove(ids)).catch(this.onBackgroundError);
   }
 
   /** Appends whatever the outbox still holds (after a crash, or events written by the CLI). */
   async drainOutbox(): Promise<number> {
     let total = 0;
     for (;;) {
-      const rows = this.storage.read.outbox(500);
+      const rows = this.storage.read.outbox.oldest(500);
       if (!rows.length) return total;
-      await Promise.all(rows.map((r) => this.audit.append(JSON.parse(r.event) as AuditEvent)));
-      await this.storage.write((tx) => tx.removeOutbox(rows.map((r) => r.event_id)));
+      await Promise.all(rows.map((r) => this.log.append(JSON.parse(r.event) as AuditEvent)));
+      await this.storage.write((tx) => tx.outbox.remove(rows.map((r) => r.event_id)));
       total += rows.length;
     }
   }

@@ -1,7 +1,9 @@
 import { VouchError } from '../../errors.js';
 import { EVENT_KINDS, makeEvent, type ActorRole } from '../../domain/audit-events.js';
 import { normaliseCertno } from '../../domain/certno.js';
-import type { AuditLog, EventRow } from './access-log.js';
+import type { EventRow } from '../../storage/log-store.js';
+import type { AccessLog } from './access-log.js';
+import type { Journal } from './journal.js';
 import type { Vault } from '../vault.js';
 
 /** Reading the access log, for both transports: filters arrive as text and are checked here. */
@@ -51,9 +53,11 @@ const view = (r: EventRow): EventView => ({
   ...(r.reason ? { reason: r.reason } : {}),
 });
 
-export class AuditQueries {
+/** The log's read side for both transports (the /v1/audit routes): searches, leaves and proofs. */
+export class AccessLogQueries {
   constructor(
-    private readonly audit: AuditLog,
+    private readonly log: AccessLog,
+    private readonly journal: Journal,
     private readonly vault: Vault,
   ) {}
 
@@ -76,21 +80,21 @@ export class AuditQueries {
     const outcome = q.outcome || undefined;
     if (outcome !== undefined && outcome !== 'allowed' && outcome !== 'denied') throw new VouchError('VALIDATION_FAILED', 'Query outcome must be allowed or denied.');
     const limit = limitOf(q.limit);
-    const rows = this.audit.search({
+    const rows = this.log.search({
       from: instant(q.from, 'from'), to: instant(q.to, 'to'), actor: q.actor || undefined, subject, action, outcome,
       after: cursorOf(q.cursor), limit,
     });
     // What was searched: the person (as a blind index) and the party whose accesses were listed.
     const searchedParty = q.actor && /^[A-Za-z0-9_-]{1,64}$/.test(q.actor) ? { refs: { party: q.actor } } : {};
-    await this.audit.append(makeEvent({ kind: 'audit.searched', time: Date.now(), actor: who.code, actor_role: who.role, ...(subject ? { subject } : {}), ...searchedParty, outcome: 'allowed' }));
+    await this.journal.record(makeEvent({ kind: 'audit.searched', time: Date.now(), actor: who.code, actor_role: who.role, ...(subject ? { subject } : {}), ...searchedParty, outcome: 'allowed' }));
     return { events: rows.map(view), next_cursor: rows.length === limit ? String(rows[rows.length - 1]!.leaf_index) : null };
   }
 
   /** Every access to one patient's data (by their blind index), without the index itself; the read is a leaf. */
   async myAccess(subject: string, q: { limit?: string | number | undefined; cursor?: string | undefined }) {
     const limit = limitOf(q.limit);
-    const rows = this.audit.search({ subject, after: cursorOf(q.cursor), limit });
-    await this.audit.append(makeEvent({ kind: 'access_log.read', time: Date.now(), actor: 'patient', actor_role: 'patient', subject, outcome: 'allowed' }));
+    const rows = this.log.search({ subject, after: cursorOf(q.cursor), limit });
+    await this.journal.record(makeEvent({ kind: 'access_log.read', time: Date.now(), actor: 'patient', actor_role: 'patient', subject, outcome: 'allowed' }));
     return {
       // Her own reads of this log are leaves (the bureau sees them) but not accesses to her data by anyone else.
       events: rows.filter((r) => r.action !== 'access_log.read').map((r) => ({ ...view(r), subject: undefined })),
@@ -102,14 +106,14 @@ export class AuditQueries {
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end - start > 1000) {
       throw new VouchError('VALIDATION_FAILED', 'Query end must be after start, at most 1000 leaves apart.');
     }
-    return { leaves: this.audit.leaves(start, end).map((l) => ({ leaf_index: l.leaf_index, leaf: l.leaf.toString('base64') })) };
+    return { leaves: this.log.leaves(start, end).map((l) => ({ leaf_index: l.leaf_index, leaf: l.leaf.toString('base64') })) };
   }
 
   inclusion(leafIndex: number, treeSize: number) {
-    return { leaf_index: leafIndex, tree_size: treeSize, ...this.audit.inclusionProof(leafIndex, treeSize) };
+    return { leaf_index: leafIndex, tree_size: treeSize, ...this.log.inclusionProof(leafIndex, treeSize) };
   }
 
   consistency(first: number, second: number) {
-    return { first, second, proof: this.audit.consistencyProof(first, second) };
+    return { first, second, proof: this.log.consistencyProof(first, second) };
   }
 }

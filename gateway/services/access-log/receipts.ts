@@ -3,7 +3,6 @@ import { canonicalJson } from '../../domain/canonical-json.js';
 import { primaryOf, signAll, verifyWithCosignatures, type KeyLookup, type SignatureAlg, type SignatureEntry, type SuiteSigner } from '../../crypto/signatures.js';
 import { keyedDigest } from '../../domain/audit-events.js';
 import { hashEquals } from '../../domain/merkle.js';
-import type { KeyStore } from '../../../keys/keystore.js';
 import { randomBytes } from '../random.js';
 
 /**
@@ -54,11 +53,10 @@ export function receiptSignedBytes(r: Omit<Receipt, 'signature' | 'cosignatures'
   return Buffer.from(canonicalJson({ ...r, type: RECEIPT_TYPE }), 'utf8');
 }
 
-export function signReceipt(keys: KeyStore, r: UnsignedReceipt): Receipt {
-  return signReceiptWith(keys.signer, r);
-}
-
-/** Signs with the suite's keys (the log writer thread signs the receipts of the leaves it appends). */
+/**
+ * Signs with the suite's keys. The one place receipts are signed: the log's writer signs each answer's
+ * receipt with the index and hash of the leaf it appends for it (appender.ts), a replayed answer's too.
+ */
 export function signReceiptWith(signer: SuiteSigner, r: UnsignedReceipt): Receipt {
   const body: Omit<Receipt, 'signature' | 'cosignatures'> = { ...r, ...primaryOf(signer) };
   const { primary, cosignatures } = signAll(signer, receiptSignedBytes(body));

@@ -1,28 +1,16 @@
 import type { KeyLookup } from '../../crypto/signatures.js';
 import { EVENT_KINDS, type AuditEvent } from '../../domain/audit-events.js';
 import { MemoryTree, consistencyProof, hashEquals, leafHash, verifyConsistency } from '../../domain/merkle.js';
-import type { Db } from '../../storage/sqlite/database.js';
+import type { LogStore } from '../../storage/log-store.js';
 import { verifyTreeHead, type TreeHead } from './access-log.js';
-import { headFromRow, type HeadRow } from './appender.js';
+import { headFromRow } from './appender.js';
 
-export interface AuditReport {
+export interface AccessLogReport {
   ok: boolean;
   leaves: number;
   heads: number;
   /** The first problem found, naming the leaf or head. */
   problem?: string;
-}
-
-interface LeafRow {
-  leaf_index: number;
-  event_id: string;
-  leaf: Buffer;
-  leaf_hash: Buffer;
-  time: number;
-  actor: string;
-  action: string;
-  subject: string | null;
-  outcome: string;
 }
 
 /**
@@ -31,13 +19,10 @@ interface LeafRow {
  * against the replayed tree, every signed tree head's signature and root, and each head's consistency
  * with the next. Stops at the first problem and names it.
  */
-export function verifyAuditLog(db: Db, publicKey: KeyLookup): AuditReport {
+export function verifyAccessLog(store: LogStore, publicKey: KeyLookup): AccessLogReport {
   const tree = new MemoryTree();
-  const fail = (problem: string, heads = 0): AuditReport => ({ ok: false, leaves: tree.size, heads, problem });
-  const rows = db
-    .prepare('SELECT leaf_index, event_id, leaf, leaf_hash, time, actor, action, subject, outcome FROM leaves ORDER BY leaf_index')
-    .iterate() as IterableIterator<LeafRow>;
-  for (const r of rows) {
+  const fail = (problem: string, heads = 0): AccessLogReport => ({ ok: false, leaves: tree.size, heads, problem });
+  for (const r of store.storedLeaves()) {
     const i = tree.size;
     if (r.leaf_index !== i) return fail(`leaf ${i} is missing (the next stored leaf is ${r.leaf_index})`);
     const h = leafHash(r.leaf);
@@ -57,14 +42,14 @@ export function verifyAuditLog(db: Db, publicKey: KeyLookup): AuditReport {
     tree.append(h);
   }
   const n = tree.size;
-  for (const node of db.prepare('SELECT level, idx, hash FROM nodes ORDER BY level, idx').iterate() as IterableIterator<{ level: number; idx: number; hash: Buffer }>) {
+  for (const node of store.storedNodes()) {
     const width = 2 ** node.level;
     const end = (node.idx + 1) * width;
     if (end > n || !hashEquals(tree.subtree(node.idx * width, end), node.hash)) {
       return fail(`tree node ${node.level}/${node.idx} (leaves ${node.idx * width}–${end - 1}) does not match the leaves`);
     }
   }
-  const heads = (db.prepare('SELECT * FROM tree_heads ORDER BY tree_size').all() as HeadRow[]).map(headFromRow);
+  const heads = store.heads().map(headFromRow);
   let prev: TreeHead | undefined;
   for (const [k, head] of heads.entries()) {
     const name = `tree head at size ${head.tree_size}`;

@@ -3,8 +3,8 @@
  * are written together in the next transaction: one fsync for all of them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../../storage/sqlite/database.js';
-import { AUDIT_MIGRATIONS } from '../../storage/sqlite/schema.js';
+import type { LogStore } from '../../storage/log-store.js';
+import { openLogStore, type StoreLocation } from '../../storage/storage.js';
 import { LogAppender } from './appender.js';
 import { SEARCH_INDEX_CHUNK, type FromWriter, type SignerKey, type ToWriter, type WriteItem } from './writer.js';
 
@@ -12,10 +12,10 @@ const port = parentPort!;
 const send = (m: FromWriter) => port.postMessage(m);
 
 let appender: LogAppender;
-let db: ReturnType<typeof openDatabase>;
+let store: LogStore;
 try {
-  db = openDatabase((workerData as { file: string }).file, AUDIT_MIGRATIONS);
-  appender = new LogAppender(db);
+  store = openLogStore((workerData as { location: StoreLocation }).location);
+  appender = new LogAppender(store);
   send({ ready: true, size: appender.treeSize });
 } catch (err) {
   send({ ready: false, message: err instanceof Error ? err.message : String(err) });
@@ -83,7 +83,7 @@ function drain(): void {
     scheduleIndexing();
   }
   if (closing !== undefined) {
-    db.close();
+    store.close();
     port.close();
   }
 }

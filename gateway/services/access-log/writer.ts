@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { LogAppender, type SignerKey, type WriteItem, type WriteResult } from './appender.js';
-import type { Db } from '../../storage/sqlite/database.js';
+import type { LogStore } from '../../storage/log-store.js';
+import type { StoreLocation } from '../../storage/storage.js';
 
 /**
  * One transaction of the log (metrics): items written (leaves and heads) and the time the write took,
@@ -33,8 +34,8 @@ export const SEARCH_INDEX_CHUNK = 2048;
 export class InlineLogWriter implements LogWriter {
   private readonly appender: LogAppender;
 
-  constructor(db: Db) {
-    this.appender = new LogAppender(db);
+  constructor(store: LogStore) {
+    this.appender = new LogAppender(store);
   }
 
   write(items: WriteItem[], signer: SignerKey): Promise<LogWriteResult> {
@@ -74,7 +75,7 @@ interface Waiter {
 }
 
 /**
- * Writes on a dedicated thread with its own connection to `audit.db`. Leaf hashing, the inserts, the
+ * Writes on a dedicated thread with its own connection to the log's store. Leaf hashing, the inserts, the
  * COMMIT's fsync (0.2 ms alone, several ms per loaded batch on this kind of disk; 14–19 % of the event
  * loop's time under load when it ran there) and the answers' receipt signatures (Ed25519, ~45 µs each)
  * happen off the event loop, on the other core; answers still wait for the COMMIT, so durability is
@@ -89,7 +90,7 @@ export class WorkerLogWriter implements LogWriter {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly file: string) {}
+  constructor(private readonly location: StoreLocation) {}
 
   /** Starts the thread now (the gateway does this at start-up so the first answer does not wait for it). */
   start(): Promise<void> {
@@ -99,7 +100,7 @@ export class WorkerLogWriter implements LogWriter {
   private ensure(): Promise<Worker> {
     if (this.worker) return Promise.resolve(this.worker);
     this.starting ??= new Promise<Worker>((resolve, reject) => {
-      const worker = new Worker(new URL('./writer-thread.js', import.meta.url), { workerData: { file: this.file } });
+      const worker = new Worker(new URL('./writer-thread.js', import.meta.url), { workerData: { location: this.location } });
       worker.unref();
       const onStartFailure = (err: unknown) => {
         this.starting = undefined;

@@ -6,7 +6,8 @@ import { capLeftOf, deductibleOf } from '../../domain/liabilities.js';
 import { planEnrollment, periodStatus, type EnrollmentKind, type OtherCover, type StoredPeriod } from '../../domain/policy.js';
 import { familyOf, termYearsOf, type Product } from '../../domain/product.js';
 import type { PayerRegistry, RegisteredProduct } from '../../../adapters/payers/registry.js';
-import type { PeriodRow, PolicyRow, Repositories } from '../../storage/repositories.js';
+import type { PeriodRow, PolicyRow } from '../../storage/policies.js';
+import type { Repositories } from '../../storage/repositories.js';
 import type { Principal } from '../identity/auth.js';
 import type { Journal } from '../access-log/journal.js';
 import type { Vault } from '../vault.js';
@@ -65,7 +66,7 @@ export class PolicyService {
 
   /** The person's cover in one family under the insurer's other policy numbers (never another insurer's: that would tell). */
   private otherCover(tx: Repositories, subject: string, family: string, except: { insurer: string; policy_no: string }): OtherCover[] {
-    return tx.policiesOf(subject)
+    return tx.policies.of(subject)
       .filter((p) => p.insurer === except.insurer && p.policy_no !== except.policy_no)
       .flatMap((p) => p.periods)
       .filter((q) => familyOf(this.payers.get(q.product)?.product ?? ({ code: q.product } as Product)) === family);
@@ -108,9 +109,9 @@ export class PolicyService {
       });
 
     const { value } = await this.journal.change<{ refused: VouchError } | { policy: PolicyRow; period_no: number }>((tx) => {
-      const existing = tx.getPolicy(by.code, policyNo);
+      const existing = tx.policies.get(by.code, policyNo);
       if (existing && existing.subject !== subject) throw new VouchError('POLICY_CONFLICT');
-      if (!existing && tx.countPoliciesOf(subject, by.code) >= MAX_POLICIES_PER_PERSON) {
+      if (!existing && tx.policies.countOf(subject, by.code) >= MAX_POLICIES_PER_PERSON) {
         return { value: { refused: new VouchError('POLICY_LIMIT_REACHED') }, events: [event('policy.enrolled', 'denied', { reason: 'POLICY_LIMIT_REACHED' })] };
       }
       const others = this.otherCover(tx, subject, familyOf(product), { insurer: by.code, policy_no: policyNo });
@@ -128,7 +129,7 @@ export class PolicyService {
           return { ...terms, used_at: old?.used_at ?? null, created_at: old?.created_at ?? now, updated_at: p.period_no === plan.period_no ? now : (old?.updated_at ?? now) };
         }),
       };
-      if (plan.kind !== 'unchanged') tx.savePolicy(policy);
+      if (plan.kind !== 'unchanged') tx.policies.save(policy);
       return { value: { policy, period_no: plan.period_no }, events: [event(EVENT_OF[plan.kind], 'allowed', { period: plan.period_no })] };
     });
     if ('refused' in value) throw value.refused;
@@ -149,12 +150,12 @@ export class PolicyService {
   async view(by: Principal, policyNo: string, now = Date.now()) {
     if (!POLICY_NO.test(policyNo)) throw new VouchError('NOT_FOUND');
     const repos = this.read();
-    const policy = repos.getPolicy(by.code, policyNo);
+    const policy = repos.policies.get(by.code, policyNo);
     if (!policy) throw new VouchError('NOT_FOUND');
     const today = shanghaiDay(now);
     const periods = policy.periods.map((p) => {
       const product = this.payers.get(p.product)?.product;
-      const use = repos.accumulatorUse(policy.insurer, policy.policy_no, p.period_no);
+      const use = repos.policies.accumulatorUse(policy.insurer, policy.policy_no, p.period_no);
       const deductibles = product ? product.liabilities.map((l) => deductibleOf(l, product, p.claim_free_years)).filter((d) => d !== undefined) : [];
       return {
         period_no: p.period_no, product: p.product, start_date: p.start_date, end_date: p.end_date, status: periodStatus(p, today),

@@ -9,7 +9,8 @@ import type { Product } from '../../domain/product.js';
 import type { ReasonCode } from '../../domain/reasons.js';
 import { quote as quoteProduct, type HeldPolicy } from '../../domain/settlement.js';
 import type { PayerRegistry } from '../../../adapters/payers/registry.js';
-import type { PeriodRow, PolicyRow, RecordRow } from '../../storage/repositories.js';
+import type { PeriodRow, PolicyRow } from '../../storage/policies.js';
+import type { RecordRow } from '../../storage/records.js';
 import type { Storage } from '../../storage/storage.js';
 import { heldPolicy } from './accumulators.js';
 import type { Principal } from '../identity/auth.js';
@@ -146,21 +147,23 @@ export class QueryService {
    */
   private resolve(by: Principal, subject: string, q: VisitQuery, op: Operation<unknown>, now: number): Resolved | { denial: string } {
     const repos = this.storage.read;
-    const decision = decideAmong(repos.consentsOf(subject, by.code), { grantee: by.code, purpose: op.purpose, provider: q.provider, now });
+    const decision = decideAmong(repos.consents.of(subject, by.code), { grantee: by.code, purpose: op.purpose, provider: q.provider, now });
     if (!decision.allow) return { denial: decision.reason };
-    const record = repos.latestRecordByVisit(q.provider, q.mdtrt_id, subject);
+    const record = repos.records.latestByVisit(q.provider, q.mdtrt_id, subject);
     if (!record) return { denial: 'NO_SUCH_VISIT' };
-    const policy = op.needsPolicy ? repos.getPolicy(by.code, q.policy_no!) : undefined;
+    const policy = op.needsPolicy ? repos.policies.get(by.code, q.policy_no!) : undefined;
     if (op.needsPolicy && (!policy || policy.subject !== subject)) return { denial: 'NO_SUCH_POLICY' };
     const facts = this.records.facts(record);
-    const hospitalLevel = repos.partyStatus(q.provider)?.level ?? null;
+    const hospitalLevel = repos.parties.status(q.provider)?.level ?? null;
     const resolved: Resolved = { consent: decision.consent, record, facts, hospitalLevel };
     if (policy) {
       const period = periodFor(policy, facts.visit_date);
       const product = this.payers.get(period.product)?.product;
       if (!product) return { denial: 'NO_SUCH_POLICY' };
-      const settled = repos.activeSettlementForVisit(q.provider, q.mdtrt_id, subject)?.settlement_id;
-      resolved.held = { policy, period, product, evaluate: heldPolicy(repos, policy, period.period_no, product, settled) };
+      const use = repos.policies.accumulatorUse(policy.insurer, policy.policy_no, period.period_no);
+      const settled = repos.settlements.activeForVisit(q.provider, q.mdtrt_id, subject)?.settlement_id;
+      const own = settled ? repos.settlements.deltas(settled) : [];
+      resolved.held = { policy, period, product, evaluate: heldPolicy(policy, period.period_no, product, use, own) };
     }
     return resolved;
   }
@@ -174,11 +177,11 @@ export class QueryService {
     const freeze = r.held && r.held.period.used_at === null ? r.held : undefined;
     if (r.consent.max_queries_per_day === null && claimLimit === undefined && !freeze) return undefined;
     return this.storage.write((tx) => {
-      if (r.consent.max_queries_per_day !== null && tx.countConsentUse(r.consent.consent_id, budgetDay(now)) > r.consent.max_queries_per_day) {
+      if (r.consent.max_queries_per_day !== null && tx.consents.countUse(r.consent.consent_id, budgetDay(now)) > r.consent.max_queries_per_day) {
         return 'CONSENT_DAILY_BUDGET';
       }
-      if (claimLimit !== undefined && tx.countClaimAttempt(by.code, r.record.record_id) > claimLimit) return 'CLAIM_ATTEMPTS';
-      if (freeze) tx.markPeriodUsed(freeze.policy.insurer, freeze.policy.policy_no, freeze.period.period_no, now);
+      if (claimLimit !== undefined && tx.records.countClaimAttempt(by.code, r.record.record_id) > claimLimit) return 'CLAIM_ATTEMPTS';
+      if (freeze) tx.policies.markPeriodUsed(freeze.policy.insurer, freeze.policy.policy_no, freeze.period.period_no, now);
       return undefined;
     });
   }

@@ -1,17 +1,20 @@
 import crypto from 'node:crypto';
 import { VouchError } from '../../errors.js';
-import { leafBytes, makeEvent, type AuditEvent } from '../../domain/audit-events.js';
+import { makeEvent, type AuditEvent } from '../../domain/audit-events.js';
 import { normaliseCertno } from '../../domain/certno.js';
-import { leafHash } from '../../domain/merkle.js';
+import { participants } from '../../domain/participation.js';
+import type { Product } from '../../domain/product.js';
 import type { ReasonCode } from '../../domain/reasons.js';
-import { participants, planSettlement, type HeldPolicy, type SettlementPlan } from '../../domain/settlement.js';
+import { planSettlement, type HeldPolicy, type SettlementPlan } from '../../domain/settlement.js';
 import type { PayerRegistry } from '../../../adapters/payers/registry.js';
-import type { KeyStore } from '../../../keys/keystore.js';
-import type { AccumulatorDeltaRow, RecordRow, Repositories, SettlementLineRow, SettlementRow } from '../../storage/repositories.js';
+import type { AccumulatorDeltaRow } from '../../storage/policies.js';
+import type { RecordRow } from '../../storage/records.js';
+import type { Repositories } from '../../storage/repositories.js';
+import type { SettlementLineRow, SettlementRow } from '../../storage/settlements.js';
 import type { Principal } from '../identity/auth.js';
 import type { Journal } from '../access-log/journal.js';
 import { MDTRT_ID } from './queries.js';
-import { newReceiptId, newReceiptSalt, saltedDigest, signReceipt, type Receipt, type ReceiptBody } from '../access-log/receipts.js';
+import { newReceiptId, newReceiptSalt, saltedDigest, type Receipt, type ReceiptBody } from '../access-log/receipts.js';
 import { timeOrderedId } from '../random.js';
 import type { RecordService } from '../records/records.js';
 import type { Vault } from '../vault.js';
@@ -81,7 +84,7 @@ function answerLines(plan: SettlementPlan): SettlementAnswerLine[] {
 
 /**
  * One-stop settlement at the cashier (一站式结算 / 直赔) and its reversal. Who takes part is a pure
- * domain rule ({@link participants}); the plan, the accumulators, the lines and the settlement row commit
+ * domain rule ({@link participants}) over what is read first; the plan, the accumulators, the lines and the settlement row commit
  * in one transaction on the single writer, so concurrent settlements on one policy serialise and never
  * both consume the same deductible; retries with the same request_id get the same answer and settle
  * nothing twice, and a retry after a reversal is told so (409 SETTLEMENT_REVERSED).
@@ -92,7 +95,6 @@ export class SettlementService {
     private readonly vault: Vault,
     private readonly records: RecordService,
     private readonly payers: PayerRegistry,
-    private readonly keys: KeyStore,
   ) {}
 
   async settle(by: Principal, input: SettleInput, now = Date.now()): Promise<SettlementAnswer & { receipt_salt?: string; receipt: Receipt }> {
@@ -116,24 +118,24 @@ export class SettlementService {
       ],
     });
 
-    const { value: outcome, leaves, receipts } = await this.journal.change<StoredAnswer | { rejected: Rejection }>((tx) => {
-      const existing = tx.settlementByRequest(hospital, input.request_id);
+    const { value: outcome, receipts } = await this.journal.change<StoredAnswer | { rejected: Rejection }>((tx) => {
+      const existing = tx.settlements.byRequest(hospital, input.request_id);
       if (existing) {
         if (existing.request_digest !== requestDigest) throw new VouchError('IDEMPOTENCY_CONFLICT');
         if (existing.status === 'reversed') return rejected('SETTLEMENT_REVERSED');
         return { value: this.openStored(existing), events: [] };
       }
-      const record = tx.latestRecordByVisit(hospital, input.mdtrt_id, subject);
+      const record = tx.records.latestByVisit(hospital, input.mdtrt_id, subject);
       if (!record) return rejected('NO_RECORD');
-      if (tx.activeSettlementForVisit(hospital, input.mdtrt_id, subject)) return rejected('ALREADY_SETTLED');
+      if (tx.settlements.activeForVisit(hospital, input.mdtrt_id, subject)) return rejected('ALREADY_SETTLED');
       const s = this.settleInTransaction(tx, { hospital, subject, record, requestDigest, question, requestId: input.request_id, now });
       return { value: s, events: [s.event], receipts: [receiptBody(s)] };
     });
     if ('rejected' in outcome) throw REJECTIONS[outcome.rejected]();
     // A fresh settlement's leaf and receipt came with the change (signed by the log writer). A replay
     // finds its leaf by event id — appending is idempotent, so a leaf lost to a crash between the two
-    // databases is restored here — and signs the same bytes again (Ed25519 is deterministic).
-    const receipt = receipts[0] ?? this.receipt(outcome, leaves[0] ?? (await this.journal.audit.append(outcome.event)));
+    // databases is restored here — and the writer signs the same bytes again (Ed25519 is deterministic).
+    const receipt = receipts[0] ?? (await this.journal.recordAnswer(outcome.event, receiptBody(outcome)));
     return { ...outcome.answer, ...(outcome.salt ? { receipt_salt: outcome.salt } : {}), receipt };
   }
 
@@ -143,18 +145,19 @@ export class SettlementService {
     c: { hospital: string; subject: string; record: RecordRow; requestDigest: string; question: object; requestId: string; now: number },
   ): StoredAnswer {
     const facts = this.records.facts(c.record);
-    const taking = participants(
-      tx.policiesOf(c.subject),
-      tx.consentsOf(c.subject),
-      (code) => this.payers.get(code)?.product,
-      (code) => {
-        const p = tx.partyStatus(code);
-        return p?.role === 'insurer' && p.status === 'active';
-      },
-      { hospital: c.hospital, visit_date: facts.visit_date, now: c.now },
-    );
-    const held: HeldPolicy[] = taking.map((p) => ({ ...p, use: tx.accumulatorUse(p.insurer, p.policy_no, p.period_no) }));
-    const plan = planSettlement(facts, held, tx.partyStatus(c.hospital)?.level ?? null);
+    const policies = tx.policies.of(c.subject);
+    const products = new Map<string, Product>();
+    for (const q of policies.flatMap((p) => p.periods)) {
+      const product = this.payers.get(q.product)?.product;
+      if (product) products.set(q.product, product);
+    }
+    const activeInsurers = new Set(policies.map((p) => p.insurer).filter((code) => {
+      const p = tx.parties.status(code);
+      return p?.role === 'insurer' && p.status === 'active';
+    }));
+    const taking = participants(policies, tx.consents.of(c.subject), { hospital: c.hospital, visit_date: facts.visit_date, now: c.now, products, activeInsurers });
+    const held: HeldPolicy[] = taking.map((p) => ({ ...p, use: tx.policies.accumulatorUse(p.insurer, p.policy_no, p.period_no) }));
+    const plan = planSettlement(facts, held, tx.parties.status(c.hospital)?.level ?? null);
     const periodOf = new Map(taking.map((p) => [`${p.insurer}|${p.policy_no}`, p.period_no]));
     const settlementId = timeOrderedId('stl');
     const answer: SettlementAnswer = {
@@ -189,9 +192,10 @@ export class SettlementService {
       kek_id: envelope.kek_id, wrapped_dek: envelope.wrapped_dek, sealed_answer: this.vault.sealPart(dek, aad, 'answer', s),
       created_at: c.now, reversed_at: null,
     };
-    tx.insertSettlement(row, deltas, lines);
+    tx.settlements.insert(row, deltas, lines);
+    for (const d of deltas) tx.policies.addAccumulator(d);
     // The periods this settlement used are frozen from now on (docs/privacy.md, class 2).
-    for (const l of lines) tx.markPeriodUsed(l.insurer, l.policy_no, l.period_no, c.now);
+    for (const l of lines) tx.policies.markPeriodUsed(l.insurer, l.policy_no, l.period_no, c.now);
     return s;
   }
 
@@ -205,17 +209,13 @@ export class SettlementService {
     return this.vault.openPart<StoredAnswer>(this.vault.dataKey(row, aad), aad, 'answer', row.sealed_answer);
   }
 
-  private receipt(s: StoredAnswer, leafIndex: number): Receipt {
-    return signReceipt(this.keys, { ...receiptBody(s), leaf_index: leafIndex, leaf_hash: leafHash(leafBytes(s.event)).toString('hex') });
-  }
-
   /** Reverses a settlement: gives back exactly the accumulator use it took. Reversing twice is a no-op. */
   async reverse(by: Principal, settlementId: string, now = Date.now()): Promise<{ settlement_id: string; status: 'reversed'; receipt_salt: string; receipt: Receipt }> {
     if (typeof settlementId !== 'string' || !/^stl_[0-9a-f]{24}$/.test(settlementId)) throw new VouchError('NOT_FOUND');
     // The reversal's answer is the same on every call, so its salt is derived (secretly) from the id.
     const salt = this.vault.digest('reversal.salt', settlementId);
-    const { value, leaves } = await this.journal.change((tx: Repositories) => {
-      const s = tx.getSettlement(settlementId);
+    const { value, receipts } = await this.journal.change((tx: Repositories) => {
+      const s = tx.settlements.get(settlementId);
       if (!s || s.hospital !== by.code) throw new VouchError('NOT_FOUND');
       const eventId = crypto.createHash('sha256').update(`reversal|${settlementId}`).digest('hex').slice(0, 32);
       const result = { settlement_id: settlementId, status: 'reversed' as const };
@@ -225,19 +225,16 @@ export class SettlementService {
         refs: { settlement_id: settlementId, record_id: s.record_id, record_version: s.record_version, receipt_id: `rcpt_rev_${eventId.slice(0, 24)}` },
         digests: { result: saltedDigest(salt, result) },
       });
-      if (s.status === 'reversed') return { value: { result, event }, events: [] };
-      for (const d of tx.settlementDeltas(settlementId)) tx.addAccumulator({ ...d, delta_fen: -d.delta_fen });
-      tx.markReversed(settlementId, now);
-      return { value: { result, event }, events: [event] };
+      const body: ReceiptBody = {
+        receipt_id: event.refs!.receipt_id!, issued_at: new Date(event.time).toISOString(), result_digest: event.digests!.result!,
+      };
+      if (s.status === 'reversed') return { value: { result, event, body }, events: [] };
+      for (const d of tx.settlements.deltas(settlementId)) tx.policies.addAccumulator({ ...d, delta_fen: -d.delta_fen });
+      tx.settlements.markReversed(settlementId, now);
+      return { value: { result, event, body }, events: [event], receipts: [body] };
     });
-    const leafIndex = leaves[0] ?? (await this.journal.audit.append(value.event));
-    const receipt = signReceipt(this.keys, {
-      receipt_id: value.event.refs!.receipt_id!,
-      leaf_index: leafIndex,
-      leaf_hash: leafHash(leafBytes(value.event)).toString('hex'),
-      issued_at: new Date(value.event.time).toISOString(),
-      result_digest: value.event.digests!.result!,
-    });
+    // A second reversal finds the first one's leaf by event id and gets the same receipt (see settle).
+    const receipt = receipts[0] ?? (await this.journal.recordAnswer(value.event, value.body));
     return { ...value.result, receipt_salt: salt, receipt };
   }
 }

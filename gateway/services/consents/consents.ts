@@ -3,7 +3,8 @@ import { VouchError } from '../../errors.js';
 import { makeEvent } from '../../domain/audit-events.js';
 import { normaliseCertno } from '../../domain/certno.js';
 import { PURPOSES, isPurpose, type Purpose } from '../../domain/consent.js';
-import type { ConsentRow, Repositories } from '../../storage/repositories.js';
+import type { ConsentRow } from '../../storage/consents.js';
+import type { Repositories } from '../../storage/repositories.js';
 import type { Principal } from '../identity/auth.js';
 import type { Journal } from '../access-log/journal.js';
 import { HOSPITAL_CODE } from '../identity/parties.js';
@@ -66,6 +67,34 @@ export function consentView(c: ConsentRow, now: number): ConsentView {
   };
 }
 
+/** What a grant allows: purposes, providers, validity and daily budget, checked. */
+function consentTerms(
+  input: GrantInput,
+  requested: string[] | null,
+  now: number,
+): Pick<ConsentRow, 'purposes' | 'providers' | 'valid_from' | 'valid_until' | 'max_queries_per_day'> {
+  const purposes = [...new Set(input.purposes)];
+  if (!purposes.length || !purposes.every(isPurpose)) {
+    throw new VouchError('VALIDATION_FAILED', `Field purposes must list some of: ${PURPOSES.join(', ')}.`);
+  }
+  let providers = requested;
+  if (providers !== null) {
+    providers = [...new Set(providers)];
+    if (!providers.length || !providers.every((p) => HOSPITAL_CODE.test(p))) {
+      throw new VouchError('VALIDATION_FAILED', 'Field providers must list institution codes (H or P + 11 digits).');
+    }
+  }
+  const validFrom = input.valid_from ? parseInstant(input.valid_from, 'valid_from', false) : now;
+  const validUntil = parseInstant(input.valid_until, 'valid_until', true);
+  if (validUntil <= now || validUntil <= validFrom) throw new VouchError('VALIDATION_FAILED', 'Field valid_until must be in the future.');
+  if (validUntil - now > MAX_VALIDITY_MS) throw new VouchError('VALIDATION_FAILED', 'Field valid_until is more than ten years ahead.');
+  const budget = input.max_queries_per_day ?? null;
+  if (budget !== null && (!Number.isSafeInteger(budget) || budget < 1 || budget > 100_000)) {
+    throw new VouchError('VALIDATION_FAILED', 'Field max_queries_per_day must be a whole number from 1 to 100000.');
+  }
+  return { purposes: purposes as Purpose[], providers, valid_from: validFrom, valid_until: validUntil, max_queries_per_day: budget };
+}
+
 /**
  * The consent ledger (个人授权): grants by the patient or recorded by a hospital at the counter with
  * evidence, revocation by the patient, expiry by the clock. Every change is a new version, a row in the
@@ -79,83 +108,36 @@ export class ConsentService {
   ) {}
 
   async grant(by: Principal, input: GrantInput, now = Date.now()): Promise<ConsentView> {
-    let subject: string;
-    let providers: string[] | null;
-    let evidenceDigest: string | null = null;
-    if (by.role === 'patient') {
-      if (input.certno !== undefined || input.evidence !== undefined) {
-        throw new VouchError('VALIDATION_FAILED', 'Fields certno and evidence are only for consents a hospital records.');
-      }
-      subject = by.subject!;
-      providers = input.providers ?? null;
-    } else if (by.role === 'hospital') {
-      const certno = normaliseCertno(input.certno);
-      if (!certno) throw new VouchError('INVALID_CERTNO');
-      if (typeof input.evidence !== 'string' || input.evidence.length === 0) {
-        throw new VouchError('VALIDATION_FAILED', 'Field evidence is required when a hospital records a consent.');
-      }
-      subject = this.vault.blindIndex(certno);
-      // Only a keyed digest of the evidence is kept: it may itself carry the patient's signature or name,
-      // and an unkeyed one could be confirmed against a guess.
-      evidenceDigest = this.vault.digest('consent.evidence', input.evidence);
-      // A hospital records consent for itself only (least privilege); the patient may widen it in person.
-      if (input.providers && !(input.providers.length === 1 && input.providers[0] === by.code)) {
-        throw new VouchError('FORBIDDEN', 'A hospital may only record consents that cover itself.');
-      }
-      providers = [by.code];
-    } else {
-      throw new VouchError('FORBIDDEN');
-    }
-    const purposes = [...new Set(input.purposes)];
-    if (!purposes.length || !purposes.every(isPurpose)) {
-      throw new VouchError('VALIDATION_FAILED', `Field purposes must list some of: ${PURPOSES.join(', ')}.`);
-    }
-    if (providers !== null) {
-      providers = [...new Set(providers)];
-      if (!providers.length || !providers.every((p) => HOSPITAL_CODE.test(p))) {
-        throw new VouchError('VALIDATION_FAILED', 'Field providers must list institution codes (H or P + 11 digits).');
-      }
-    }
-    const validFrom = input.valid_from ? parseInstant(input.valid_from, 'valid_from', false) : now;
-    const validUntil = parseInstant(input.valid_until, 'valid_until', true);
-    if (validUntil <= now || validUntil <= validFrom) throw new VouchError('VALIDATION_FAILED', 'Field valid_until must be in the future.');
-    if (validUntil - now > MAX_VALIDITY_MS) throw new VouchError('VALIDATION_FAILED', 'Field valid_until is more than ten years ahead.');
-    const budget = input.max_queries_per_day ?? null;
-    if (budget !== null && (!Number.isSafeInteger(budget) || budget < 1 || budget > 100_000)) {
-      throw new VouchError('VALIDATION_FAILED', 'Field max_queries_per_day must be a whole number from 1 to 100000.');
-    }
-    const grantee = this.read().getParty(input.grantee);
+    const who = this.recordedFor(by, input);
+    const terms = consentTerms(input, who.providers, now);
+    const grantee = this.read().parties.get(input.grantee);
     if (!grantee || grantee.role !== 'insurer' || grantee.status !== 'active') {
       throw new VouchError('VALIDATION_FAILED', 'Field grantee must be a registered, active insurer.');
     }
     const row: ConsentRow = {
       consent_id: randomId('cns'),
       version: 1,
-      subject,
+      subject: who.subject,
       grantee: grantee.code,
-      purposes: purposes as Purpose[],
-      providers,
-      valid_from: validFrom,
-      valid_until: validUntil,
-      max_queries_per_day: budget,
+      ...terms,
       status: 'active',
       recorded_by: by.role === 'patient' ? 'patient' : by.code,
-      recorded_by_role: by.role,
-      evidence_digest: evidenceDigest,
+      recorded_by_role: who.role,
+      evidence_digest: who.evidenceDigest,
       created_at: now,
       updated_at: now,
     };
     await this.journal.change((tx) => {
-      tx.insertConsent(row);
+      tx.consents.insert(row);
       const snapshot = this.vault.digest('consent.snapshot', { ...row, subject: undefined });
-      tx.appendConsentEvent({ consent_id: row.consent_id, version: 1, kind: 'granted', at: now, actor: by.code, actor_role: by.role, snapshot_digest: snapshot });
+      tx.consents.appendEvent({ consent_id: row.consent_id, version: 1, kind: 'granted', at: now, actor: by.code, actor_role: by.role, snapshot_digest: snapshot });
       return {
         value: row,
         events: [
           makeEvent({
-            kind: 'consent.granted', time: now, actor: by.code, actor_role: by.role, outcome: 'allowed', subject,
+            kind: 'consent.granted', time: now, actor: by.code, actor_role: by.role, outcome: 'allowed', subject: who.subject,
             refs: { consent_id: row.consent_id, consent_version: 1, party: grantee.code },
-            digests: { result: snapshot, ...(evidenceDigest ? { evidence: evidenceDigest } : {}) },
+            digests: { result: snapshot, ...(who.evidenceDigest ? { evidence: who.evidenceDigest } : {}) },
           }),
         ],
       };
@@ -163,17 +145,48 @@ export class ConsentService {
     return consentView(row, now);
   }
 
+  /**
+   * Whom a grant is about and who records it: the patient for themselves (any providers they name), or a
+   * hospital at the counter for an ID number, with evidence and for itself only.
+   */
+  private recordedFor(by: Principal, input: GrantInput): { role: 'patient' | 'hospital'; subject: string; providers: string[] | null; evidenceDigest: string | null } {
+    if (by.role === 'patient') {
+      if (input.certno !== undefined || input.evidence !== undefined) {
+        throw new VouchError('VALIDATION_FAILED', 'Fields certno and evidence are only for consents a hospital records.');
+      }
+      return { role: 'patient', subject: by.subject!, providers: input.providers ?? null, evidenceDigest: null };
+    }
+    if (by.role !== 'hospital') throw new VouchError('FORBIDDEN');
+    const certno = normaliseCertno(input.certno);
+    if (!certno) throw new VouchError('INVALID_CERTNO');
+    if (typeof input.evidence !== 'string' || input.evidence.length === 0) {
+      throw new VouchError('VALIDATION_FAILED', 'Field evidence is required when a hospital records a consent.');
+    }
+    // A hospital records consent for itself only (least privilege); the patient may widen it in person.
+    if (input.providers && !(input.providers.length === 1 && input.providers[0] === by.code)) {
+      throw new VouchError('FORBIDDEN', 'A hospital may only record consents that cover itself.');
+    }
+    return {
+      role: 'hospital',
+      subject: this.vault.blindIndex(certno),
+      providers: [by.code],
+      // Only a keyed digest of the evidence is kept: it may itself carry the patient's signature or name,
+      // and an unkeyed one could be confirmed against a guess.
+      evidenceDigest: this.vault.digest('consent.evidence', input.evidence),
+    };
+  }
+
   /** Revocation by the patient; a consent that is not theirs is "not found", revoking twice is a no-op. */
   async revoke(by: Principal, consentId: string, now = Date.now()): Promise<ConsentView> {
     const { value } = await this.journal.change((tx) => {
-      const c = tx.getConsent(consentId);
+      const c = tx.consents.get(consentId);
       if (!c || c.subject !== by.subject) throw new VouchError('NOT_FOUND');
       if (c.status === 'revoked') return { value: c, events: [] };
       const version = c.version + 1;
-      tx.updateConsentStatus(c.consent_id, version, 'revoked', now);
+      tx.consents.updateStatus(c.consent_id, version, 'revoked', now);
       const updated: ConsentRow = { ...c, version, status: 'revoked', updated_at: now };
       const snapshot = this.vault.digest('consent.snapshot', { ...updated, subject: undefined });
-      tx.appendConsentEvent({ consent_id: c.consent_id, version, kind: 'revoked', at: now, actor: by.code, actor_role: by.role, snapshot_digest: snapshot });
+      tx.consents.appendEvent({ consent_id: c.consent_id, version, kind: 'revoked', at: now, actor: by.code, actor_role: by.role, snapshot_digest: snapshot });
       return {
         value: updated,
         events: [
@@ -189,8 +202,8 @@ export class ConsentService {
 
   /** A patient's own consents, or (for an insurer) those granted to it without any identity. */
   list(by: Principal, now = Date.now()): ConsentView[] {
-    if (by.role === 'patient') return this.read().consentsOf(by.subject!).map((c) => consentView(c, now));
-    if (by.role === 'insurer') return this.read().consentsGrantedTo(by.code, 1000).map((c) => consentView(c, now));
+    if (by.role === 'patient') return this.read().consents.of(by.subject!).map((c) => consentView(c, now));
+    if (by.role === 'insurer') return this.read().consents.grantedTo(by.code, 1000).map((c) => consentView(c, now));
     throw new VouchError('FORBIDDEN');
   }
 }

@@ -4,7 +4,8 @@ import type { Config } from '../../config.js';
 import { VouchError } from '../../errors.js';
 import { normaliseCertno } from '../../domain/certno.js';
 import type { KeyStore } from '../../../keys/keystore.js';
-import type { PartyRole, Repositories } from '../../storage/repositories.js';
+import type { PartyRole } from '../../storage/parties.js';
+import type { Repositories } from '../../storage/repositories.js';
 import type { Vault } from '../vault.js';
 
 export type Role = PartyRole | 'patient';
@@ -35,7 +36,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{2,2048}\.[A-Za-z0-9_-]{2,4096}\.[A-Za-z0-9_-]{0,1024}$/;
 
 /**
- * The claim checks every verifier (HTTP's @fastify/jwt instances, the CLI, tests) applies:
+ * The claim checks every verifier (the AuthService both transports share, the CLI, tests) applies:
  * explicit algorithm, exact issuer and audience, required exp/iat/sub/jti. Shared so nobody configures
  * a weaker verifier by accident.
  */
@@ -53,13 +54,6 @@ export function verifierOptions(issuer: string, audience: string) {
   };
 }
 
-/**
- * Authentication: bearer JWTs from two issuers, told apart by their exact `iss` before verification
- * picks the one key that may have signed them — the gateway (parties; its own Ed25519 token key) and
- * the external identity provider (patients). Verification itself is @fastify/jwt (fast-jwt), with its
- * cache of verified tokens (bounded by each token's exp); the party's current status is checked on every
- * request so a suspension takes effect at once.
- */
 /** What a verified token established, kept until the token expires. */
 interface Verified {
   kind: 'party' | 'patient';
@@ -74,6 +68,19 @@ interface Verified {
 
 const VERIFIED_CACHE_SIZE = 10_000;
 
+/** A verifier for one issuer's tokens (fast-jwt, the library @fastify/jwt wraps) with {@link verifierOptions}. */
+export function tokenVerifier(publicPem: string, issuer: string, audience: string): TokenVerifier {
+  const verify = createVerifier({ key: publicPem, ...verifierOptions(issuer, audience) });
+  return (token) => verify(token) as Record<string, unknown>;
+}
+
+/**
+ * Authentication: bearer JWTs from two issuers, told apart by their exact `iss` before verification
+ * picks the one key that may have signed them — the gateway (parties; its own Ed25519 token key) and
+ * the external identity provider (patients). Verification itself is fast-jwt ({@link tokenVerifier}), with
+ * its cache of verified tokens (bounded by each token's exp); the party's current status is checked on
+ * every request so a suspension takes effect at once. Built once (context.ts) and used by both transports.
+ */
 export class AuthService {
   /**
    * Tokens already verified, by their exact bytes, until their `exp`: a client sends the same token on
@@ -103,7 +110,7 @@ export class AuthService {
       this.verified.set(token, v);
     }
     if (v.kind === 'patient') return { role: 'patient', code: 'patient', subject: v.subject!, jti: v.jti };
-    const party = this.repos().partyStatus(v.code);
+    const party = this.repos().parties.status(v.code);
     if (!party || party.status !== 'active' || party.role !== v.role) throw new VouchError('TOKEN_INVALID');
     return { role: party.role, code: v.code, jti: v.jti };
   }
@@ -200,7 +207,7 @@ export function verifyClientAssertion(
     throw new VouchError('ASSERTION_INVALID');
   }
   if (typeof iss !== 'string') throw new VouchError('ASSERTION_INVALID');
-  const party = repos.getParty(iss);
+  const party = repos.parties.get(iss);
   if (!party || party.status !== 'active' || !party.public_key_pem) throw new VouchError('ASSERTION_INVALID');
   const key = crypto.createPublicKey(party.public_key_pem);
   const alg = ASSERTION_ALGS[key.asymmetricKeyType ?? ''];

@@ -2,12 +2,13 @@ import crypto from 'node:crypto';
 import { VouchError } from '../../errors.js';
 import { makeEvent } from '../../domain/audit-events.js';
 import type { KeyStore } from '../../../keys/keystore.js';
-import { PARTY_ROLES, type Party, type PartyRole, type Repositories } from '../../storage/repositories.js';
+import { PARTY_ROLES, type Party, type PartyRole } from '../../storage/parties.js';
+import type { Repositories } from '../../storage/repositories.js';
 import type { Journal } from '../access-log/journal.js';
 import type { Principal } from './auth.js';
 import type { Vault } from '../vault.js';
 import { sm2IsPublicKey } from '../../crypto/gm/sm2.js';
-import type { PartyAppRow } from '../../storage/repositories.js';
+import type { PartyAppRow } from '../../storage/parties.js';
 
 export interface NewParty {
   code: string;
@@ -124,10 +125,10 @@ export class PartyService {
       status: 'active', created_at: now, updated_at: now,
     };
     const { value } = await this.journal.change((tx) => {
-      if (tx.getParty(p.code)) throw new VouchError('PARTY_EXISTS');
-      if (appRow && tx.partyApp(appRow.app_id)) throw new VouchError('PARTY_EXISTS', 'This appId is already registered.');
-      tx.insertParty(party);
-      if (appRow) tx.insertPartyApp(appRow);
+      if (tx.parties.get(p.code)) throw new VouchError('PARTY_EXISTS');
+      if (appRow && tx.parties.app(appRow.app_id)) throw new VouchError('PARTY_EXISTS', 'This appId is already registered.');
+      tx.parties.insert(party);
+      if (appRow) tx.parties.insertApp(appRow);
       return {
         value: party,
         events: [makeEvent({ kind: 'party.registered', time: now, actor: actor.code, actor_role: actor.role, outcome: 'allowed', refs: { party: p.code } })],
@@ -138,9 +139,9 @@ export class PartyService {
 
   async setStatus(code: string, status: Party['status'], actor: Principal, now = Date.now()): Promise<Party> {
     const { value } = await this.journal.change((tx) => {
-      if (!tx.setPartyStatus(code, status, now)) throw new VouchError('NOT_FOUND');
+      if (!tx.parties.setStatus(code, status, now)) throw new VouchError('NOT_FOUND');
       return {
-        value: tx.getParty(code)!,
+        value: tx.parties.get(code)!,
         events: [
           makeEvent({
             kind: status === 'suspended' ? 'party.suspended' : 'party.activated',
@@ -153,10 +154,10 @@ export class PartyService {
   }
 
   list(): Party[] {
-    return this.read().listParties();
+    return this.read().parties.list();
   }
 
   get(code: string): Party | undefined {
-    return this.read().getParty(code);
+    return this.read().parties.get(code);
   }
 }

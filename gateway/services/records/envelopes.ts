@@ -54,8 +54,8 @@ export class EnvelopeService {
       throw new VouchError('ENVELOPE_INVALID', 'Field timestamp must be Unix time in seconds (10 digits) or milliseconds (13 digits), or yyyyMMddHHmmss (Beijing time).');
     }
 
-    const app = this.read().partyApp(appId);
-    const party = app && this.read().partyStatus(app.party_code);
+    const app = this.read().parties.app(appId);
+    const party = app && this.read().parties.status(app.party_code);
     if (!app || !party || party.role !== 'hospital' || party.status !== 'active') throw new VouchError('ENVELOPE_UNKNOWN_APP');
     if (Math.abs(now - at) > this.skewMs) throw new VouchError('ENVELOPE_STALE');
 
@@ -73,9 +73,9 @@ export class EnvelopeService {
     // keyed by its bytes, so the same signature re-encoded (hex, other case) is the same signature. The
     // mark is written by `guard` inside the push's own transaction: one commit, and only with the push.
     const digest = crypto.createHash('sha256').update(sig).digest('hex');
-    if (this.read().assertionUsed(`sm-envelope:${appId}`, digest, now)) throw new VouchError('ENVELOPE_REPLAYED');
+    if (this.read().parties.assertionUsed(`sm-envelope:${appId}`, digest, now)) throw new VouchError('ENVELOPE_REPLAYED');
     const guard = (tx: Repositories) => {
-      if (!tx.useAssertion(`sm-envelope:${appId}`, digest, at + this.skewMs, now)) throw new VouchError('ENVELOPE_REPLAYED');
+      if (!tx.parties.useAssertion(`sm-envelope:${appId}`, digest, at + this.skewMs, now)) throw new VouchError('ENVELOPE_REPLAYED');
     };
     return { principal: { role: 'hospital', code: app.party_code, jti: `sm-envelope:${digest.slice(0, 16)}` }, data, guard };
   }

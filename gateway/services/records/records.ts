@@ -6,7 +6,8 @@ import { decideAmong } from '../../domain/consent.js';
 import { deriveFacts, type RecordFacts } from '../../domain/facts.js';
 import type { SettlementRecord } from '../../domain/record.js';
 import { decodeRecord } from '../../../adapters/nhsa/record-codec.js';
-import type { RecordRow, Repositories } from '../../storage/repositories.js';
+import type { RecordRow } from '../../storage/records.js';
+import type { Repositories } from '../../storage/repositories.js';
 import type { Storage } from '../../storage/storage.js';
 import type { Principal } from '../identity/auth.js';
 import type { Journal } from '../access-log/journal.js';
@@ -95,12 +96,12 @@ export class RecordService {
       // The caller's own check inside the same transaction (the national envelope's replay mark): it
       // commits with the push, or throws and nothing of the push is written.
       guard?.(tx);
-      const latest = tx.latestRecordBySetl(hospital, record.setlinfo.setl_id);
+      const latest = tx.records.latestBySetl(hospital, record.setlinfo.setl_id);
       if (latest && latest.subject !== subject) {
         return refuse(new VouchError('INVALID_RECORD', 'This setl_id was already pushed for another insured person.'), 'SETL_ID_CONFLICT');
       }
       // Decided on the writer, inside the transaction: a revocation committed a moment ago counts.
-      const decision = decideAmong(tx.consentsOf(subject), { provider: hospital, now });
+      const decision = decideAmong(tx.consents.of(subject), { provider: hospital, now });
       if (!decision.allow) return refuse(new VouchError('CONSENT_REQUIRED'), decision.reason);
       const consentRefs = { consent_id: decision.consent.consent_id, consent_version: decision.consent.version };
       if (latest && latest.content_digest === contentDigest) {
@@ -121,9 +122,9 @@ export class RecordService {
         { record_id: latest?.record_id ?? timeOrderedId('rec'), version: (latest?.version ?? 0) + 1, subject },
         { hospital, record, facts, contentDigest, now },
       );
-      tx.insertRecord(row);
+      tx.records.insert(row);
       if (this.lab) {
-        tx.putStatVisit(this.lab.visitRow({ record_id: row.record_id, subject, certno, facts, hospitalLevel: tx.partyStatus(hospital)?.level ?? null, now }));
+        tx.statistics.putVisit(this.lab.visitRow({ record_id: row.record_id, subject, certno, facts, hospitalLevel: tx.parties.status(hospital)?.level ?? null, now }));
       }
       const result: PushResult = { record_id: row.record_id, version: row.version, created: true };
       return {
@@ -196,10 +197,10 @@ export async function rewrapRecords(vault: Vault, storage: Storage, currentKek: 
   let moved = 0;
   for (;;) {
     const n = await storage.write((tx) => {
-      const rows = tx.recordsForRewrap(currentKek, 500);
+      const rows = tx.records.forRewrap(currentKek, 500);
       for (const r of rows) {
         const env = vault.rewrap(r, recordAad(r));
-        tx.updateRecordKey(r.record_id, r.version, env.kek_id, env.wrapped_dek);
+        tx.records.updateKey(r.record_id, r.version, env.kek_id, env.wrapped_dek);
       }
       return rows.length;
     });

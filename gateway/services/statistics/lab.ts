@@ -11,7 +11,7 @@ import {
   type QueryContext, type StatsQuery, type VisitAmounts, type VisitFacts,
 } from '../../domain/statistics/query.js';
 import type { PayerRegistry } from '../../../adapters/payers/registry.js';
-import { STAT_KEY_COLUMNS, type StatBudgetRow, type StatKeyColumn, type StatVisitFilter, type StatVisitRow } from '../../storage/repositories.js';
+import { STAT_KEY_COLUMNS, type StatBudgetRow, type StatKeyColumn, type StatVisitFilter, type StatVisitRow } from '../../storage/statistics.js';
 import type { Storage } from '../../storage/storage.js';
 import { instant } from '../access-log/queries.js';
 import type { Principal } from '../identity/auth.js';
@@ -160,9 +160,9 @@ export class StatisticsLab {
     if (!isRealDate(periodEnd)) throw new VouchError('VALIDATION_FAILED', 'period_end must be a date yyyy-MM-dd.');
     if (periodEnd < shanghaiDay(now)) throw new VouchError('VALIDATION_FAILED', 'period_end must not be in the past.');
     const { value } = await this.journal.change((tx) => {
-      const p = tx.partyStatus(party);
+      const p = tx.parties.status(party);
       if (!p || (p.role !== 'insurer' && p.role !== 'bureau')) return { value: undefined, events: [] as AuditEvent[] };
-      const old = tx.statBudget(party);
+      const old = tx.statistics.budget(party);
       const row: StatBudgetRow = {
         // While a period is open, moving its end (earlier or later) is the same period: what was spent
         // stays spent. Only after it ended does a new period start from nothing (a refill by a new end
@@ -170,9 +170,9 @@ export class StatisticsLab {
         party, rho_total_micro: total, rho_spent_micro: old && (old.period_end === periodEnd || old.period_end >= shanghaiDay(now)) ? old.rho_spent_micro : 0, period_end: periodEnd,
         set_by: by.code, updated_at: now,
       };
-      tx.putStatBudget(row);
+      tx.statistics.putBudget(row);
       return {
-        value: this.view(row, tx.statSpentAllPeriods(party), now),
+        value: this.view(row, tx.statistics.spentAllPeriods(party), now),
         events: [
           makeEvent({
             kind: 'stats.budget_set', time: now, actor: by.code, actor_role: 'bureau', outcome: 'allowed',
@@ -187,7 +187,7 @@ export class StatisticsLab {
 
   budget(by: Principal, now = Date.now()): BudgetView {
     const read = this.storage.read;
-    return this.view(read.statBudget(by.code), read.statSpentAllPeriods(by.code), now, by.code);
+    return this.view(read.statistics.budget(by.code), read.statistics.spentAllPeriods(by.code), now, by.code);
   }
 
   private view(b: StatBudgetRow | undefined, allPeriods: number, now: number, party = b?.party ?? ''): BudgetView {
@@ -235,19 +235,19 @@ export class StatisticsLab {
     const question = canonicalJson(q);
     const actorRole = by.role === 'bureau' ? 'bureau' : 'insurer';
     // Refuse before reading anything when the budget cannot cover it (the charge below re-checks atomically).
-    const before = this.storage.read.statBudget(by.code);
+    const before = this.storage.read.statistics.budget(by.code);
     if (!this.fits(before, q.rho_micro, now)) return this.refuse(by, actorRole, q, now);
     const exact = needsAmounts(q)
       ? aggregate(q, ctx, await this.visits(q))
-      : aggregateGroupedCounts(q, ctx, this.storage.read.statCounts(keyFilter(q), q.group_by as StatKeyColumn[], q.contributions));
+      : aggregateGroupedCounts(q, ctx, this.storage.read.statistics.counts(keyFilter(q), q.group_by as StatKeyColumn[], q.contributions));
     const releaseId = timeOrderedId('rel', now);
     const { value, leaves } = await this.journal.change((tx) => {
-      const b = tx.statBudget(by.code);
-      if (!b || !this.fits(b, q.rho_micro, now) || !tx.chargeStatBudget(by.code, b.period_end, q.rho_micro, now)) {
+      const b = tx.statistics.budget(by.code);
+      if (!b || !this.fits(b, q.rho_micro, now) || !tx.statistics.chargeBudget(by.code, b.period_end, q.rho_micro, now)) {
         return { value: undefined, events: [] as AuditEvent[] };
       }
-      tx.insertStatRelease({ release_id: releaseId, party: by.code, period_end: b.period_end, rho_micro: q.rho_micro, question, created_at: now });
-      const after = tx.statBudget(by.code)!;
+      tx.statistics.insertRelease({ release_id: releaseId, party: by.code, period_end: b.period_end, rho_micro: q.rho_micro, question, created_at: now });
+      const after = tx.statistics.budget(by.code)!;
       return {
         value: { left: Math.max(0, after.rho_total_micro - after.rho_spent_micro), periodEnd: b.period_end },
         events: [
@@ -281,7 +281,7 @@ export class StatisticsLab {
     const limit = q.limit === undefined || q.limit === '' ? 100 : Number(q.limit);
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new VouchError('VALIDATION_FAILED', 'Query limit must be from 1 to 1000.');
     return {
-      releases: this.storage.read.statReleases(from, to, q.party || undefined, limit).map((r) => ({
+      releases: this.storage.read.statistics.releases(from, to, q.party || undefined, limit).map((r) => ({
         release_id: r.release_id, party: r.party, time: new Date(r.created_at).toISOString(), rho: rhoOf(r.rho_micro), rho_micro: r.rho_micro,
         period_end: r.period_end, question: JSON.parse(r.question) as Record<string, unknown>,
       })),
@@ -308,7 +308,7 @@ export class StatisticsLab {
    * other requests.
    */
   private async visits(q: StatsQuery): Promise<VisitFacts[]> {
-    const rows = this.storage.read.statVisits(keyFilter(q));
+    const rows = this.storage.read.statistics.visits(keyFilter(q));
     const open = needsAmounts(q);
     const out: VisitFacts[] = [];
     for (let i = 0; i < rows.length; i++) {
@@ -336,10 +336,10 @@ export async function rewrapStatVisits(vault: Vault, storage: Storage, currentKe
   let moved = 0;
   for (;;) {
     const n = await storage.write((tx) => {
-      const rows = tx.statVisitsForRewrap(currentKek, 500);
+      const rows = tx.statistics.visitsForRewrap(currentKek, 500);
       for (const r of rows) {
         const env = vault.rewrap(r, statAad(r.visit_key));
-        tx.updateStatVisitKey(r.visit_key, env.kek_id, env.wrapped_dek);
+        tx.statistics.updateVisitKey(r.visit_key, env.kek_id, env.wrapped_dek);
       }
       return rows.length;
     });

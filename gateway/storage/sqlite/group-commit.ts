@@ -1,10 +1,5 @@
+import type { CommitObserver } from '../storage.js';
 import type { Db } from './database.js';
-
-/** Told about every batch (metrics): how many units it held and how long its COMMIT (the fsync) took. */
-export interface CommitObserver {
-  committed(units: number, seconds: number): void;
-  failed(): void;
-}
 
 interface Pending {
   resolve: (v: unknown) => void;

@@ -29,7 +29,7 @@ t.test('vouch receipt verify and audit verify under VOUCH_CRYPTO=gm; a start und
   await enroll(w, HHB, 'HHB-CLI', who, 'huhuibao-2025');
   const q = await quote(w, HHB, who, 'HHB-CLI', SH, 'CLI-1');
   t.equal(q.body.receipt.alg, 'SM2');
-  await w.h.g.audit.publishHead();
+  await w.h.g.accessLog.publishHead();
   const keys = (await w.h.call({ method: 'GET', url: '/v1/keys' })).body;
   await w.h.close();
 

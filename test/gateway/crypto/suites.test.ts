@@ -4,7 +4,7 @@ import path from 'node:path';
 import { hmacSm3 } from '../../../gateway/crypto/gm/sm3.js';
 import { verifyKeyFromPublished, type KeyLookup } from '../../../gateway/crypto/signatures.js';
 import { treeHeadSignedBytes, verifyTreeHead } from '../../../gateway/services/access-log/access-log.js';
-import { verifyAuditLog } from '../../../gateway/services/access-log/verify.js';
+import { verifyAccessLog } from '../../../gateway/services/access-log/verify.js';
 import { receiptSignedBytes, verifyReceipt } from '../../../gateway/services/access-log/receipts.js';
 import { witness, type WitnessSource } from '../../../gateway/services/access-log/witness.js';
 import { KeyStore, SuiteMismatchError } from '../../../keys/keystore.js';
@@ -86,17 +86,17 @@ for (const suite of ['gm', 'dual'] as const) {
     t.ok(verifyTreeHead(viaGrpc.res, lookup), 'the gRPC head verifies as it comes');
 
     // The whole stored log replays (vouch audit verify's code path).
-    const report = verifyAuditLog(w.h.g.storage.auditDb, (kid) => w.h.g.keys.verifyKey(kid));
+    const report = verifyAccessLog(w.h.g.storage.log, (kid) => w.h.g.keys.verifyKey(kid));
     t.ok(report.ok, 'audit verify over the SM2-signed heads');
 
     // The witness accepts SM2-signed heads that extend what it holds, with the published keys only.
-    const source: WitnessSource = { treeHead: () => w.h.g.audit.treeHead(), consistency: async (a, b) => w.h.g.audit.consistencyProof(a, b) };
+    const source: WitnessSource = { treeHead: () => w.h.g.accessLog.treeHead(), consistency: async (a, b) => w.h.g.accessLog.consistencyProof(a, b) };
     const first = await witness({ head: null }, source, lookup);
     t.ok(first.ok);
     await push(w, spec(who, 'GM-2'));
     const second = await witness({ head: first.ok ? first.head : null }, source, lookup);
     t.match(second, { ok: true, grew: true }, 'the witness follows the log');
-    const forged = await witness({ head: null }, { ...source, treeHead: async () => ({ ...(await w.h.g.audit.treeHead()), root_hash: 'ab'.repeat(32) }) }, lookup);
+    const forged = await witness({ head: null }, { ...source, treeHead: async () => ({ ...(await w.h.g.accessLog.treeHead()), root_hash: 'ab'.repeat(32) }) }, lookup);
     t.notOk(forged.ok, 'a head whose signature does not cover its root is refused');
 
     // The blind index is HMAC-SM3 under the gateway's secret.

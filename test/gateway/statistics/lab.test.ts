@@ -2,7 +2,7 @@ import t from 'tap';
 import { certnoCheckChar } from '../../../gateway/domain/certno.js';
 import type { AuditEvent } from '../../../gateway/domain/audit-events.js';
 import { recordBody } from '../../fixtures/records.js';
-import { harness, type Harness } from '../../helpers.js';
+import { harness, type Harness, rawDb } from '../../helpers.js';
 
 /**
  * The statistics lab over HTTP: lab rows written at push time (pseudonymous, amounts sealed), budgets set
@@ -62,15 +62,15 @@ async function world(): Promise<World> {
 }
 
 const leafEvents = (h: Harness): { raw: string; e: AuditEvent }[] =>
-  (h.g.storage.auditDb.prepare('SELECT leaf FROM leaves ORDER BY leaf_index').pluck().all() as Buffer[]).map((b) => ({ raw: b.toString('utf8'), e: JSON.parse(b.toString('utf8')) as AuditEvent }));
+  (rawDb(h.dir, 'audit.db').prepare('SELECT leaf FROM leaves ORDER BY leaf_index').pluck().all() as Buffer[]).map((b) => ({ raw: b.toString('utf8'), e: JSON.parse(b.toString('utf8')) as AuditEvent }));
 
 t.test('lab rows: one per visit, pseudonymous, coarse keys in clear, amounts sealed', async (t) => {
   const { h } = await world();
   t.teardown(h.close);
-  const rows = h.g.storage.mainDb.prepare('SELECT * FROM stat_visits ORDER BY age_band, gender').all() as Record<string, unknown>[];
+  const rows = rawDb(h.dir, 'vouch.db').prepare('SELECT * FROM stat_visits ORDER BY age_band, gender').all() as Record<string, unknown>[];
   t.equal(rows.length, 7);
   const dump = JSON.stringify(rows.map((r) => ({ ...r, wrapped_dek: null, sealed_amounts: null })));
-  const subjects = h.g.storage.mainDb.prepare('SELECT subject, record_id FROM records').all() as { subject: string; record_id: string }[];
+  const subjects = rawDb(h.dir, 'vouch.db').prepare('SELECT subject, record_id FROM records').all() as { subject: string; record_id: string }[];
   for (const s of subjects) {
     t.notOk(dump.includes(s.subject), 'no blind index in a lab row');
     t.notOk(dump.includes(s.record_id), 'no record id in a lab row');
@@ -83,12 +83,12 @@ t.test('lab rows: one per visit, pseudonymous, coarse keys in clear, amounts sea
   const persons = new Set(rows.map((r) => r.person));
   t.equal(persons.size, 5, 'one pseudonym per person');
   // A corrected record (new version, same setl_id) replaces its visit's row rather than adding one.
-  const before = h.g.storage.mainDb.prepare("SELECT sealed_amounts FROM stat_visits WHERE visit_type = 'outpatient' AND age_band = '60-69'").pluck().get() as Buffer;
+  const before = rawDb(h.dir, 'vouch.db').prepare("SELECT sealed_amounts FROM stat_visits WHERE visit_type = 'outpatient' AND age_band = '60-69'").pluck().get() as Buffer;
   const B = idOf('1960-01-01', 'M', 2);
   const again = await h.g.records.push({ role: 'hospital', code: H, jti: 't' }, recordBody({ certno: B, hospital: H, mdtrt_id: 'B1', med_type: '11', inscp: 31_000, hifp: 7_500 }));
   t.same([again.created, again.version], [true, 2]);
-  t.equal(h.g.storage.mainDb.prepare('SELECT COUNT(*) FROM stat_visits').pluck().get(), 7, 'still one row per visit');
-  const after = h.g.storage.mainDb.prepare("SELECT sealed_amounts FROM stat_visits WHERE visit_type = 'outpatient' AND age_band = '60-69'").pluck().get() as Buffer;
+  t.equal(rawDb(h.dir, 'vouch.db').prepare('SELECT COUNT(*) FROM stat_visits').pluck().get(), 7, 'still one row per visit');
+  const after = rawDb(h.dir, 'vouch.db').prepare("SELECT sealed_amounts FROM stat_visits WHERE visit_type = 'outpatient' AND age_band = '60-69'").pluck().get() as Buffer;
   t.notSame(after, before, 'the row now holds the corrected amounts');
 });
 

@@ -2,7 +2,7 @@ import t from 'tap';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { assertSynchronousFull, migrate, openDatabase } from '../../../gateway/storage/sqlite/database.js';
-import { MAIN_MIGRATIONS } from '../../../gateway/storage/sqlite/schema.js';
+import { MAIN_MIGRATIONS } from '../../../gateway/storage/sqlite/main-schema.js';
 import { tempDir } from '../../helpers.js';
 
 t.test('every open is WAL with synchronous=FULL, also after reopening', async (t) => {

@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { IntegrityError } from '../integrity.js';
+import type { LogStore } from '../log-store.js';
+import { hasRoom, type Storage, type StoreOptions } from '../storage.js';
+import { AUDIT_MIGRATIONS } from './audit-schema.js';
+import { openDatabase, type Db, type Migration } from './database.js';
+import { GroupCommitter } from './group-commit.js';
+import { checkDataDir } from './integrity.js';
+import { SqliteLogStore } from './log-store.js';
+import { MAIN_MIGRATIONS } from './main-schema.js';
+import { ReadSnapshot } from './read-snapshot.js';
+import { SqliteRepositories } from './repositories.js';
+
+const MAIN_FILE = 'vouch.db';
+const LOG_FILE = 'audit.db';
+
+/**
+ * The embedded store: `vouch.db` with committed reads on one connection and group-committed writes on
+ * another (WAL lets readers see only committed data), and the access log in `audit.db`.
+ */
+export function openSqliteStorage(dataDir: string, options: StoreOptions): Storage {
+  const mainFile = path.join(dataDir, MAIN_FILE);
+  const mainDb = openChecked(mainFile, MAIN_MIGRATIONS);
+  const readerDb = openChecked(mainFile, MAIN_MIGRATIONS, { readonly: true });
+  const auditDb = openChecked(path.join(dataDir, LOG_FILE), AUDIT_MIGRATIONS);
+  const writer = new SqliteRepositories(mainDb);
+  let healthy = true;
+  const snapshot = new ReadSnapshot(readerDb);
+  // The reader's snapshot ends at each COMMIT (just before it, which also lets the checkpoint run past
+  // it), so whoever is answered after a commit is read against what it committed.
+  const committer = new GroupCommitter(mainDb, {
+    maxDelayMs: options.groupCommitMaxDelayMs, maxBatch: 1024, beforeCommit: snapshot.release,
+    observer: {
+      committed(units, seconds) {
+        healthy = true;
+        options.observer?.committed(units, seconds);
+      },
+      failed() {
+        healthy = false;
+        options.observer?.failed();
+      },
+    },
+  });
+  return {
+    get healthy() {
+      return healthy;
+    },
+    recheck() {
+      if (!healthy && hasRoom(dataDir)) healthy = true;
+      return healthy;
+    },
+    read: new SqliteRepositories(readerDb, snapshot),
+    write: (work) => committer.submit(() => work(writer)),
+    log: new SqliteLogStore(auditDb),
+    checkIntegrity(keptHeadFile) {
+      checkDataDir(mainDb, auditDb, keptHeadFile);
+    },
+    close() {
+      committer.close();
+      snapshot.release();
+      readerDb.close();
+      mainDb.close();
+      auditDb.close();
+    },
+  };
+}
+
+/** `audit.db` on a connection of its own (the log writer thread's, or a read-only one for verification). */
+export function openSqliteLogStore(dataDir: string, options: { readonly?: boolean }): LogStore {
+  return new SqliteLogStore(openDatabase(path.join(dataDir, LOG_FILE), AUDIT_MIGRATIONS, options), true);
+}
+
+/** Opens a database file; one SQLite cannot read at all (garbage, another format) stops the start clearly. */
+function openChecked(file: string, migrations: readonly Migration[], options: { readonly?: boolean } = {}): Db {
+  try {
+    return openDatabase(file, migrations, options);
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+      throw new IntegrityError(`${path.basename(file)} is not a readable SQLite database (${code}): it is damaged — restore the data directory from a backup (docs/operations.md)`);
+    }
+    throw err;
+  }
+}
