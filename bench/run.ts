@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import Database from 'better-sqlite3';
-import { loadProtos } from '../gateway/grpc/server.js';
+import { loadProtos } from '../gateway/grpc/protos.js';
 import { AccessLog } from '../gateway/services/access-log/access-log.js';
 import { WorkerLogWriter } from '../gateway/services/access-log/writer.js';
 import { makeEvent } from '../gateway/domain/audit-events.js';

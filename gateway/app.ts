@@ -13,7 +13,7 @@ import authPlugin from './http/auth.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { requireClientCertificate } from './http/client-cert.js';
 import { installHttpMetrics } from './observability/http-metrics.js';
-import { ErrorBody, Receipt } from './http/schemas.js';
+import { ErrorBody, Receipt } from './http/schemas/common.js';
 import { documentRoutes } from './http/openapi.js';
 import { API_DESCRIPTION, TAGS, documentSchema } from './http/openapi-docs.js';
 import answerRoutes from './http/routes/answers.js';
@@ -63,29 +63,27 @@ export interface AppOptions {
   gateway?: Gateway;
 }
 
-/**
- * Builds the HTTP application; never listens (gateway/server.ts does). Tests build it the same way and
- * drive it with `inject`.
- */
-export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
-  const logger = options.logger ?? createLogger(config.log.level);
-  const gateway = options.gateway ?? openGateway(config, logger);
-  if (config.tls) assertTlsPair(config.tls.certFile, config.tls.keyFile);
-  const https = config.tls
-    ? {
-        https: {
-          cert: fs.readFileSync(config.tls.certFile),
-          key: fs.readFileSync(config.tls.keyFile),
-          ...(config.tls.caFile ? { ca: fs.readFileSync(config.tls.caFile) } : {}),
-          requestCert: config.tls.requireClientCert,
-          // Client certificates are verified here and required per route (http/client-cert.ts), so the
-          // health probes answer without one.
-          rejectUnauthorized: false,
-        },
-      }
-    : {};
+/** HTTPS when TLS is configured: client certificates are asked for when required, and checked per route. */
+function httpsOptions(tls: Config['tls']) {
+  if (!tls) return {};
+  assertTlsPair(tls.certFile, tls.keyFile);
+  return {
+    https: {
+      cert: fs.readFileSync(tls.certFile),
+      key: fs.readFileSync(tls.keyFile),
+      ...(tls.caFile ? { ca: fs.readFileSync(tls.caFile) } : {}),
+      requestCert: tls.requireClientCert,
+      // Client certificates are verified here and required per route (http/client-cert.ts), so the
+      // health probes answer without one.
+      rejectUnauthorized: false,
+    },
+  };
+}
+
+/** The Fastify instance itself: ids, limits, validation, logging and closing as the gateway wants them. */
+function createServer(config: Config, logger: pino.Logger): FastifyInstance {
   const app = Fastify({
-    ...https,
+    ...httpsOptions(config.tls),
     loggerInstance: logger as FastifyBaseLogger,
     // The caller's X-Request-Id is not trusted: request ids end up in logs.
     genReqId: () => crypto.randomUUID(),
@@ -104,6 +102,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     forceCloseConnections: false,
   });
+  return app as unknown as FastifyInstance;
+}
+
+/** What every request goes through: the shared schemas, errors, metrics, client certificates, headers, drain. */
+function installRequestHandling(app: FastifyInstance, config: Config, gateway: Gateway): void {
   app.decorate('gateway', gateway);
   app.addSchema(ErrorBody);
   app.addSchema(Receipt);
@@ -117,10 +120,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     void reply.header('cache-control', 'no-store');
   });
   installDrain(app);
-  app.addHook('onClose', async () => {
-    if (!options.gateway) await gateway.close();
-  });
+}
 
+/** The OpenAPI 3.1 document (/docs/json) and its UI (/docs), built from the route schemas. */
+async function registerDocs(app: FastifyInstance, config: Config): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -134,20 +137,33 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   documentRoutes(app, { clientCertificates: Boolean(config.tls?.requireClientCert) });
-  await app.register(authPlugin, { gateway });
+}
 
+/** Authentication first (its hook guards every /v1 route registered after it), then the routes per capability. */
+async function registerRoutes(app: FastifyInstance, gateway: Gateway): Promise<void> {
+  await app.register(authPlugin, { gateway });
   const opts = { gateway };
-  await app.register(healthRoutes, opts);
-  await app.register(partyRoutes, opts);
-  await app.register(tokenRoutes, opts);
-  await app.register(consentRoutes, opts);
-  await app.register(recordRoutes, opts);
-  await app.register(answerRoutes, opts);
-  await app.register(auditRoutes, opts);
-  await app.register(supervisionRoutes, opts);
-  await app.register(statisticsRoutes, opts);
+  for (const routes of [healthRoutes, partyRoutes, tokenRoutes, consentRoutes, recordRoutes, answerRoutes, auditRoutes, supervisionRoutes, statisticsRoutes]) {
+    await app.register(routes, opts);
+  }
   await app.register(consolePlugin);
-  return app as unknown as FastifyInstance;
+}
+
+/**
+ * Builds the HTTP application; never listens (gateway/server.ts does). Tests build it the same way and
+ * drive it with `inject`.
+ */
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const logger = options.logger ?? createLogger(config.log.level);
+  const gateway = options.gateway ?? openGateway(config, logger);
+  const app = createServer(config, logger);
+  installRequestHandling(app, config, gateway);
+  app.addHook('onClose', async () => {
+    if (!options.gateway) await gateway.close();
+  });
+  await registerDocs(app, config);
+  await registerRoutes(app, gateway);
+  return app;
 }
 
 /**

@@ -1,5 +1,9 @@
 import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import type pino from 'pino';
 import protobuf from 'protobufjs';
+import { toVouchError } from '../errors.js';
+import { PROTO_DIR } from './protos.js';
 
 /**
  * The error detail of a failed call, in two encodings: the project's `vouch.v1.ErrorDetail` and the
@@ -48,4 +52,25 @@ export function encodeErrorDetail(protoDir: string, grpcCode: number, detail: Er
   const bytes = Buffer.from(t.detail.encode(t.detail.fromObject(detail)).finish());
   const status = t.status.encode(t.status.fromObject({ code: grpcCode, message: detail.message, details: [{ type_url: ERROR_DETAIL_TYPE_URL, value: bytes }] })).finish();
   return { detail: bytes, status: Buffer.from(status) };
+}
+
+/** A failed call as grpc-js sends it, with the catalogue code and HTTP status beside for metrics and logs. */
+export type CallFailure = Partial<grpc.StatusObject> & { vouchCode: string; httpStatus: number };
+
+/**
+ * The catalogue error as a gRPC status: anything thrown goes through the same mapping as over HTTP
+ * (errors.ts `toVouchError`), then the code is mapped; in the trailers the standard google.rpc.Status
+ * (`grpc-status-details-bin`, its details an ErrorDetail), the ErrorDetail alone (`vouch-error-bin`),
+ * and the catalogue code and request id as plain keys.
+ */
+export function grpcError(err: unknown, requestId: string, logger: pino.Logger): CallFailure {
+  const v = toVouchError(err);
+  if (v.status >= 500) logger.error({ err: v.cause ?? err, code: v.code, reqId: requestId }, 'rpc failed');
+  const encoded = encodeErrorDetail(PROTO_DIR, v.grpcStatus, { code: v.code, message: v.message, request_id: requestId });
+  const metadata = new grpc.Metadata();
+  metadata.set('vouch-error-code', v.code);
+  metadata.set('vouch-request-id', requestId);
+  metadata.set('vouch-error-bin', encoded.detail);
+  metadata.set('grpc-status-details-bin', encoded.status);
+  return { code: v.grpcStatus, details: v.message, metadata, vouchCode: v.code, httpStatus: v.status };
 }

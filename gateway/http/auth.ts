@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VouchError } from '../errors.js';
 import type { Gateway } from '../context.js';
 import type { AuthService, Principal, Role } from '../services/identity/auth.js';
+import { authenticate, authorize } from '../transport/admission.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -23,13 +24,6 @@ declare module 'fastify' {
     /** Every /v1 route with its access rule, as registered (the authorisation matrix test reads it). */
     accessRules: { method: string; url: string; roles: readonly Role[]; public: boolean }[];
   }
-}
-
-/** The bearer token of a request, or undefined (a malformed Authorization header counts as none). */
-export function bearerToken(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const m = /^Bearer ([^\s]+)$/i.exec(header.trim());
-  return m ? m[1] : undefined;
 }
 
 /**
@@ -59,9 +53,7 @@ async function authPlugin(app: FastifyInstance, opts: { gateway: Gateway }): Pro
     const c = request.routeOptions.config;
     if (!request.routeOptions.url?.startsWith('/v1/') || c.public) return;
     if (c.envelope && request.headers.authorization === undefined) return;
-    const principal = auth.authenticate(bearerToken(request.headers.authorization));
-    if (!c.roles?.includes(principal.role)) throw new VouchError('FORBIDDEN');
-    request.principal = principal;
+    request.principal = authorize(authenticate(auth, request.headers.authorization), c.roles);
   });
 }
 

@@ -1,41 +1,7 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { VouchError, errorBody, isStoreFailure, type ErrorCode } from '../errors.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { VouchError, errorBody, toVouchError, type ErrorCode } from '../errors.js';
 // For the 'x-error-codes' member of route schemas (declared with the OpenAPI helpers).
 import type {} from './openapi.js';
-
-/** Fastify's own client errors, mapped onto the catalogue. */
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION_FAILED',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'VALIDATION_FAILED',
-  FST_ERR_CTP_EMPTY_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-};
-
-/** Converts anything thrown into a catalogue error; nothing of the input or of internals gets through. */
-export function toVouchError(err: unknown): VouchError {
-  if (err instanceof VouchError) return err;
-  if (isStoreFailure(err)) return new VouchError('STORAGE_UNAVAILABLE', undefined, { cause: err });
-  const e = err as FastifyError & { validation?: { keyword?: string; instancePath?: string; message?: string; params?: Record<string, unknown> }[]; validationContext?: string; type?: string };
-  if (e && Array.isArray(e.validation)) {
-    const v = e.validation[0];
-    const missing = typeof v?.params?.missingProperty === 'string' ? `/${v.params.missingProperty}` : '';
-    const where = `${e.validationContext ?? 'body'}${v?.instancePath ?? ''}${missing}`.replace(/[^A-Za-z0-9_/[\].-]/g, '');
-    // ajv's messages name rules ("must be integer"), never the offending value; a pattern is named as a
-    // format (its text would read "must match pattern ." once quoted values are taken out).
-    const rule = (v?.keyword === 'pattern' ? 'is not in the expected format' : (v?.message ?? 'is invalid').replace(/"[^"]*"/g, '')).slice(0, 100);
-    return new VouchError('VALIDATION_FAILED', `Field ${where}: ${rule}.`);
-  }
-  const mapped = e && typeof e.code === 'string' ? FASTIFY_CODES[e.code] : undefined;
-  if (mapped) return new VouchError(mapped, mapped === 'VALIDATION_FAILED' ? 'The body is not valid JSON.' : undefined);
-  // JSON.parse failures and prototype-poisoning refusals from the body parser.
-  if (e instanceof SyntaxError || (e && e.statusCode === 400)) return new VouchError('VALIDATION_FAILED', 'The body is not valid JSON.');
-  if (e && e.statusCode === 413) return new VouchError('PAYLOAD_TOO_LARGE');
-  if (e && e.statusCode === 415) return new VouchError('UNSUPPORTED_MEDIA_TYPE');
-  return new VouchError('INTERNAL', undefined, { cause: err });
-}
 
 declare module 'fastify' {
   interface FastifyRequest {

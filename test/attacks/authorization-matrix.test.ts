@@ -1,6 +1,6 @@
 import t from 'tap';
 import * as grpc from '@grpc/grpc-js';
-import { loadProtos } from '../../gateway/grpc/server.js';
+import { loadProtos } from '../../gateway/grpc/protos.js';
 import { certno, grpcHarness, harness, type Harness } from '../helpers.js';
 import { recordBody } from '../fixtures/records.js';
 

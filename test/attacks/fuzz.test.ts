@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import * as grpc from '@grpc/grpc-js';
 import { ERROR_CATALOGUE } from '../../gateway/errors.js';
-import { loadProtos } from '../../gateway/grpc/server.js';
+import { loadProtos } from '../../gateway/grpc/protos.js';
 import { certno, grpcHarness, harness, type Harness, rawDb } from '../helpers.js';
 import { recordBody } from '../fixtures/records.js';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ERROR_CATALOGUE, GrpcStatus, VouchError, errorBody } from '../../gateway/errors.js';
+import { ERROR_CATALOGUE, GrpcStatus, VouchError, errorBody, toVouchError } from '../../gateway/errors.js';
 
 t.test('every catalogue code has an HTTP status, a gRPC status and a fixed message', async (t) => {
   const grpcCodes = new Set<number>(Object.values(GrpcStatus));
@@ -23,4 +23,18 @@ t.test('error bodies have the contract shape and keep causes inside', async (t) 
   const body = errorBody(e, 'req-1');
   t.same(Object.keys(body.error).sort(), ['code', 'message', 'request_id']);
   t.notMatch(JSON.stringify(body), /secret|110101/);
+});
+
+t.test('one mapping from anything thrown to the catalogue, for both transports', async (t) => {
+  const own = new VouchError('CONSENT_REQUIRED');
+  t.equal(toVouchError(own), own, 'a catalogue error passes as it is');
+  t.equal(toVouchError(Object.assign(new Error('disk'), { code: 'SQLITE_FULL' })).code, 'STORAGE_UNAVAILABLE');
+  t.equal(toVouchError(new Error('x', { cause: Object.assign(new Error('io'), { code: 'ENOSPC' }) })).code, 'STORAGE_UNAVAILABLE', 'the cause is looked at too');
+  t.equal(toVouchError(new SyntaxError('Unexpected token')).code, 'VALIDATION_FAILED');
+  t.equal(toVouchError({ code: 'FST_ERR_CTP_BODY_TOO_LARGE' }).code, 'PAYLOAD_TOO_LARGE');
+  const invalid = toVouchError({ validation: [{ keyword: 'pattern', instancePath: '/provider', message: 'must match pattern "^[HP]"' }], validationContext: 'body' });
+  t.same([invalid.code, invalid.detail], ['VALIDATION_FAILED', 'Field body/provider: is not in the expected format.'], 'a pattern is named as a format, never quoted');
+  const internal = toVouchError(new Error('secret internals 110101199003077777'));
+  t.equal(internal.code, 'INTERNAL');
+  t.notMatch(internal.message, /secret|110101/);
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import * as grpc from '@grpc/grpc-js';
-import { loadProtos } from '../../gateway/grpc/server.js';
+import { loadProtos } from '../../gateway/grpc/protos.js';
 import { Metrics } from '../../gateway/observability/metrics.js';
 import { GroupCommitter } from '../../gateway/storage/sqlite/group-commit.js';
 import { openDatabase } from '../../gateway/storage/sqlite/database.js';

@@ -1,19 +1,16 @@
-import type { FastifyInstance } from 'fastify';
-import type { Static } from 'typebox';
 import type { Gateway } from '../../context.js';
 import { OPERATIONS } from '../../services/identity/operations.js';
+import { productView } from '../../services/answers/products.js';
 import { principalOf } from '../auth.js';
 import { op } from '../openapi.js';
-import { productView } from '../../services/answers/products.js';
 import {
   ClaimAnswer, ClaimBody, EligibilityAnswer, PolicyAnswer, PolicyBody, PolicyDetailsAnswer, PolicyParams, ProductsAnswer, QuoteAnswer,
-  ReversalAnswer, SettleAnswer, SettleBody, SettlementParams, VisitQueryBody, withErrors,
-} from '../schemas.js';
+  ReversalAnswer, SettleAnswer, SettleBody, SettlementParams, VisitQueryBody,
+} from '../schemas/answers.js';
+import { withErrors } from '../schemas/common.js';
+import type { RoutePlugin, TypedApp } from '../typed.js';
 
-/** Products, policies, insurers' questions and the cashier's one-stop settlement. */
-export default async function answerRoutes(app: FastifyInstance, opts: { gateway: Gateway }): Promise<void> {
-  const g = opts.gateway;
-
+function listProducts(app: TypedApp, g: Gateway): void {
   app.get(
     '/v1/products',
     {
@@ -25,8 +22,10 @@ export default async function answerRoutes(app: FastifyInstance, opts: { gateway
     },
     async () => ({ products: g.payers.list().map(productView) }),
   );
+}
 
-  app.put<{ Params: Static<typeof PolicyParams>; Body: Static<typeof PolicyBody> }>(
+function enrollPolicy(app: TypedApp, g: Gateway): void {
+  app.put(
     '/v1/policies/:policy_no',
     {
       config: { roles: OPERATIONS.enrollPolicy },
@@ -46,8 +45,10 @@ export default async function answerRoutes(app: FastifyInstance, opts: { gateway
     },
     async (req) => g.policies.enroll(principalOf(req), req.params.policy_no, req.body),
   );
+}
 
-  app.get<{ Params: Static<typeof PolicyParams> }>(
+function viewPolicy(app: TypedApp, g: Gateway): void {
+  app.get(
     '/v1/policies/:policy_no',
     {
       config: { roles: OPERATIONS.viewPolicy },
@@ -63,8 +64,10 @@ export default async function answerRoutes(app: FastifyInstance, opts: { gateway
     },
     async (req) => g.policies.view(principalOf(req), req.params.policy_no),
   );
+}
 
-  app.post<{ Body: Static<typeof VisitQueryBody> }>(
+function eligibility(app: TypedApp, g: Gateway): void {
+  app.post(
     '/v1/eligibility',
     {
       config: { roles: OPERATIONS.eligibility },
@@ -80,8 +83,10 @@ export default async function answerRoutes(app: FastifyInstance, opts: { gateway
     },
     async (req) => g.queries.eligibility(principalOf(req), req.body),
   );
+}
 
-  app.post<{ Body: Static<typeof VisitQueryBody> }>(
+function quote(app: TypedApp, g: Gateway): void {
+  app.post(
     '/v1/settlements/quote',
     {
       config: { roles: OPERATIONS.quote },
@@ -97,8 +102,10 @@ export default async function answerRoutes(app: FastifyInstance, opts: { gateway
     },
     async (req) => g.queries.quote(principalOf(req), req.body),
   );
+}
 
-  app.post<{ Body: Static<typeof ClaimBody> }>(
+function verifyClaim(app: TypedApp, g: Gateway): void {
+  app.post(
     '/v1/claims/verify',
     {
       config: { roles: OPERATIONS.verifyClaim },
@@ -114,8 +121,10 @@ export default async function answerRoutes(app: FastifyInstance, opts: { gateway
     },
     async (req) => g.queries.verifyClaim(principalOf(req), req.body),
   );
+}
 
-  app.post<{ Body: Static<typeof SettleBody> }>(
+function settle(app: TypedApp, g: Gateway): void {
+  app.post(
     '/v1/settlements',
     {
       config: { roles: OPERATIONS.settle },
@@ -132,8 +141,10 @@ export default async function answerRoutes(app: FastifyInstance, opts: { gateway
     },
     async (req, reply) => reply.code(201).send(await g.settlements.settle(principalOf(req), req.body)),
   );
+}
 
-  app.post<{ Params: Static<typeof SettlementParams> }>(
+function reverse(app: TypedApp, g: Gateway): void {
+  app.post(
     '/v1/settlements/:settlement_id/reversal',
     {
       config: { roles: OPERATIONS.reverse },
@@ -149,3 +160,9 @@ export default async function answerRoutes(app: FastifyInstance, opts: { gateway
     async (req) => g.settlements.reverse(principalOf(req), req.params.settlement_id),
   );
 }
+
+/** Products, policies, insurers' questions and the cashier's one-stop settlement. */
+const answerRoutes: RoutePlugin = async (app, { gateway }) => {
+  for (const route of [listProducts, enrollPolicy, viewPolicy, eligibility, quote, verifyClaim, settle, reverse]) route(app, gateway);
+};
+export default answerRoutes;

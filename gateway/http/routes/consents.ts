@@ -1,14 +1,14 @@
-import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
-import type { Gateway } from '../../context.js';
 import { OPERATIONS } from '../../services/identity/operations.js';
 import { principalOf } from '../auth.js';
 import { op } from '../openapi.js';
-import { ConsentIdParams, ConsentView, GrantBody, withErrors } from '../schemas.js';
+import { withErrors } from '../schemas/common.js';
+import { ConsentIdParams, ConsentView, ConsentsAnswer, GrantBody, RevokedAnswer } from '../schemas/consents.js';
+import type { RoutePlugin } from '../typed.js';
 
-export default async function consentRoutes(app: FastifyInstance, opts: { gateway: Gateway }): Promise<void> {
+/** Consents (个人授权): granted by the patient or recorded by a hospital, revoked, listed. */
+const consentRoutes: RoutePlugin = async (app, opts) => {
   const g = opts.gateway;
-  app.post<{ Body: Static<typeof GrantBody> }>(
+  app.post(
     '/v1/consents',
     {
       config: { roles: OPERATIONS.grantConsent },
@@ -24,14 +24,14 @@ export default async function consentRoutes(app: FastifyInstance, opts: { gatewa
     },
     async (req, reply) => reply.code(201).send(await g.consents.grant(principalOf(req), req.body)),
   );
-  app.post<{ Params: Static<typeof ConsentIdParams> }>(
+  app.post(
     '/v1/consents/:consent_id/revoke',
     {
       config: { roles: OPERATIONS.revokeConsent },
       schema: {
         ...op({ id: 'revokeConsent', summary: 'Revoke a consent', tags: ['consents'], answer: 'The consent, revoked (revoking twice changes nothing).', errors: ['NOT_FOUND', 'LOG_UNAVAILABLE'] }),
         params: ConsentIdParams,
-        response: withErrors({ 200: Type.Object({ consent_id: Type.String(), version: Type.Integer(), status: Type.String() }) }),
+        response: withErrors({ 200: RevokedAnswer }),
       },
     },
     async (req) => {
@@ -45,9 +45,10 @@ export default async function consentRoutes(app: FastifyInstance, opts: { gatewa
       config: { roles: OPERATIONS.listConsents },
       schema: {
         ...op({ id: 'listConsents', summary: 'List consents', tags: ['consents'], answer: 'A patient’s own consents; for an insurer, those granted to it, without identity.', errors: [] }),
-        response: withErrors({ 200: Type.Object({ consents: Type.Array(ConsentView) }) }),
+        response: withErrors({ 200: ConsentsAnswer }),
       },
     },
     async (req) => ({ consents: g.consents.list(principalOf(req)) }),
   );
-}
+};
+export default consentRoutes;

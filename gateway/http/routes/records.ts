@@ -1,12 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import type { Gateway } from '../../context.js';
 import { OPERATIONS } from '../../services/identity/operations.js';
 import { isSmEnvelope } from '../../../adapters/nhsa/sm-envelope.js';
 import { VouchError } from '../../errors.js';
 import { op } from '../openapi.js';
-import { RecordAnswer, RecordBody, withErrors } from '../schemas.js';
+import { withErrors } from '../schemas/common.js';
+import { RecordAnswer, RecordBody } from '../schemas/records.js';
+import type { RoutePlugin } from '../typed.js';
 
-export default async function recordRoutes(app: FastifyInstance, opts: { gateway: Gateway }): Promise<void> {
+/** Record pushes from hospitals: bare, in the platform's envelope, or in its SM4/SM2 encrypted envelope. */
+const recordRoutes: RoutePlugin = async (app, opts) => {
   app.post(
     '/v1/records',
     {
@@ -46,4 +47,5 @@ export default async function recordRoutes(app: FastifyInstance, opts: { gateway
       return reply.code(201).send({ record_id: r.record_id, version: r.version });
     },
   );
-}
+};
+export default recordRoutes;

@@ -1,12 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Static } from 'typebox';
-import type { Gateway } from '../../context.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { makeEvent } from '../../domain/audit-events.js';
 import { VouchError } from '../../errors.js';
 import { verifyClientAssertion } from '../../services/identity/auth.js';
 import { sendCatalogueError, settleError } from '../error-handler.js';
 import { op } from '../openapi.js';
-import { TokenAnswer, TokenBody, TokenErrorBody } from '../schemas.js';
+import { TokenAnswer, TokenBody, TokenErrorBody } from '../schemas/token.js';
+import type { RoutePlugin } from '../typed.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -46,7 +45,7 @@ const isForm = (request: FastifyRequest): boolean => (request.headers['content-t
  * "invalid_client", "error_description": …}` — with the catalogue code and request id beside
  * (`code`, `request_id`); a JSON request gets the catalogue body every other route gives.
  */
-export default async function tokenRoutes(app: FastifyInstance, opts: { gateway: Gateway }): Promise<void> {
+const tokenRoutes: RoutePlugin = async (app, opts) => {
   const g = opts.gateway;
   app.addContentTypeParser(FORM, { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -64,7 +63,7 @@ export default async function tokenRoutes(app: FastifyInstance, opts: { gateway:
       .send({ error: oauthError(v.code, v.status, request.body), error_description: v.message, code: v.code, request_id: request.id });
   });
 
-  app.post<{ Body: Static<typeof TokenBody> }>(
+  app.post(
     '/v1/token',
     {
       config: { public: true },
@@ -103,4 +102,5 @@ export default async function tokenRoutes(app: FastifyInstance, opts: { gateway:
       return { access_token: g.tokens.partyToken(who.code, who.role, ttl), token_type: 'Bearer' as const, expires_in: ttl };
     },
   );
-}
+};
+export default tokenRoutes;

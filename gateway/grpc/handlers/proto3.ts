@@ -1,0 +1,2 @@
+/** Optional proto3 strings arrive as '' when unset. */
+export const optional = (s: string | undefined): string | undefined => (s === undefined || s === '' ? undefined : s);

@@ -1,0 +1,25 @@
+import t from 'tap';
+import type { AuthService, Principal } from '../../../gateway/services/identity/auth.js';
+import { authenticate, authorize, bearerToken } from '../../../gateway/transport/admission.js';
+
+t.test('the bearer token of an Authorization value (RFC 6750 §2.1), the same for HTTP headers and gRPC metadata', async (t) => {
+  t.equal(bearerToken('Bearer abc.def.ghi'), 'abc.def.ghi');
+  t.equal(bearerToken('bearer abc'), 'abc', 'the scheme is case-insensitive');
+  t.equal(bearerToken('  Bearer abc  '), 'abc', 'surrounding blanks are ignored');
+  for (const malformed of [undefined, '', 'Bearer', 'Bearer ', 'Bearer  two  spaces', 'Bearer a b', 'Basic abc', 'Token abc', Buffer.from('Bearer abc'), 42]) {
+    t.equal(bearerToken(malformed), undefined, `${JSON.stringify(malformed)} counts as no token`);
+  }
+});
+
+t.test('authenticate hands the token to the one AuthService; authorize checks the operation’s roles', async (t) => {
+  const seen: (string | undefined)[] = [];
+  const insurer: Principal = { role: 'insurer', code: 'INS1', jti: 'j' };
+  const auth = { authenticate: (token: string | undefined) => (seen.push(token), insurer) } as unknown as AuthService;
+  t.equal(authenticate(auth, 'Bearer tok'), insurer);
+  t.equal(authenticate(auth, 'Basic tok'), insurer);
+  t.same(seen, ['tok', undefined], 'a malformed value reaches the service as no token (it answers UNAUTHENTICATED)');
+  t.equal(authorize(insurer, ['insurer', 'bureau']), insurer);
+  for (const roles of [['hospital'] as const, [] as const, undefined]) {
+    t.throws(() => authorize(insurer, roles), { name: 'VouchError', code: 'FORBIDDEN' }, `roles ${JSON.stringify(roles)}`);
+  }
+});
