@@ -1,6 +1,6 @@
 import t from 'tap';
 import { applyRatio, fenToYuan, yuanToFen } from '../../../gateway/domain/money.js';
-import type { VouchError } from '../../../gateway/errors.js';
+import type { InvalidAmountError } from '../../../gateway/domain/money.js';
 
 t.test('yuan → fen is exact on the decimal text', async (t) => {
   const cases: [unknown, number][] = [
@@ -21,7 +21,7 @@ t.test('anything that is not a yuan amount with ≤2 decimals is refused, naming
     NaN, Infinity, -Infinity, 0.001, 1e21, 12345678901234.56, 99999999999999.99, '123456789012345.00', null, true, {}, [], 5n,
   ];
   for (const input of bad) {
-    const err = t.throws(() => yuanToFen(input, 'setlinfo.medfee_sumamt')) as unknown as VouchError;
+    const err = t.throws(() => yuanToFen(input, 'setlinfo.medfee_sumamt')) as unknown as InvalidAmountError;
     t.equal(err.code, 'INVALID_AMOUNT', `${String(input)} refused`);
     t.match(err.message, /setlinfo\.medfee_sumamt/);
     if (typeof input === 'string' && input.length > 2) t.notMatch(err.message, input, 'the value itself is not echoed');
