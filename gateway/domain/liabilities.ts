@@ -95,9 +95,8 @@ function lineAmount(line: FactLine, atoms: readonly Atom[]): number {
   return sum; // the 起付线 (DED) is not attributable to lines
 }
 
-function lineMatches(line: FactLine, l: Liability): boolean {
-  const f = l.items;
-  if (!f) return true;
+/** Whether a fee line is on a liability's item list (by category, level and national code, all that are given). */
+function lineMatches(line: FactLine, f: NonNullable<Liability['items']>): boolean {
   if (f.med_chrgitm_types && !f.med_chrgitm_types.includes(line.type)) return false;
   if (f.chrgitm_lv && !f.chrgitm_lv.includes(line.lv)) return false;
   if (f.med_list_codes && !f.med_list_codes.includes(line.code)) return false;
@@ -158,10 +157,11 @@ export function baseOf(l: Liability, facts: RecordFacts, remaining: Remaining, c
   const atoms = BASE_ATOMS[l.base];
   const room = atoms.reduce((s, a) => s + remaining.atoms[a], 0);
   let base = room;
-  if (l.items) {
+  const items = l.items;
+  if (items) {
     let sum = 0;
     facts.lines.forEach((line, i) => {
-      if (claimedLines.has(i) || !lineMatches(line, l)) return;
+      if (claimedLines.has(i) || !lineMatches(line, items)) return;
       sum += lineAmount(line, atoms);
       if (l.base === 'listed_items') claimedLines.add(i);
     });

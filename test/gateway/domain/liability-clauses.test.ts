@@ -235,3 +235,12 @@ t.test('the insurer is told only POLICY_NOT_ACTIVE about a visit its period does
   t.ok(r.reasons.includes('VISIT_TYPE_NOT_COVERED'), 'the cashier sees every reason');
   t.same(insurerView(r), { reasons: ['POLICY_NOT_ACTIVE'], deductible_applied_fen: 0, liabilities: HHB.liabilities.map((l) => ({ liability: l.code, payable_fen: 0 })) });
 });
+
+t.test('an insurer is told no deductible where the paying liability has none', async (t) => {
+  // 沪惠保 CAR-T, 100 % with no deductible: a 6,000 CAR-T line left wholly to the patient pays 6,000.
+  const line = { code: 'XL01XXA001B001010100001', type: '09', lv: '03', ool: 6_000 * Y, pre: 0, cop: 0 };
+  const f = facts({ personal_burden_fen: 6_000 * Y, cash_fen: 6_000 * Y, atoms: { OOL: 6_000 * Y, PRE: 0, DED: 0, COP: 0 }, lines: [line] });
+  const r = evaluateProduct({ product: HHB, facts: f, policy: terms, hospitalLevel: 3, use: new Map(), remaining: initialRemaining(f, 'personal_burden') });
+  t.same(insurerView(r).liabilities.find((l) => l.liability === 'car_t'), { liability: 'car_t', payable_fen: 6_000 * Y });
+  t.equal(insurerView(r).deductible_applied_fen, 0);
+});

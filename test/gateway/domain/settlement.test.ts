@@ -97,6 +97,7 @@ t.test('a period’s terms: its own dates and flags, waiting counted from the fi
   t.equal(periodKey(2), 'p2');
   t.same(termsOf(p, 2), { period_key: 'p2', start_date: '2025-03-01', end_date: '2026-02-28', cover_start: '2024-03-01', pre_existing: false, claim_free_years: 1 });
   t.same(termsOf(p, 1).cover_start, '2024-03-01');
+  t.same(termsOf({ ...p, periods: [...p.periods].reverse() }, 2).cover_start, '2024-03-01', 'whatever order the periods are stored in');
 });
 
 t.test('who takes part: an active insurer with the patient’s settlement consent here, a period on the day, a known product', async (t) => {
