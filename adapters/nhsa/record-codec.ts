@@ -1,3 +1,9 @@
+/**
+ * The national medical-insurance platform edge (国家医疗保障信息平台 定点医药机构接口规范): turns a
+ * pushed record — bare `{certno, setlinfo, …}` or wrapped in the platform's request envelope
+ * (`{infno, msgid, …, input: {…}}`) or response envelope (`{infcode, output: {…}}`) — into a
+ * {@link SettlementRecord} with amounts in fen. Every rejection names a field or an identity, never a value.
+ */
 import { VouchError } from '../../gateway/errors.js';
 import { InvalidAmountError, optionalYuanToFen, yuanToFen } from '../../gateway/domain/money.js';
 import {
@@ -9,13 +15,6 @@ import {
   type SetlDetail,
   type SettlementRecord,
 } from '../../gateway/domain/record.js';
-
-/**
- * The national medical-insurance platform edge (国家医疗保障信息平台 定点医药机构接口规范): turns a
- * pushed record — bare `{certno, setlinfo, …}` or wrapped in the platform's request envelope
- * (`{infno, msgid, …, input: {…}}`) or response envelope (`{infcode, output: {…}}`) — into a
- * {@link SettlementRecord} with amounts in fen. Every rejection names a field or an identity, never a value.
- */
 
 /** 医疗类别 dictionary (med_type) as the platform publishes it. */
 export const MED_TYPES = new Set([
@@ -148,7 +147,8 @@ const REQUIRED_AMOUNTS: ReadonlySet<SetlAmountField> = new Set(['medfee_sumamt',
 
 /**
  * Parses and checks a pushed record.
- * @throws VouchError VALIDATION_FAILED / INVALID_AMOUNT / INVALID_CERTNO naming the field;
+ * @throws VouchError VALIDATION_FAILED / INVALID_AMOUNT naming the field (the certno is returned as sent,
+ *         for the caller to check);
  *         INVALID_RECORD naming the identity that failed.
  */
 export function decodeRecord(body: unknown): { certno: unknown; record: SettlementRecord } {

@@ -1,12 +1,12 @@
-import { Type, type Static } from 'typebox';
-import { Value } from 'typebox/value';
-import type { Product } from '../../gateway/domain/product.js';
-
 /**
  * The schema of a declarative product definition (gateway/domain/product.ts holds the plain types the
  * domain evaluates). Every definition — shipped by a payer adapter or dropped by an operator into
  * VOUCH_PRODUCTS_DIR — is checked here at start-up: a bad definition stops the gateway, naming the problem.
  */
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import type { Product } from '../../gateway/domain/product.js';
+
 const Ratio = Type.Object(
   {
     normal: Type.Integer({ minimum: 0, maximum: 10_000 }),
@@ -88,7 +88,7 @@ export const ProductSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** What the schema admits; test/adapters/payers/product-schema.test.ts holds it equal to the domain's `Product`. */
+/** What the schema admits; test/adapters/payers/registry.test.ts holds it equal to the domain's `Product`. */
 export type ProductDefinition = Static<typeof ProductSchema>;
 
 export class ProductDefinitionError extends Error {

@@ -1,14 +1,15 @@
+/**
+ * Evaluation of a product's liabilities against one visit, clause by clause (docs/products.md). Pure:
+ * the accumulators' use in the policy period, what earlier payers left and the cash limit are inputs;
+ * the deltas to commit are outputs.
+ */
 import { daysBetween } from './dates.js';
 import { applyRatio } from './money.js';
 import type { Atom, FactLine, RecordFacts } from './facts.js';
 import { needsItemisation, type Base, type Deductible, type Liability, type Product } from './product.js';
 import { orderReasons, type ReasonCode } from './reasons.js';
 
-/**
- * Evaluation of a product's liabilities against one visit, clause by clause (docs/products.md). Pure:
- * the accumulators' use in the policy period, what earlier payers left and the cash limit are inputs;
- * the deltas to commit are outputs.
- */
+/** The terms of the policy period a visit is evaluated under. */
 export interface PolicyTerms {
   /** The period's accumulator key (stable for the period's life, even across corrections). */
   period_key: string;

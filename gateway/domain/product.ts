@@ -1,10 +1,9 @@
-import type { VisitType } from './facts.js';
-
 /**
  * Declarative product terms (per-payer adapters ship these; DESIGN.md "Products"). Amounts in fen,
  * ratios in basis points (10000 = 100 %). Plain types: the schema that checks a definition at start-up
  * (a bad definition stops the gateway) lives where products are loaded, adapters/payers/product-schema.ts.
  */
+import type { VisitType } from './facts.js';
 
 /** A ratio by pre-existing status, in basis points (0..10000). */
 export interface Ratio {

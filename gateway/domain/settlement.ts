@@ -1,13 +1,14 @@
+/**
+ * One-stop settlement (一站式结算): every commercial product the patient holds, in coordination-of-
+ * benefits order, each computing on what the ones before it left. Pure.
+ */
 import { decideAmong, type Consent } from './consent.js';
 import type { RecordFacts } from './facts.js';
 import { evaluateProduct, initialRemaining, type AccumulatorUse, type PolicyTerms, type ProductResult } from './liabilities.js';
 import { periodCovering } from './policy.js';
 import type { Product } from './product.js';
 
-/**
- * One-stop settlement (一站式结算): every commercial product the patient holds, in coordination-of-
- * benefits order, each computing on what the ones before it left. Pure.
- */
+/** A policy the patient holds: the period's terms and its accumulators' use so far in that period. */
 export interface HeldPolicy {
   insurer: string;
   policy_no: string;
