@@ -54,7 +54,8 @@ function randomCertno(): string {
   return first17 + certnoCheckChar(first17);
 }
 
-async function main(): Promise<void> {
+/** Exits with a hint unless a gateway answers at `base`. */
+async function requireGateway(): Promise<void> {
   try {
     const health = await fetch(`${base}/readyz`);
     if (!health.ok) throw new Error(`readyz answered ${health.status}`);
@@ -62,31 +63,57 @@ async function main(): Promise<void> {
     process.stderr.write(`No gateway answers at ${base} (${(err as Error).message}). Start it first: npm start\n`);
     process.exit(1);
   }
-  print(`Vouch demo against ${base}: the data stays inside, the answers go out.`);
+}
 
-  const hosp = await party('hospital', HOSPITAL, '复旦大学附属中山医院 (demo)', 3);
-  const hhb = await party('insurer', HHB, '沪惠保共保体 (demo)');
-  const bw = await party('insurer', BW, '百万医疗保险公司 (demo)');
-  const bureau = await party('bureau', BUREAU, '上海市医疗保障局 (demo)');
+/** The bearer tokens of the story's parties. */
+interface Cast {
+  hosp: string;
+  hhb: string;
+  bw: string;
+  bureau: string;
+  patient: string;
+}
+
+/** The one visit the story follows: whose it is, and how a question names it. */
+interface Visit {
+  certno: string;
+  mdtrt_id: string;
+}
+
+async function registerParties(): Promise<Omit<Cast, 'patient'>> {
+  const cast = {
+    hosp: await party('hospital', HOSPITAL, '复旦大学附属中山医院 (demo)', 3),
+    hhb: await party('insurer', HHB, '沪惠保共保体 (demo)'),
+    bw: await party('insurer', BW, '百万医疗保险公司 (demo)'),
+    bureau: await party('bureau', BUREAU, '上海市医疗保障局 (demo)'),
+  };
   say('Operator registered a 三级 hospital, two insurers and the bureau', { hospital: HOSPITAL, insurers: [HHB, BW], bureau: BUREAU });
+  return cast;
+}
 
-  const certno = randomCertno();
-  const patient = g.tokens.patientToken(certno, 3600);
-  const visit = `MDTRT${Date.now()}`;
+function signInPatient(certno: string): string {
   say('A patient signs in through the 医保 app (identity provider); the ID number never leaves the gateway', { certno: `${certno.slice(0, 6)}********${certno.slice(14)}` });
+  return g.tokens.patientToken(certno, 3600);
+}
 
+/** The patient's consents to both insurers, as the gateway answered them. */
+async function grantConsents(cast: Cast): Promise<{ consent_id: string; grantee: string; status: string }[]> {
   const consents = [];
   for (const grantee of [HHB, BW]) {
-    const r = await api('POST', '/v1/consents', patient, { grantee, purposes: ['eligibility', 'settlement', 'claim_verification'], valid_until: '2030-12-31' });
+    const r = await api('POST', '/v1/consents', cast.patient, { grantee, purposes: ['eligibility', 'settlement', 'claim_verification'], valid_until: '2030-12-31' });
     consents.push(r.body);
   }
   say('The patient authorises both insurers (个人授权): eligibility, settlement, claim verification', consents.map((c) => ({ consent_id: c.consent_id, grantee: c.grantee, status: c.status })));
+  return consents;
+}
 
+/** An inpatient stay as the national platform's 2304 output carries it, in yuan. */
+function inpatientRecord(v: Visit): Record<string, unknown> {
   const y = fenToYuan;
-  const record = {
-    certno,
+  return {
+    certno: v.certno,
     setlinfo: {
-      mdtrt_id: visit, setl_id: `SETL${Date.now()}`, psn_no: '31000099990001', insutype: '310', med_type: '21', setl_time: '2025-06-18 15:30:00',
+      mdtrt_id: v.mdtrt_id, setl_id: `SETL${Date.now()}`, psn_no: '31000099990001', insutype: '310', med_type: '21', setl_time: '2025-06-18 15:30:00',
       fixmedins_code: HOSPITAL, clr_optins: '310100', psn_name: '张三',
       medfee_sumamt: y(5_300_000), fulamt_ownpay_amt: y(2_300_000), overlmt_selfpay: '0.00', preselfpay_amt: '0.00', inscp_scp_amt: y(3_000_000),
       act_pay_dedc: y(150_000), hifp_pay: y(2_100_000), cvlserv_pay: '0.00', hifes_pay: '0.00', hifmi_pay: '0.00', hifob_pay: '0.00', maf_pay: '0.00',
@@ -101,52 +128,87 @@ async function main(): Promise<void> {
     ],
     diseinfo: [{ diag_type: '1', diag_code: 'K80.100', diag_name: '胆囊结石伴胆囊炎', maindiag_flag: '1' }],
   };
-  const pushed = await api('POST', '/v1/records', hosp, record);
+}
+
+async function pushRecord(cast: Cast, v: Visit): Promise<void> {
+  const pushed = await api('POST', '/v1/records', cast.hosp, inpatientRecord(v));
   say('The hospital pushes the inpatient settlement (2304 output, yuan) right after basic insurance settled it', {
     answer: pushed.body,
     medfee: '53,000.00', fund: '21,000.00', personal_burden: '32,000.00', out_of_list: '23,000.00 (surgery 2,000 of it not covered by 沪惠保)',
   });
+}
 
+/** Each insurer enrolls one policy; returns 沪惠保's policy number (the one the questions name). */
+async function enrollPolicies(cast: Cast, v: Visit): Promise<string> {
   const policyHhb = `HHB${Date.now()}`;
   const policyBw = `BW${Date.now()}`;
-  await api('PUT', `/v1/policies/${policyHhb}`, hhb, { certno, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31' });
-  await api('PUT', `/v1/policies/${policyBw}`, bw, { certno, product: 'baiwan-medical', start_date: '2025-01-01', end_date: '2025-12-31' });
+  await api('PUT', `/v1/policies/${policyHhb}`, cast.hhb, { certno: v.certno, product: 'huhuibao-2025', start_date: '2025-01-01', end_date: '2025-12-31' });
+  await api('PUT', `/v1/policies/${policyBw}`, cast.bw, { certno: v.certno, product: 'baiwan-medical', start_date: '2025-01-01', end_date: '2025-12-31' });
   say('Each insurer enrolls its policy (沪惠保 2025; a 百万医疗 product)', { [HHB]: policyHhb, [BW]: policyBw });
+  return policyHhb;
+}
 
-  const q = { certno, provider: HOSPITAL, mdtrt_id: visit };
-  const elig = await api('POST', '/v1/eligibility', hhb, { ...q, policy_no: policyHhb });
+/** 沪惠保's eligibility question and quote; returns the quote receipt's leaf index in the log. */
+async function insurerAsks(cast: Cast, question: Record<string, string>): Promise<number> {
+  const elig = await api('POST', '/v1/eligibility', cast.hhb, question);
   say('沪惠保 asks: is this visit eligible? It learns yes/no and reason codes — nothing of the record', elig.body);
-  const quote = await api('POST', '/v1/settlements/quote', hhb, { ...q, policy_no: policyHhb });
+  const quote = await api('POST', '/v1/settlements/quote', cast.hhb, question);
   say('沪惠保 asks: what would my product owe? (21,000 covered − 12,000 deductible) × 70 % = 6,300.00', {
     payable_fen: quote.body.payable_fen, deductible_applied_fen: quote.body.deductible_applied_fen, receipt_leaf: quote.body.receipt.leaf_index,
   });
+  return quote.body.receipt.leaf_index;
+}
 
-  const settled = await api('POST', '/v1/settlements', hosp, { certno, mdtrt_id: visit, request_id: `cashier-${visit}` });
+/** One-stop settlement, a retried request and the reversal of the settlement. */
+async function settleAtCashier(cast: Cast, v: Visit): Promise<void> {
+  const y = fenToYuan;
+  const request = { certno: v.certno, mdtrt_id: v.mdtrt_id, request_id: `cashier-${v.mdtrt_id}` };
+  const settled = await api('POST', '/v1/settlements', cast.hosp, request);
   say('At the cashier, both products settle in one breath (一站式结算): 沪惠保 first, 百万医疗 on what is left', {
     lines: settled.body.lines.map((l: { insurer: string; product: string; payable_fen: number }) => `${l.insurer} ${l.product}: ${y(l.payable_fen)}`),
     insurers_total: y(settled.body.insurers_total_fen),
     patient_pays: y(settled.body.patient_cash_fen),
   });
-  const retry = await api('POST', '/v1/settlements', hosp, { certno, mdtrt_id: visit, request_id: `cashier-${visit}` });
+  const retry = await api('POST', '/v1/settlements', cast.hosp, request);
   say('The cashier retries the same request (network glitch): the same answer, nothing settled twice', { same_settlement: retry.body.settlement_id === settled.body.settlement_id });
-
-  const reversed = await api('POST', `/v1/settlements/${settled.body.settlement_id}/reversal`, hosp);
+  const reversed = await api('POST', `/v1/settlements/${settled.body.settlement_id}/reversal`, cast.hosp);
   say('The bill is corrected: the hospital reverses the settlement; deductibles and caps are given back', reversed.body.status);
+}
 
-  await api('POST', `/v1/consents/${consents[0].consent_id}/revoke`, patient);
-  const refused = await api('POST', '/v1/eligibility', hhb, { ...q, policy_no: policyHhb });
+async function revokeAndAskAgain(cast: Cast, consentId: string, question: Record<string, string>): Promise<void> {
+  await api('POST', `/v1/consents/${consentId}/revoke`, cast.patient);
+  const refused = await api('POST', '/v1/eligibility', cast.hhb, question);
   say('The patient revokes 沪惠保’s consent; its next question is refused — exactly like "no such visit"', { status: refused.status, code: refused.body.error.code });
+}
 
-  const events = await api('GET', `/v1/audit/events?certno=${certno}`, bureau);
+/** What the bureau and the patient see of the log: the search, the proof of a receipt, the patient's own view. */
+async function readTheLog(cast: Cast, v: Visit, receiptLeaf: number): Promise<void> {
+  const events = await api('GET', `/v1/audit/events?certno=${v.certno}`, cast.bureau);
   say('The bureau searches the access log by ID number (as a blind index): who asked what, when, with what outcome',
     events.body.events.map((e: { leaf_index: number; actor: string; action: string; outcome: string; reason?: string }) => `#${e.leaf_index} ${e.actor} ${e.action} ${e.outcome}${e.reason ? ` (${e.reason})` : ''}`));
-  const head = await api('GET', '/v1/audit/tree-head', bureau);
-  const proof = await api('GET', `/v1/audit/proof/inclusion?leaf_index=${quote.body.receipt.leaf_index}&tree_size=${head.body.tree_size}`, bureau);
+  const head = await api('GET', '/v1/audit/tree-head', cast.bureau);
+  const proof = await api('GET', `/v1/audit/proof/inclusion?leaf_index=${receiptLeaf}&tree_size=${head.body.tree_size}`, cast.bureau);
   say('The quote’s receipt is provably in the signed log (RFC 6962 inclusion proof against the tree head)', {
     tree_size: head.body.tree_size, root_hash: head.body.root_hash, audit_path_length: proof.body.audit_path.length,
   });
-  const mine = await api('GET', '/v1/me/access-log', patient);
+  const mine = await api('GET', '/v1/me/access-log', cast.patient);
   say('And the patient sees every access to their data', mine.body.events.map((e: { actor: string; action: string; outcome: string }) => `${e.actor} ${e.action} ${e.outcome}`));
+}
+
+async function main(): Promise<void> {
+  await requireGateway();
+  print(`Vouch demo against ${base}: the data stays inside, the answers go out.`);
+  const parties = await registerParties();
+  const visit: Visit = { certno: randomCertno(), mdtrt_id: `MDTRT${Date.now()}` };
+  const cast: Cast = { ...parties, patient: signInPatient(visit.certno) };
+  const consents = await grantConsents(cast);
+  await pushRecord(cast, visit);
+  const policyHhb = await enrollPolicies(cast, visit);
+  const question = { certno: visit.certno, provider: HOSPITAL, mdtrt_id: visit.mdtrt_id, policy_no: policyHhb };
+  const receiptLeaf = await insurerAsks(cast, question);
+  await settleAtCashier(cast, visit);
+  await revokeAndAskAgain(cast, consents[0]!.consent_id, question);
+  await readTheLog(cast, visit, receiptLeaf);
   print('\nDone. `npx vouch audit verify` replays the whole log.');
   await g.close();
 }

@@ -1,5 +1,11 @@
+/**
+ * The national medical-insurance platform edge (国家医疗保障信息平台 定点医药机构接口规范): turns a
+ * pushed record — bare `{certno, setlinfo, …}` or wrapped in the platform's request envelope
+ * (`{infno, msgid, …, input: {…}}`) or response envelope (`{infcode, output: {…}}`) — into a
+ * {@link SettlementRecord} with amounts in fen. Every rejection names a field or an identity, never a value.
+ */
 import { VouchError } from '../../gateway/errors.js';
-import { optionalYuanToFen, yuanToFen } from '../../gateway/domain/money.js';
+import { InvalidAmountError, optionalYuanToFen, yuanToFen } from '../../gateway/domain/money.js';
 import {
   SETL_AMOUNT_FIELDS,
   firstBrokenIdentity,
@@ -9,13 +15,6 @@ import {
   type SetlDetail,
   type SettlementRecord,
 } from '../../gateway/domain/record.js';
-
-/**
- * The national medical-insurance platform edge (国家医疗保障信息平台 定点医药机构接口规范): turns a
- * pushed record — bare `{certno, setlinfo, …}` or wrapped in the platform's request envelope
- * (`{infno, msgid, …, input: {…}}`) or response envelope (`{infcode, output: {…}}`) — into a
- * {@link SettlementRecord} with amounts in fen. Every rejection names a field or an identity, never a value.
- */
 
 /** 医疗类别 dictionary (med_type) as the platform publishes it. */
 export const MED_TYPES = new Set([
@@ -38,6 +37,19 @@ const MAX_LINES = 5000;
 function bad(field: string, problem = 'is missing or malformed'): VouchError {
   return new VouchError('VALIDATION_FAILED', `Field ${field} ${problem}.`);
 }
+
+/** An amount in fen: the domain's InvalidAmountError answered as the catalogue's INVALID_AMOUNT, same detail. */
+function fen(convert: (value: unknown, field: string) => number, value: unknown, field: string): number {
+  try {
+    return convert(value, field);
+  } catch (err) {
+    if (err instanceof InvalidAmountError) throw new VouchError('INVALID_AMOUNT', err.detail);
+    throw err;
+  }
+}
+const amount = (value: unknown, field: string): number => fen(yuanToFen, value, field);
+/** Absent (undefined, null or '') is 0 fen: the platform omits zero amounts. */
+const optionalAmount = (value: unknown, field: string): number => fen(optionalYuanToFen, value, field);
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -118,15 +130,15 @@ function feeLine(l: Record<string, unknown>, i: number): FeeDetail {
   return {
     feedetl_sn: text(l, 'feedetl_sn', p)!,
     med_list_codg: text(l, 'med_list_codg', p, /^[A-Za-z0-9]{5,50}$/)!,
-    det_item_fee_sumamt: yuanToFen(l.det_item_fee_sumamt, `${p}.det_item_fee_sumamt`),
+    det_item_fee_sumamt: amount(l.det_item_fee_sumamt, `${p}.det_item_fee_sumamt`),
     cnt: cntText,
-    pric: l.pric === undefined || l.pric === null ? null : yuanToFen(l.pric, `${p}.pric`),
+    pric: l.pric === undefined || l.pric === null ? null : amount(l.pric, `${p}.pric`),
     chrgitm_lv: dict(l, 'chrgitm_lv', p, CHRGITM_LV)!,
     med_chrgitm_type: dict(l, 'med_chrgitm_type', p, MED_CHRGITM_TYPES)!,
-    fulamt_ownpay_amt: optionalYuanToFen(l.fulamt_ownpay_amt, `${p}.fulamt_ownpay_amt`),
-    overlmt_amt: optionalYuanToFen(l.overlmt_amt, `${p}.overlmt_amt`),
-    preselfpay_amt: optionalYuanToFen(l.preselfpay_amt, `${p}.preselfpay_amt`),
-    inscp_scp_amt: optionalYuanToFen(l.inscp_scp_amt, `${p}.inscp_scp_amt`),
+    fulamt_ownpay_amt: optionalAmount(l.fulamt_ownpay_amt, `${p}.fulamt_ownpay_amt`),
+    overlmt_amt: optionalAmount(l.overlmt_amt, `${p}.overlmt_amt`),
+    preselfpay_amt: optionalAmount(l.preselfpay_amt, `${p}.preselfpay_amt`),
+    inscp_scp_amt: optionalAmount(l.inscp_scp_amt, `${p}.inscp_scp_amt`),
   };
 }
 
@@ -135,7 +147,8 @@ const REQUIRED_AMOUNTS: ReadonlySet<SetlAmountField> = new Set(['medfee_sumamt',
 
 /**
  * Parses and checks a pushed record.
- * @throws VouchError VALIDATION_FAILED / INVALID_AMOUNT / INVALID_CERTNO naming the field;
+ * @throws VouchError VALIDATION_FAILED / INVALID_AMOUNT naming the field (the certno is returned as sent,
+ *         for the caller to check);
  *         INVALID_RECORD naming the identity that failed.
  */
 export function decodeRecord(body: unknown): { certno: unknown; record: SettlementRecord } {
@@ -146,7 +159,7 @@ export function decodeRecord(body: unknown): { certno: unknown; record: Settleme
   const amounts = {} as Record<SetlAmountField, number>;
   for (const f of SETL_AMOUNT_FIELDS) {
     if (REQUIRED_AMOUNTS.has(f) && (s[f] === undefined || s[f] === null)) throw bad(`setlinfo.${f}`);
-    amounts[f] = optionalYuanToFen(s[f], `setlinfo.${f}`);
+    amounts[f] = optionalAmount(s[f], `setlinfo.${f}`);
   }
   const poolProp = s.pool_prop_selfpay;
   if (poolProp !== undefined && poolProp !== null && !/^(0(\.\d{1,4})?|1(\.0{1,4})?)$/.test(String(poolProp))) {
@@ -174,7 +187,7 @@ export function decodeRecord(body: unknown): { certno: unknown; record: Settleme
     },
     setldetail: array(inner, 'setldetail').map((d, i): SetlDetail => ({
       fund_pay_type: text(d, 'fund_pay_type', `setldetail[${i}]`, /^\d{6}$/)!,
-      fund_payamt: yuanToFen(d.fund_payamt, `setldetail[${i}].fund_payamt`),
+      fund_payamt: amount(d.fund_payamt, `setldetail[${i}].fund_payamt`),
     })),
     feedetail: array(inner, 'feedetail').map(feeLine),
     diseinfo: array(inner, 'diseinfo').map((d, i): DiseInfo => {

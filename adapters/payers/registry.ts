@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { validateProduct, type Product } from '../../gateway/domain/product.js';
+import type { Product } from '../../gateway/domain/product.js';
+import { validateProduct } from './product-schema.js';
 import { baiwanAdapter } from './baiwan/index.js';
 import { charityAdapter } from './charity/index.js';
 import { huhuibaoAdapter } from './huhuibao/index.js';

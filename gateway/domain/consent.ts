@@ -1,8 +1,9 @@
-import { shanghaiDay } from './dates.js';
-
 /**
  * Consent (个人授权) decisions: one pure function of the consent and the question, `now` passed in.
  */
+import { shanghaiDay } from './dates.js';
+
+/** What a consent may allow its grantee to ask for. */
 export const PURPOSES = ['eligibility', 'settlement', 'claim_verification', 'proactive_claim'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 

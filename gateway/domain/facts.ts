@@ -1,9 +1,10 @@
-import type { SettlementRecord } from './record.js';
-
 /**
  * What products need from a record, derived once at push time (DESIGN.md "Buckets insurers' products
  * are written against") and sealed beside the record, so the query path never parses the full record.
  */
+import type { SettlementRecord } from './record.js';
+
+/** The kinds of visit product terms are written against. */
 export type VisitType = 'outpatient' | 'chronic_outpatient' | 'inpatient' | 'pharmacy';
 
 /**

@@ -1,14 +1,15 @@
+/**
+ * Evaluation of a product's liabilities against one visit, clause by clause (docs/products.md). Pure:
+ * the accumulators' use in the policy period, what earlier payers left and the cash limit are inputs;
+ * the deltas to commit are outputs.
+ */
 import { daysBetween } from './dates.js';
 import { applyRatio } from './money.js';
 import type { Atom, FactLine, RecordFacts } from './facts.js';
 import { needsItemisation, type Base, type Deductible, type Liability, type Product } from './product.js';
 import { orderReasons, type ReasonCode } from './reasons.js';
 
-/**
- * Evaluation of a product's liabilities against one visit, clause by clause (docs/products.md). Pure:
- * the accumulators' use in the policy period, what earlier payers left and the cash limit are inputs;
- * the deltas to commit are outputs.
- */
+/** The terms of the policy period a visit is evaluated under. */
 export interface PolicyTerms {
   /** The period's accumulator key (stable for the period's life, even across corrections). */
   period_key: string;
@@ -95,9 +96,8 @@ function lineAmount(line: FactLine, atoms: readonly Atom[]): number {
   return sum; // the 起付线 (DED) is not attributable to lines
 }
 
-function lineMatches(line: FactLine, l: Liability): boolean {
-  const f = l.items;
-  if (!f) return true;
+/** Whether a fee line is on a liability's item list (by category, level and national code, all that are given). */
+function lineMatches(line: FactLine, f: NonNullable<Liability['items']>): boolean {
   if (f.med_chrgitm_types && !f.med_chrgitm_types.includes(line.type)) return false;
   if (f.chrgitm_lv && !f.chrgitm_lv.includes(line.lv)) return false;
   if (f.med_list_codes && !f.med_list_codes.includes(line.code)) return false;
@@ -158,10 +158,11 @@ export function baseOf(l: Liability, facts: RecordFacts, remaining: Remaining, c
   const atoms = BASE_ATOMS[l.base];
   const room = atoms.reduce((s, a) => s + remaining.atoms[a], 0);
   let base = room;
-  if (l.items) {
+  const items = l.items;
+  if (items) {
     let sum = 0;
     facts.lines.forEach((line, i) => {
-      if (claimedLines.has(i) || !lineMatches(line, l)) return;
+      if (claimedLines.has(i) || !lineMatches(line, items)) return;
       sum += lineAmount(line, atoms);
       if (l.base === 'listed_items') claimedLines.add(i);
     });
@@ -170,7 +171,7 @@ export function baseOf(l: Liability, facts: RecordFacts, remaining: Remaining, c
   return l.base === 'cash_burden' ? Math.min(base, remaining.limit_fen) : base;
 }
 
-/** The accumulator key and amount of a liability's deductible, if it has one. */
+/** Clause 3 — the accumulator key and amount of a liability's deductible (its claim-free tier), if it has one. */
 export function deductibleOf(l: Liability, product: Product, claimFreeYears: number): { key: string; amount: number } | undefined {
   if (!l.deductible) return undefined;
   if ('shared' in l.deductible) {
@@ -179,7 +180,28 @@ export function deductibleOf(l: Liability, product: Product, claimFreeYears: num
   return { key: `ded:${l.code}`, amount: deductibleAmount(l.deductible, claimFreeYears) };
 }
 
-/** Clause 4 — what is left of the liability's cap and of a shared cap it draws on. */
+export interface DeductibleMet {
+  /** What earlier commercial payments met of the deductible on this visit (clause 3a). */
+  offset: number;
+  /** What was left of the deductible after the offset, before the visit's own base. */
+  outstanding: number;
+  /** What the visit's base met of it (the rest of the base is paid from). */
+  applied: number;
+}
+
+/**
+ * Clause 3 — meeting the deductible: of `amount`, the period has used `used`. Clause 3a: with
+ * `deductible_offset_by: commercial`, what earlier commercial payers paid on this visit and no earlier
+ * liability's deductible took (`offsetAvailable`; 0 for other products) meets it first; the base meets the rest.
+ */
+export function meetDeductible(amount: number, used: number, offsetAvailable: number, base: number): DeductibleMet {
+  const left = Math.max(0, amount - used);
+  const offset = Math.min(left, offsetAvailable);
+  const outstanding = left - offset;
+  return { offset, outstanding, applied: Math.min(base, outstanding) };
+}
+
+/** Clause 5 — what is left of the liability's cap and of a shared cap it draws on. */
 export function capLeftOf(l: Liability, product: Product, use: AccumulatorUse): { left: number; keys: string[] } {
   const keys = [`cap:${l.code}`];
   let left = Math.max(0, l.cap_fen - (use.get(keys[0]!) ?? 0));
@@ -191,21 +213,109 @@ export function capLeftOf(l: Liability, product: Product, use: AccumulatorUse): 
   return { left, keys };
 }
 
+/** Clauses 4 and 5 — what the liability owes: the ratio of what the deductible left, half up, within the cap. */
+export function owedOf(afterDeductible: number, ratioBp: number, capLeft: number): number {
+  return Math.min(applyRatio(afterDeductible, ratioBp), capLeft);
+}
+
+/** Clause 6 — the cash limit: what is settled now of what is owed, within what earlier payers left. */
+export function settledNow(owed: number, limitFen: number): number {
+  return Math.max(0, Math.min(owed, limitFen));
+}
+
 /**
  * Why a liability pays nothing although it covers the visit. The policy's own state (an exhausted cap)
  * comes first, so the reason does not depend on the bill whenever the bill cannot change the outcome.
  */
-function zeroReason(base: number, afterDeductible: number, capLeft: number): ReasonCode {
+export function zeroReason(base: number, afterDeductible: number, capLeft: number): ReasonCode {
   if (capLeft === 0) return 'CAP_EXHAUSTED';
   if (base === 0) return 'NO_COVERED_AMOUNT';
   if (afterDeductible === 0) return 'BELOW_DEDUCTIBLE';
   return 'NO_COVERED_AMOUNT'; // the cash (or personal burden) earlier payers left is used up
 }
 
+/**
+ * What a liability paid is no longer there for later liabilities and payers: it is drawn from its base's
+ * atoms in the order the base draws them, and from the cash limit. `remaining` is updated in place.
+ */
+export function drawDown(base: Base, payable: number, remaining: Remaining): void {
+  let toDraw = payable;
+  for (const a of BASE_ATOMS[base]) {
+    const take = Math.min(toDraw, remaining.atoms[a]);
+    remaining.atoms[a] -= take;
+    toDraw -= take;
+  }
+  remaining.limit_fen -= payable;
+}
+
 /** Why a product pays nothing: its liabilities' reasons, leaving out those with merely nothing to pay from. */
-function productReasons(results: readonly { reasons: ReasonCode[] }[]): ReasonCode[] {
+export function productReasons(results: readonly { reasons: ReasonCode[] }[]): ReasonCode[] {
   const telling = results.filter((r) => !(r.reasons.length === 1 && r.reasons[0] === 'NO_COVERED_AMOUNT'));
   return orderReasons((telling.length ? telling : results).flatMap((r) => r.reasons));
+}
+
+/**
+ * Accumulator use while one product is evaluated: the period's use before the visit, plus what the visit
+ * adds so far (the deltas to commit), so a later liability sees a shared deductible or cap an earlier one drew on.
+ */
+class Tally {
+  readonly use: Map<string, number>;
+  readonly deltas = new Map<string, number>();
+
+  constructor(before: AccumulatorUse) {
+    this.use = new Map(before);
+  }
+
+  used(key: string): number {
+    return this.use.get(key) ?? 0;
+  }
+
+  add(key: string, by: number): void {
+    if (by === 0) return;
+    this.use.set(key, this.used(key) + by);
+    this.deltas.set(key, (this.deltas.get(key) ?? 0) + by);
+  }
+}
+
+/** What one product's evaluation carries from liability to liability. */
+interface Running {
+  tally: Tally;
+  /** Per deductible key, what of the earlier commercial payments already met it (clause 3a: once per deductible). */
+  offsetTaken: Map<string, number>;
+  /** Fee lines a listed-items liability already paid (clause 2). */
+  claimedLines: Set<number>;
+}
+
+const notCovered = (l: Liability, reasons: ReasonCode[]): LiabilityResult => ({
+  liability: l.code, payable_fen: 0, owed_fen: 0, deductible_applied_fen: 0, deductible_tier_fen: 0, deductible_outstanding: false,
+  reasons: orderReasons(reasons),
+});
+
+/** One liability, clause by clause; commits its use to the running tally and draws what it pays from `remaining`. */
+function evaluateLiability(l: Liability, input: EvaluationInput, run: Running): LiabilityResult {
+  const { product, facts, policy, remaining } = input;
+  const { reasons, ratio_bp } = coverageOf(l, input);
+  if (reasons.length) return notCovered(l, reasons);
+  const base = baseOf(l, facts, remaining, run.claimedLines);
+  const ded = deductibleOf(l, product, policy.claim_free_years);
+  let met: DeductibleMet = { offset: 0, outstanding: 0, applied: 0 };
+  if (ded) {
+    const taken = run.offsetTaken.get(ded.key) ?? 0;
+    const available = product.deductible_offset_by === 'commercial' ? remaining.commercial_paid_fen - taken : 0;
+    met = meetDeductible(ded.amount, run.tally.used(ded.key), available, base);
+    if (product.deductible_offset_by === 'commercial') run.offsetTaken.set(ded.key, taken + met.offset);
+    run.tally.add(ded.key, met.offset + met.applied);
+  }
+  const afterDeductible = base - met.applied;
+  const cap = capLeftOf(l, product, run.tally.use);
+  const owed = owedOf(afterDeductible, ratio_bp, cap.left);
+  const payable = settledNow(owed, remaining.limit_fen);
+  for (const k of cap.keys) run.tally.add(k, payable);
+  drawDown(l.base, payable, remaining);
+  return {
+    liability: l.code, payable_fen: payable, owed_fen: owed, deductible_applied_fen: met.applied, deductible_tier_fen: ded?.amount ?? 0,
+    deductible_outstanding: met.outstanding > 0, reasons: payable > 0 ? [] : [zeroReason(base, afterDeductible, cap.left)],
+  };
 }
 
 /**
@@ -214,70 +324,20 @@ function productReasons(results: readonly { reasons: ReasonCode[] }[]): ReasonCo
  * says so) → ratio, rounded half up → caps → the cash limit. `remaining` is updated in place.
  */
 export function evaluateProduct(input: EvaluationInput): ProductResult {
-  const { product, facts, policy, remaining } = input;
-  const use = new Map(input.use);
-  const deltas = new Map<string, number>();
-  const bump = (key: string, by: number): void => {
-    if (by === 0) return;
-    use.set(key, (use.get(key) ?? 0) + by);
-    deltas.set(key, (deltas.get(key) ?? 0) + by);
-  };
-  const offsetTaken = new Map<string, number>();
-  const claimedLines = new Set<number>();
-  const results: LiabilityResult[] = [];
-
-  for (const l of product.liabilities) {
-    const { reasons, ratio_bp } = coverageOf(l, input);
-    if (reasons.length) {
-      results.push({ liability: l.code, payable_fen: 0, owed_fen: 0, deductible_applied_fen: 0, deductible_tier_fen: 0, deductible_outstanding: false, reasons: orderReasons(reasons) });
-      continue;
-    }
-    const base = baseOf(l, facts, remaining, claimedLines);
-    const ded = deductibleOf(l, product, policy.claim_free_years);
-    let left = ded ? Math.max(0, ded.amount - (use.get(ded.key) ?? 0)) : 0;
-    if (ded && product.deductible_offset_by === 'commercial') {
-      // Clause 3a: what earlier commercial payers paid on this visit meets the deductible (once per deductible).
-      const offset = Math.min(left, remaining.commercial_paid_fen - (offsetTaken.get(ded.key) ?? 0));
-      offsetTaken.set(ded.key, (offsetTaken.get(ded.key) ?? 0) + offset);
-      bump(ded.key, offset);
-      left -= offset;
-    }
-    const applied = Math.min(base, left);
-    const afterDeductible = base - applied;
-    const cap = capLeftOf(l, product, use);
-    const gross = applyRatio(afterDeductible, ratio_bp);
-    const owed = Math.min(gross, cap.left);
-    const payable = Math.max(0, Math.min(owed, remaining.limit_fen));
-    const why = payable > 0 ? undefined : zeroReason(base, afterDeductible, cap.left);
-
-    if (ded) bump(ded.key, applied);
-    for (const k of cap.keys) bump(k, payable);
-    // What this liability paid is no longer there for later liabilities and payers.
-    let toDraw = payable;
-    for (const a of BASE_ATOMS[l.base]) {
-      const take = Math.min(toDraw, remaining.atoms[a]);
-      remaining.atoms[a] -= take;
-      toDraw -= take;
-    }
-    remaining.limit_fen -= payable;
-    results.push({
-      liability: l.code, payable_fen: payable, owed_fen: owed, deductible_applied_fen: applied, deductible_tier_fen: ded?.amount ?? 0,
-      deductible_outstanding: left > 0, reasons: why ? [why] : [],
-    });
-  }
-
+  const run: Running = { tally: new Tally(input.use), offsetTaken: new Map(), claimedLines: new Set() };
+  const results = input.product.liabilities.map((l) => evaluateLiability(l, input, run));
   const payable = results.reduce((s, r) => s + r.payable_fen, 0);
-  remaining.commercial_paid_fen += payable;
+  input.remaining.commercial_paid_fen += payable;
   return {
-    product: product.code,
-    product_version: product.version,
-    period_key: policy.period_key,
+    product: input.product.code,
+    product_version: input.product.version,
+    period_key: input.policy.period_key,
     payable_fen: payable,
     owed_fen: results.reduce((s, r) => s + r.owed_fen, 0),
     deductible_applied_fen: results.reduce((s, r) => s + r.deductible_applied_fen, 0),
     liabilities: results,
     reasons: payable > 0 ? [] : productReasons(results),
-    deltas: [...deltas].map(([key, delta_fen]) => ({ key, delta_fen })),
+    deltas: [...run.tally.deltas].map(([key, delta_fen]) => ({ key, delta_fen })),
   };
 }
 

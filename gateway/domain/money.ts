@@ -1,10 +1,25 @@
-import { VouchError } from '../errors.js';
-
 /**
  * Money is integer fen inside Vouch. The national platform sends decimal yuan (16,2): at most 14
  * integer digits and 2 decimals, as a JSON string or number. Conversion is done on the decimal text,
  * never with floating-point arithmetic.
  */
+
+/**
+ * An amount that is not a yuan amount with at most two decimals. The domain's own error: the edge that
+ * reads amounts (adapters/nhsa/record-codec.ts) answers it as the catalogue's INVALID_AMOUNT with this
+ * `detail`, which names the field, never the value.
+ */
+export class InvalidAmountError extends Error {
+  readonly code = 'INVALID_AMOUNT';
+  readonly detail: string;
+
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'InvalidAmountError';
+    this.detail = detail;
+  }
+}
+
 const YUAN = /^(-)?(\d{1,14})(?:\.(\d{1,2}))?$/;
 
 /** Largest number of significant digits a double carries through decimal→double→shortest text exactly. */
@@ -15,24 +30,24 @@ const EXACT_DOUBLE_DIGITS = 15;
  * Strings must match `-?\d{1,14}(\.\d{1,2})?`. Numbers are accepted when their shortest decimal
  * text (what JSON gave us) has at most 15 significant digits, which is exactly the range where the
  * text is guaranteed to be the one the sender wrote; larger amounts must be sent as strings.
- * @throws VouchError INVALID_AMOUNT (detail names `field`, never the value)
+ * @throws InvalidAmountError (its detail names `field`, never the value)
  */
 export function yuanToFen(value: unknown, field = 'amount'): number {
   let text: string;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new VouchError('INVALID_AMOUNT', `Field: ${field}.`);
+    if (!Number.isFinite(value)) throw new InvalidAmountError(`Field: ${field}.`);
     text = String(value);
     if (/e/i.test(text) || text.replace(/^-/, '').replace('.', '').replace(/^0+/, '').length > EXACT_DOUBLE_DIGITS) {
-      throw new VouchError('INVALID_AMOUNT', `Field: ${field} (send amounts beyond 15 digits as strings).`);
+      throw new InvalidAmountError(`Field: ${field} (send amounts beyond 15 digits as strings).`);
     }
     if (Object.is(value, -0)) text = '0';
   } else if (typeof value === 'string') {
     text = value.trim();
   } else {
-    throw new VouchError('INVALID_AMOUNT', `Field: ${field}.`);
+    throw new InvalidAmountError(`Field: ${field}.`);
   }
   const m = YUAN.exec(text);
-  if (!m) throw new VouchError('INVALID_AMOUNT', `Field: ${field}.`);
+  if (!m) throw new InvalidAmountError(`Field: ${field}.`);
   const [, sign, whole, frac = ''] = m;
   const fen = BigInt(whole!) * 100n + BigInt(frac.padEnd(2, '0'));
   const signed = sign ? -fen : fen;
@@ -40,7 +55,7 @@ export function yuanToFen(value: unknown, field = 'amount'): number {
   return signed === 0n ? 0 : Number(signed);
 }
 
-/** Optional variant: absent (undefined or null) means 0 fen. */
+/** Optional variant: absent (undefined, null or '') means 0 fen. */
 export function optionalYuanToFen(value: unknown, field: string): number {
   return value === undefined || value === null || value === '' ? 0 : yuanToFen(value, field);
 }

@@ -3,6 +3,8 @@
  * (国家医疗保障信息平台 定点医药机构接口规范, transactions 2207/2304/5203 output) with amounts in
  * integer fen. Built by adapters/nhsa from the wire shapes; sealed in the vault.
  */
+
+/** The amount fields of `setlinfo`: decimal yuan on the wire, integer fen here. */
 export const SETL_AMOUNT_FIELDS = [
   'medfee_sumamt', 'fulamt_ownpay_amt', 'overlmt_selfpay', 'preselfpay_amt', 'inscp_scp_amt', 'act_pay_dedc',
   'hifp_pay', 'cvlserv_pay', 'hifes_pay', 'hifmi_pay', 'hifob_pay', 'maf_pay', 'hosp_part_amt', 'oth_pay',

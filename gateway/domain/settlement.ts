@@ -1,12 +1,13 @@
+/**
+ * One-stop settlement (一站式结算): every commercial product the patient holds, in coordination-of-
+ * benefits order, each computing on what the ones before it left. Pure.
+ */
 import type { RecordFacts } from './facts.js';
 import { evaluateProduct, initialRemaining, type AccumulatorUse, type PolicyTerms, type ProductResult } from './liabilities.js';
 import { cobOrder } from './participation.js';
 import type { Product } from './product.js';
 
-/**
- * One-stop settlement (一站式结算): every commercial product the patient holds, in coordination-of-
- * benefits order, each computing on what the ones before it left. Pure.
- */
+/** A policy the patient holds: the period's terms and its accumulators' use so far in that period. */
 export interface HeldPolicy {
   insurer: string;
   policy_no: string;

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { PURPOSES, budgetDay, decideAmong, decideConsent, effectiveConsents, type Consent } from '../../../gateway/domain/consent.js';
+import { PURPOSES, budgetDay, decideAmong, decideConsent, effectiveConsents, isPurpose, type Consent } from '../../../gateway/domain/consent.js';
 
 const NOW = Date.UTC(2025, 5, 1);
 const base: Consent = {
@@ -78,4 +78,9 @@ t.test('a counter consent never widens or outranks the patient’s own decision 
   const otherGrantee = { ...own, grantee: 'INS-B' };
   t.equal(decideAmong([otherGrantee, counter], q('settlement')).allow, true, 'decisions are per grantee');
   t.same(effectiveConsents([own, counter, otherGrantee], NOW).map((c) => c.consent_id), ['own', otherGrantee.consent_id]);
+});
+
+t.test('purposes are a closed set', async (t) => {
+  t.ok(PURPOSES.every(isPurpose));
+  t.same(['marketing', 'SETTLEMENT', null, 1].map(isPurpose), [false, false, false, false]);
 });

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { copayShares, type RecordFacts } from '../../../gateway/domain/facts.js';
 import { baseOf, coverageOf, deductibleOf, evaluateProduct, initialRemaining, insurerView, type PolicyTerms } from '../../../gateway/domain/liabilities.js';
-import { validateProduct, type Product } from '../../../gateway/domain/product.js';
+import type { Product } from '../../../gateway/domain/product.js';
+import { validateProduct } from '../../../adapters/payers/product-schema.js';
 import { BUILT_IN_ADAPTERS } from '../../../adapters/payers/registry.js';
 
 /** Pure clause-by-clause tests; figures by hand in the comments (fen; Y = 100 fen per yuan). */

@@ -132,3 +132,11 @@ t.test('node and leaf hashes are domain-separated (second-preimage resistance, R
   t.not(nodeHash(a, b).toString('hex'), asLeaf.toString('hex'));
   t.equal(verifyInclusion(0, 1, asLeaf, [], nodeHash(a, b)), false);
 });
+
+t.test('an in-memory tree counts its leaves and refuses subtrees outside it', async (t) => {
+  const tree = referenceTree();
+  t.equal(tree.size, 8);
+  t.equal(new MemoryTree().size, 0);
+  t.throws(() => tree.subtree(4, 9), RangeError);
+  t.throws(() => tree.subtree(3, 3), RangeError);
+});

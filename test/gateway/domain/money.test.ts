@@ -1,6 +1,6 @@
 import t from 'tap';
-import { applyRatio, fenToYuan, yuanToFen } from '../../../gateway/domain/money.js';
-import type { VouchError } from '../../../gateway/errors.js';
+import { applyRatio, fenToYuan, optionalYuanToFen, yuanToFen } from '../../../gateway/domain/money.js';
+import type { InvalidAmountError } from '../../../gateway/domain/money.js';
 
 t.test('yuan → fen is exact on the decimal text', async (t) => {
   const cases: [unknown, number][] = [
@@ -21,7 +21,7 @@ t.test('anything that is not a yuan amount with ≤2 decimals is refused, naming
     NaN, Infinity, -Infinity, 0.001, 1e21, 12345678901234.56, 99999999999999.99, '123456789012345.00', null, true, {}, [], 5n,
   ];
   for (const input of bad) {
-    const err = t.throws(() => yuanToFen(input, 'setlinfo.medfee_sumamt')) as unknown as VouchError;
+    const err = t.throws(() => yuanToFen(input, 'setlinfo.medfee_sumamt')) as unknown as InvalidAmountError;
     t.equal(err.code, 'INVALID_AMOUNT', `${String(input)} refused`);
     t.match(err.message, /setlinfo\.medfee_sumamt/);
     if (typeof input === 'string' && input.length > 2) t.notMatch(err.message, input, 'the value itself is not echoed');
@@ -41,4 +41,19 @@ t.test('fen → yuan text and ratios in basis points, half up', async (t) => {
   t.equal(applyRatio(9_999_999_999_999_999 - 9_999_999_999_999_999 + 100_000_000_000_000, 7000), 70_000_000_000_000, '10^14 fen stays exact');
   t.equal(applyRatio(-5, 7000), 0);
   t.equal(applyRatio(0, 10_000), 0);
+});
+
+t.test('negative zero, unsafe fen and bad ratio inputs', async (t) => {
+  t.ok(Object.is(yuanToFen(-0), 0), 'negative zero is 0 fen');
+  t.throws(() => fenToYuan(0.5), RangeError);
+  t.throws(() => fenToYuan(2 ** 53), RangeError);
+  t.throws(() => applyRatio(1.5, 7000), RangeError);
+  t.throws(() => applyRatio(100, 70.5), RangeError);
+  t.throws(() => applyRatio(100, -1), RangeError);
+});
+
+t.test('an absent optional amount is 0 fen; a present one is converted as any other', async (t) => {
+  t.same([undefined, null, ''].map((v) => optionalYuanToFen(v, 'setlinfo.oth_pay')), [0, 0, 0]);
+  t.equal(optionalYuanToFen('12.30', 'setlinfo.oth_pay'), 1230);
+  t.throws(() => optionalYuanToFen(' ', 'setlinfo.oth_pay'), { code: 'INVALID_AMOUNT' }, 'white space is not absence');
 });

@@ -79,3 +79,24 @@ t.test('period look-ups', async (t) => {
   t.equal(periodCovering(ps, '2024-02-28'), undefined);
   t.same(['2024-01-01', '2024-06-01', '2026-01-01'].map((d) => periodStatus(ps[0]!, d)), ['upcoming', 'active', 'expired']);
 });
+
+t.test('a change that would break the chain of periods is refused', async (t) => {
+  const chain = [stored(1, '2024-01-01', '2024-12-31'), stored(2, '2025-01-01', '2025-12-31')];
+  // Correcting the renewal to start a month late leaves January 2025 uncovered between the periods.
+  const plan = planEnrollment(chain, [], req('2025-02-01', '2026-01-31', { correction: true }), 1);
+  t.same(plan, { refuse: 'VALIDATION_FAILED', detail: 'Field start_date: a renewal begins the day after the previous period ends.' });
+  t.notOk(isRealDate(20250101), 'a date is text');
+});
+
+t.test('each malformed date of a request is named', async (t) => {
+  const detail = (r: EnrollmentRequest, years = 1): string | undefined => {
+    const plan = planEnrollment([], [], r, years);
+    return 'refuse' in plan ? plan.detail : undefined;
+  };
+  t.equal(detail(req('2025-02-30', '2026-02-28')), 'Field start_date must be a date yyyy-MM-dd.');
+  t.equal(detail(req('2025-03-01', '2026-02-30')), 'Field end_date must be a date yyyy-MM-dd.');
+  t.equal(detail(req('1989-01-01', '1989-12-31')), 'Field start_date: policy periods lie between 1990-01-01 and 2199-12-31.');
+  t.equal(detail(req('2199-06-01', '2200-05-31')), 'Field start_date: policy periods lie between 1990-01-01 and 2199-12-31.');
+  t.equal(detail(req('2025-01-01', '2025-12-31'), 3), "Field end_date: a period is exactly the product's term of 3 years, ending the day before the start date's anniversary.");
+  t.equal(detail(req('2025-01-01', '2025-06-30')), "Field end_date: a period is exactly the product's term of 1 year, ending the day before the start date's anniversary.");
+});
