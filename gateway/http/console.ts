@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { VouchError } from '../errors.js';
 
 /**
@@ -47,6 +49,9 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The page itself is checked on every load (its ETag answers 304 when unchanged). */
 const REVALIDATE = 'no-cache';
 
+/** The file asked for under /console/ (the wildcard): only a key into the files read at start-up. */
+const ConsolePath = Type.Object({ '*': Type.String() });
+
 export interface ConsoleFile {
   body: Buffer;
   type: string;
@@ -75,7 +80,7 @@ export function loadConsoleFiles(dir: string): Map<string, ConsoleFile> {
 }
 
 /** Serves the console under /console/ with its security headers. */
-export default async function consolePlugin(app: FastifyInstance, opts: { dir?: string }): Promise<void> {
+const consolePlugin: FastifyPluginAsyncTypebox<{ dir?: string }> = async (app, opts) => {
   const files = loadConsoleFiles(opts.dir ?? fileURLToPath(new URL('../../console/', import.meta.url)));
   const chosen = new WeakMap<FastifyRequest, string>();
 
@@ -104,5 +109,6 @@ export default async function consolePlugin(app: FastifyInstance, opts: { dir?: 
 
   app.get('/console', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/console/', 301));
   app.get('/console/', { schema: { hide: true } }, async (request, reply) => send(request, reply, ''));
-  app.get<{ Params: { '*': string } }>('/console/*', { schema: { hide: true } }, async (request, reply) => send(request, reply, request.params['*']));
-}
+  app.get('/console/*', { schema: { hide: true, params: ConsolePath } }, async (request, reply) => send(request, reply, request.params['*']));
+};
+export default consolePlugin;
