@@ -62,15 +62,11 @@ export interface PostgresStorage {
 class Health {
   healthy = true;
 
-  constructor(private readonly observer: CommitObserver | undefined) {}
-
   ok(): void {
     this.healthy = true;
   }
   failed(err: unknown): void {
-    if (!isPostgresUnavailable(err)) return;
-    if (this.healthy) this.observer?.failed();
-    this.healthy = false;
+    if (isPostgresUnavailable(err)) this.healthy = false;
   }
   /** `q` with every statement's outcome reported here (and to `seen`, when given). */
   watch(q: Sql, seen?: (err: unknown) => void): Sql {
@@ -93,12 +89,12 @@ class Health {
 /** Opens the pool on `url` (migrating the schema) and the state store over it. */
 export async function openPostgresStorage(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
   const pool = await openPostgres(url, options);
-  const health = new Health(options.observer);
+  const health = new Health();
   const attempts = options.attempts ?? 5;
   const transact = transactor(pool, health, options.observer);
   return {
     pool,
-    read: new PostgresRepositories(health.watch(pool as Sql)),
+    read: new PostgresRepositories(health.watch(pool)),
     get healthy() {
       return health.healthy;
     },
@@ -112,7 +108,7 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
       }
     },
     async recheck() {
-      await health.watch(pool as Sql).query('SELECT 1').catch(() => undefined);
+      await health.watch(pool).query('SELECT 1').catch(() => undefined);
       return health.healthy;
     },
     close: () => pool.end(),
@@ -129,6 +125,7 @@ function transactor(pool: pg.Pool, health: Health, observer: CommitObserver | un
       client = await pool.connect();
     } catch (error) {
       health.failed(error);
+      observer?.failed();
       return { ok: false, error, lostRace: false };
     }
     // A checked-out client whose connection drops between statements (the work awaiting something else)
@@ -141,7 +138,7 @@ function transactor(pool: pg.Pool, health: Health, observer: CommitObserver | un
     client.on('error', onError);
     // A lost race is remembered even if the work caught the error and threw its own, or swallowed it.
     let raced = false;
-    const tx = health.watch(client as Sql, (err) => {
+    const tx = health.watch(client, (err) => {
       raced ||= lostRace(err);
     });
     try {
@@ -157,6 +154,8 @@ function transactor(pool: pg.Pool, health: Health, observer: CommitObserver | un
       await client.query('ROLLBACK').catch((err: Error) => {
         broken = err;
       });
+      // Told as SQLite's group commit tells a failed batch: only when the store failed, not the work.
+      if (!health.healthy) observer?.failed();
       return { ok: false, error, lostRace: raced };
     } finally {
       // A client whose connection failed is destroyed, not handed to the next unit.

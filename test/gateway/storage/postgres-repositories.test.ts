@@ -177,14 +177,19 @@ t.test('without retries the loser sees the unique violation (the retry is what a
 
 t.test('health: false after the connection is lost, true again once a query succeeds', async (t) => {
   const db = await scratchDatabase(t);
-  const store = await openPostgresStorage(db.url, { max: 1 });
+  const told = { committed: 0, failed: 0 };
+  const observer = { committed: () => void told.committed++, failed: () => void told.failed++ };
+  const store = await openPostgresStorage(db.url, { max: 1, observer });
   t.teardown(() => store.close());
+  await store.write((r) => r.outbox.depth());
+  t.strictSame(told, { committed: 1, failed: 0 }, 'the observer is told of a commit');
   t.equal(store.healthy, true);
   const slow = store.read.outbox.depth().then(() => store.write((r) => r.policies.serialiseSubject('s').then(() => sleep(2_000))));
   await sleep(300);
   await db.admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db.name}' AND pid <> pg_backend_pid()`);
   await t.rejects(slow, 'the write on the killed connection fails');
   t.equal(store.healthy, false, 'unhealthy after the failure');
+  t.equal(told.failed, 1, 'the observer is told of the failed write');
   t.equal(await store.recheck(), true, 'a query on a fresh connection succeeds');
   t.equal(store.healthy, true);
   t.equal(await store.read.outbox.depth(), 0);
