@@ -216,18 +216,28 @@ export class LogAppender {
   private signHead(signer: SuiteSigner): TreeHead {
     const last = this.lastHead;
     if (last && last.tree_size >= this.size) return last;
-    const root = this.root();
     const timestamp = Math.max(Date.now(), (last?.timestamp ?? 0) + 1);
-    const { primary, cosignatures } = signAll(signer, treeHeadSignedBytes(this.size, timestamp, root));
-    this.store.insertHead({
-      tree_size: this.size, timestamp, root_hash: root, key_id: primary.key_id, signature: signatureBytes(primary), alg: primary.alg,
-      cosignatures: cosignatures ? JSON.stringify(cosignatures) : null,
-    });
-    const head: TreeHead = {
-      tree_size: this.size, root_hash: root.toString('hex'), timestamp, key_id: primary.key_id, signature: primary.signature, alg: primary.alg,
-      ...(cosignatures ? { cosignatures } : {}),
-    };
+    const { row, head } = signTreeHead(signer, this.size, timestamp, this.root());
+    this.store.insertHead(row);
     this.lastHead = head;
     return head;
   }
+}
+
+/**
+ * Signs a tree head over `size` leaves with root `root` at `timestamp` (ms): the row to store and the head
+ * as shown. The one place heads are signed — by the log writer here, and by PostgreSQL's sequencer
+ * through the head signer made from the same keys (postgres-access-log.ts).
+ */
+export function signTreeHead(signer: SuiteSigner, size: number, timestamp: number, root: Buffer): { row: HeadRow; head: TreeHead } {
+  const { primary, cosignatures } = signAll(signer, treeHeadSignedBytes(size, timestamp, root));
+  const row: HeadRow = {
+    tree_size: size, timestamp, root_hash: root, key_id: primary.key_id, signature: signatureBytes(primary), alg: primary.alg,
+    cosignatures: cosignatures ? JSON.stringify(cosignatures) : null,
+  };
+  const head: TreeHead = {
+    tree_size: size, root_hash: root.toString('hex'), timestamp, key_id: primary.key_id, signature: primary.signature, alg: primary.alg,
+    ...(cosignatures ? { cosignatures } : {}),
+  };
+  return { row, head };
 }
