@@ -36,41 +36,33 @@ function rsaPair(): { publicPem: string; privatePem: string } {
   };
 }
 
-export function createCertificateAuthority(
-  dir: string,
-  writeSecret: (file: string, content: string) => void,
-): CertificateAuthority {
-  const keyFile = path.join(dir, 'ca.key.pem');
-  const certFile = path.join(dir, 'ca.cert.pem');
-  if (!fs.existsSync(keyFile) || !fs.existsSync(certFile)) {
-    const { publicPem, privatePem } = rsaPair();
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = forge.pki.publicKeyFromPem(publicPem);
-    cert.serialNumber = serial();
-    cert.validity.notBefore = new Date(Date.now() - 60_000);
-    cert.validity.notAfter = new Date(Date.now() + 10 * 365 * 86_400_000);
-    const name = [{ name: 'commonName', value: 'Vouch Gateway CA' }, { name: 'organizationName', value: 'Vouch' }];
-    cert.setSubject(name);
-    cert.setIssuer(name);
-    cert.setExtensions([
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-      { name: 'subjectKeyIdentifier' },
-    ]);
-    cert.sign(forge.pki.privateKeyFromPem(privatePem), forge.md.sha256.create());
-    writeSecret(keyFile, privatePem);
-    fs.writeFileSync(certFile, forge.pki.certificateToPem(cert), { mode: 0o644 });
-  }
-  const caKey = forge.pki.privateKeyFromPem(fs.readFileSync(keyFile, 'utf8'));
-  const caCertPem = fs.readFileSync(certFile, 'utf8');
-  const caCert = forge.pki.certificateFromPem(caCertPem);
+/** Makes the CA's key and self-signed certificate (ten years) unless both are already in `dir`. */
+function ensureCaFiles(keyFile: string, certFile: string, writeSecret: (file: string, content: string) => void): void {
+  if (fs.existsSync(keyFile) && fs.existsSync(certFile)) return;
+  const { publicPem, privatePem } = rsaPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicPem);
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + 10 * 365 * 86_400_000);
+  const name = [{ name: 'commonName', value: 'Vouch Gateway CA' }, { name: 'organizationName', value: 'Vouch' }];
+  cert.setSubject(name);
+  cert.setIssuer(name);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(forge.pki.privateKeyFromPem(privatePem), forge.md.sha256.create());
+  writeSecret(keyFile, privatePem);
+  fs.writeFileSync(certFile, forge.pki.certificateToPem(cert), { mode: 0o644 });
+}
 
-  function issue(
-    publicKeyPem: string,
-    subject: forge.pki.CertificateField[],
-    extensions: object[],
-    days: number,
-  ): string {
+type Issue = (publicKeyPem: string, subject: forge.pki.CertificateField[], extensions: object[], days: number) => string;
+
+/** Issues end-entity certificates (not CAs) under the CA's key and name. */
+function issuerOf(caKey: forge.pki.rsa.PrivateKey, caCert: forge.pki.Certificate): Issue {
+  return (publicKeyPem, subject, extensions, days) => {
     const cert = forge.pki.createCertificate();
     cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
     cert.serialNumber = serial();
@@ -81,7 +73,19 @@ export function createCertificateAuthority(
     cert.setExtensions([{ name: 'basicConstraints', cA: false }, ...extensions]);
     cert.sign(caKey, forge.md.sha256.create());
     return forge.pki.certificateToPem(cert);
-  }
+  };
+}
+
+export function createCertificateAuthority(
+  dir: string,
+  writeSecret: (file: string, content: string) => void,
+): CertificateAuthority {
+  const keyFile = path.join(dir, 'ca.key.pem');
+  const certFile = path.join(dir, 'ca.cert.pem');
+  ensureCaFiles(keyFile, certFile, writeSecret);
+  const caCertPem = fs.readFileSync(certFile, 'utf8');
+  const caCert = forge.pki.certificateFromPem(caCertPem);
+  const issue = issuerOf(forge.pki.privateKeyFromPem(fs.readFileSync(keyFile, 'utf8')), caCert);
 
   const partyName = (code: string, role: string): forge.pki.CertificateField[] => [
     { name: 'commonName', value: code },

@@ -6,7 +6,7 @@ import { ERROR_CATALOGUE, type ErrorCode } from '../errors.js';
  * The OpenAPI document is generated from the routes (@fastify/swagger); this module makes it complete.
  *
  * Each route states, next to its definition (`op()`): an operationId (the operation's name in
- * services/operations.ts where there is one — also its name in metrics), a summary, tags, what its 2xx
+ * services/identity/operations.ts where there is one — also its name in metrics), a summary, tags, what its 2xx
  * answer is, and the catalogue codes only it can answer. When the route is registered, the codes its
  * shape implies are added — a token is required (UNAUTHENTICATED, TOKEN_INVALID, FORBIDDEN), it may carry
  * a body (VALIDATION_FAILED, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE), query or path parameters
@@ -26,7 +26,7 @@ declare module 'fastify' {
 }
 
 export interface OperationDoc {
-  /** Unique; the operation's name in services/operations.ts where one fits. */
+  /** Unique; the operation's name in services/identity/operations.ts where one fits. */
   id: string;
   summary: string;
   description?: string;

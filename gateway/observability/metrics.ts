@@ -114,7 +114,7 @@ export class Metrics {
     for (const store of ['state', 'log', 'background'] as const) this.storageErrors.inc({ store }, 0);
   }
 
-  /** Observers for the two group committers (storage/group-commit.ts, the log writer thread). */
+  /** Observers for the two group committers (storage/sqlite/group-commit.ts, the log writer thread). */
   commitObserver(store: Store): CommitObserver {
     const labels = { store };
     return {

@@ -10,7 +10,7 @@ import type { StatisticsRepository } from './statistics.js';
  * The state store as services see it: one small repository per aggregate, all on the same connection
  * — the reader's snapshot, or the writer inside one group-committed transaction — so a unit of work
  * that touches several aggregates commits them together. Only the implementations (storage/sqlite/,
- * a server database later) see SQL.
+ * storage/postgres/) see SQL.
  */
 export interface Repositories {
   readonly parties: PartyRepository;

@@ -11,7 +11,7 @@ import ts from 'typescript';
 import t from 'tap';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
-const SOURCE_DIRS = ['gateway', 'adapters', 'console/src', 'bench', 'scripts'];
+const SOURCE_DIRS = ['gateway', 'adapters', 'keys', 'console/src', 'bench', 'scripts'];
 const GENERATED = `gateway${sep}grpc${sep}generated${sep}`;
 
 function walk(dir: string): string[] {

@@ -27,12 +27,12 @@ const eventsMessage = (res: { events: Parameters<typeof eventMessage>[0][]; next
 
 /** AuditService (proto/vouch/v1/audit.proto) over the access log and its queries. */
 export function auditHandlers(ctx: CallContext) {
-  const { accessLog: audit, accessLogQueries: auditQueries } = ctx.gateway;
+  const { accessLog, accessLogQueries } = ctx.gateway;
   return {
-    ListEvents: unary(ctx, 'listEvents', async (p, r: ListEventsRequest) => eventsMessage(await auditQueries.events(eventQuery(r), p))),
-    GetTreeHead: unary(ctx, 'treeHead', () => audit.treeHead()),
-    GetInclusionProof: unary(ctx, 'inclusionProof', (_p, r: GetInclusionProofRequest) => auditQueries.inclusion(r.leaf_index, r.tree_size)),
-    GetConsistencyProof: unary(ctx, 'consistencyProof', (_p, r: GetConsistencyProofRequest) => auditQueries.consistency(r.first, r.second)),
-    ListMyAccess: unary(ctx, 'myAccess', async (p, r: ListMyAccessRequest) => eventsMessage(await auditQueries.myAccess(p.subject!, { limit: r.limit || undefined, cursor: r.cursor }))),
+    ListEvents: unary(ctx, 'listEvents', async (p, r: ListEventsRequest) => eventsMessage(await accessLogQueries.events(eventQuery(r), p))),
+    GetTreeHead: unary(ctx, 'treeHead', () => accessLog.treeHead()),
+    GetInclusionProof: unary(ctx, 'inclusionProof', (_p, r: GetInclusionProofRequest) => accessLogQueries.inclusion(r.leaf_index, r.tree_size)),
+    GetConsistencyProof: unary(ctx, 'consistencyProof', (_p, r: GetConsistencyProofRequest) => accessLogQueries.consistency(r.first, r.second)),
+    ListMyAccess: unary(ctx, 'myAccess', async (p, r: ListMyAccessRequest) => eventsMessage(await accessLogQueries.myAccess(p.subject!, { limit: r.limit || undefined, cursor: r.cursor }))),
   } satisfies AuditServiceHandlers;
 }

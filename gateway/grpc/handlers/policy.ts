@@ -30,7 +30,7 @@ function liabilityMessage({ items, ...terms }: LiabilityTerms): Liability {
   return { ...terms, med_chrgitm_types: items?.med_chrgitm_types ?? [], chrgitm_lv: items?.chrgitm_lv ?? [], med_list_codes: items?.med_list_codes ?? [] };
 }
 
-/** The one product view (services/products.ts, also GET /v1/products) as the Product message carries it. */
+/** The one product view (services/answers/products.ts, also GET /v1/products) as the Product message carries it. */
 export function productMessage(v: ProductView): Product {
   return { ...v, liabilities: v.liabilities.map(liabilityMessage) };
 }
