@@ -172,7 +172,8 @@ t.test('the sequencer killed mid-load: another process takes over, nothing is lo
     pending.push(operate(all[i % 2]!, events[i]!, i));
     if (i === 150) {
       const holder = await all[0]!.pool.query(
-        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = ($1::bigint & 4294967295)::oid",
+        // pg_locks spans the server; advisory locks belong to one database (other tests' databases have their own).
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = ($1::bigint & 4294967295)::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
         [SEQUENCER_LOCK.toString()],
       );
       t.equal(holder.rows.length, 1, 'one sequencer holds the lock');

@@ -59,7 +59,8 @@ t.test('three processes, one log: no gaps, no duplicates, every waiter told its 
     if (i === 250) {
       // Kill whoever sequences now, from the server side, while appends are in flight.
       const holder = await all[0]!.pool.query(
-        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = ($1::bigint & 4294967295)::oid",
+        // pg_locks spans the server; advisory locks belong to one database (other tests' databases have their own).
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = ($1::bigint & 4294967295)::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
         [(0x766f7563_68000002n).toString()],
       );
       t.equal(holder.rows.length, 1, 'exactly one sequencer holds the lock');
