@@ -70,3 +70,19 @@ export interface StatisticsRepository {
   visitsForRewrap(notKek: string, limit: number): StatVisitKeyRow[];
   updateVisitKey(visitKey: string, kekId: string, wrapped: Buffer): void;
 }
+
+/**
+ * WHERE over the lab's key columns, for either store: column names only from the closed list, values bound
+ * as parameters written by `placeholder` (1-based position: `?` for SQLite, `$n` for PostgreSQL).
+ */
+export function statWhere(filter: StatVisitFilter, placeholder: (position: number) => string): { where: string; args: string[] } {
+  const parts: string[] = [];
+  const args: string[] = [];
+  for (const col of STAT_KEY_COLUMNS) {
+    const vals = filter[col];
+    if (!vals) continue;
+    parts.push(`${col} IN (${vals.map((_, i) => placeholder(args.length + i + 1)).join(', ')})`);
+    args.push(...vals);
+  }
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
+}

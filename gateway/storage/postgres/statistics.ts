@@ -1,22 +1,9 @@
 import type { Async } from '../async.js';
 import {
-  STAT_KEY_COLUMNS, type StatBudgetRow, type StatCount, type StatKeyColumn, type StatReleaseRow, type StatVisitFilter, type StatVisitKeyRow, type StatVisitRow,
+  STAT_KEY_COLUMNS, statWhere, type StatBudgetRow, type StatCount, type StatKeyColumn, type StatReleaseRow, type StatVisitFilter, type StatVisitKeyRow, type StatVisitRow,
   type StatisticsRepository,
 } from '../statistics.js';
 import type { Sql } from './sql.js';
-
-/** WHERE over the lab's key columns: names from the closed list, values bound as parameters ($1 on). */
-function statWhere(filter: StatVisitFilter): { where: string; args: string[] } {
-  const parts: string[] = [];
-  const args: string[] = [];
-  for (const col of STAT_KEY_COLUMNS) {
-    const vals = filter[col];
-    if (!vals) continue;
-    parts.push(`${col} IN (${vals.map((_, i) => `$${args.length + i + 1}`).join(', ')})`);
-    args.push(...vals);
-  }
-  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
-}
 
 export class PostgresStatisticsRepository implements Async<StatisticsRepository> {
   constructor(private readonly sql: Sql) {}
@@ -32,11 +19,11 @@ export class PostgresStatisticsRepository implements Async<StatisticsRepository>
     );
   }
   async visits(filter: StatVisitFilter): Promise<StatVisitRow[]> {
-    const { where, args } = statWhere(filter);
+    const { where, args } = statWhere(filter, (n) => `$${n}`);
     return (await this.sql.query<StatVisitRow>(`SELECT * FROM stat_visits ${where} ORDER BY person COLLATE "C", visit_key COLLATE "C"`, args)).rows;
   }
   async counts(filter: StatVisitFilter, groupBy: readonly StatKeyColumn[], perPerson: number): Promise<StatCount[]> {
-    const { where, args } = statWhere(filter);
+    const { where, args } = statWhere(filter, (n) => `$${n}`);
     const cols = groupBy.filter((c) => (STAT_KEY_COLUMNS as readonly string[]).includes(c));
     const keys = cols.join(', ');
     // ORDER BY the group keys: SQLite's GROUP BY hands groups back sorted (it groups by sorting); PostgreSQL

@@ -1,21 +1,8 @@
 import {
-  STAT_KEY_COLUMNS, type StatBudgetRow, type StatCount, type StatKeyColumn, type StatReleaseRow, type StatVisitFilter, type StatVisitKeyRow, type StatVisitRow,
+  STAT_KEY_COLUMNS, statWhere, type StatBudgetRow, type StatCount, type StatKeyColumn, type StatReleaseRow, type StatVisitFilter, type StatVisitKeyRow, type StatVisitRow,
   type StatisticsRepository,
 } from '../statistics.js';
 import type { Statements } from './statements.js';
-
-/** WHERE over the lab's key columns: names from the closed list, values bound as parameters. */
-function statWhere(filter: StatVisitFilter): { where: string; args: string[] } {
-  const parts: string[] = [];
-  const args: string[] = [];
-  for (const col of STAT_KEY_COLUMNS) {
-    const vals = filter[col];
-    if (!vals) continue;
-    parts.push(`${col} IN (${vals.map(() => '?').join(', ')})`);
-    args.push(...vals);
-  }
-  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
-}
 
 export class SqliteStatisticsRepository implements StatisticsRepository {
   constructor(private readonly st: Statements) {}
@@ -30,11 +17,11 @@ export class SqliteStatisticsRepository implements StatisticsRepository {
     ).run(r);
   }
   visits(filter: StatVisitFilter): StatVisitRow[] {
-    const { where, args } = statWhere(filter);
+    const { where, args } = statWhere(filter, () => '?');
     return this.st.once(`SELECT * FROM stat_visits ${where} ORDER BY person, visit_key`).all(...args) as StatVisitRow[];
   }
   counts(filter: StatVisitFilter, groupBy: readonly StatKeyColumn[], perPerson: number): StatCount[] {
-    const { where, args } = statWhere(filter);
+    const { where, args } = statWhere(filter, () => '?');
     const cols = groupBy.filter((c) => (STAT_KEY_COLUMNS as readonly string[]).includes(c));
     const keys = cols.join(', ');
     return this.st.once(
