@@ -94,7 +94,7 @@ async function grpcLoads(tok: Tokens, gw: Child): Promise<void> {
 
 /** The gateway over the seeded population in `dataDir`, under HTTP then gRPC load; its peak memory. */
 export async function httpScenarios(dataDir: string): Promise<void> {
-  const g = openBenchGateway(dataDir);
+  const g = await openBenchGateway(dataDir);
   const tok: Tokens = {
     hhb: g.tokens.partyToken(HHB, 'insurer', 7200),
     sh: g.tokens.partyToken(SH, 'hospital', 7200),

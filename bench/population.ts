@@ -73,17 +73,17 @@ export function recordBodyOf(i: number, visit: string): Record<string, unknown> 
 
 const ADMIN: Principal = { role: 'admin', code: 'bench', jti: 'bench' };
 
-export function openBenchGateway(dataDir: string): Gateway {
+export function openBenchGateway(dataDir: string): Promise<Gateway> {
   return openGateway(loadConfig({ VOUCH_DATA_DIR: dataDir }), createLogger('warn'), { writesLog: false });
 }
 
 /** Seeds n patients (visit id `V<i>` each) into dataDir; returns seconds taken. */
 export async function seed(dataDir: string, n: number): Promise<number> {
   const started = Date.now();
-  const g = openBenchGateway(dataDir);
+  const g = await openBenchGateway(dataDir);
   try {
     for (const [role, code, level] of [['hospital', SH, 3], ['hospital', GZ, 2], ['insurer', HHB], ['insurer', BW], ['insurer', SSK], ['bureau', BUREAU]] as const) {
-      if (!g.parties.get(code)) await g.parties.add({ role, code, name: code, ...(level ? { level } : {}) }, ADMIN);
+      if (!(await g.parties.get(code))) await g.parties.add({ role, code, name: code, ...(level ? { level } : {}) }, ADMIN);
     }
     const now = Date.now();
     const template = decodeRecord(recordBodyOf(0, 'V0')).record;

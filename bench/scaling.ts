@@ -10,7 +10,7 @@ export async function scaling(dirs: string[]): Promise<void> {
   const rps: number[] = [];
   for (const [k, n] of SCALE_SIZES.entries()) {
     const dir = dirs[k]!;
-    const g = openBenchGateway(dir);
+    const g = await openBenchGateway(dir);
     const token = g.tokens.partyToken(HHB, 'insurer', 3600);
     await g.close();
     const gw = await startGateway(dir, path.join(dir, 'gateway.log'));

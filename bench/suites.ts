@@ -43,7 +43,7 @@ async function oneSuite(suite: CryptoSuite, patients: number, answers: number): 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `vouch-bench-${suite}-`));
   const config = loadConfig({ VOUCH_DATA_DIR: dir, VOUCH_CRYPTO: suite, VOUCH_LOG_LEVEL: 'silent', VOUCH_TREE_HEAD_INTERVAL_MS: '3600000' });
   const logger = createLogger('silent');
-  const g = openGateway(config, logger);
+  const g = await openGateway(config, logger);
   const app = await buildApp(config, { gateway: g, logger });
   await app.ready();
   try {

@@ -155,7 +155,7 @@ async function registerRoutes(app: FastifyInstance, gateway: Gateway): Promise<v
  */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger ?? createLogger(config.log.level);
-  const gateway = options.gateway ?? openGateway(config, logger);
+  const gateway = options.gateway ?? (await openGateway(config, logger));
   const app = createServer(config, logger);
   installRequestHandling(app, config, gateway);
   app.addHook('onClose', async () => {

@@ -9,10 +9,9 @@ import { normaliseCertno } from './domain/certno.js';
 import { makeEvent } from './domain/audit-events.js';
 import { rotateKey } from './services/identity/keys.js';
 import { PARTY_ROLES, type PartyRole } from './storage/parties.js';
-import { openLogStore } from './storage/storage.js';
 import { keptHeadFile, readKeptHead } from './storage/integrity.js';
 import type { Principal } from './services/identity/auth.js';
-import { verifyAccessLog } from './services/access-log/verify.js';
+import { verifyStoredLog } from './services/access-log/verify.js';
 import { partyView } from './services/identity/parties.js';
 import { rewrapRecords } from './services/records/records.js';
 import { rewrapStatVisits } from './services/statistics/lab.js';
@@ -33,7 +32,7 @@ class UsageError extends Error {}
 
 const CLI_ACTOR: Principal = { role: 'admin', code: 'cli', jti: 'cli' };
 
-function open(writesLog = false): Gateway {
+function open(writesLog = false): Promise<Gateway> {
   const config = loadConfig(process.env);
   return openGateway(config, createLogger('warn'), { writesLog });
 }
@@ -60,13 +59,14 @@ interface Command {
  * gateway with fresh keys whose tokens the running one rejects.
  */
 async function withGateway<T>(work: (g: Gateway) => Promise<T>, options: { creates?: boolean } = {}): Promise<T> {
-  if (!options.creates) {
-    const dataDir = loadConfig(process.env).dataDir;
+  const config = loadConfig(process.env);
+  if (!options.creates && config.storage === 'sqlite') {
+    const dataDir = config.dataDir;
     if (!fs.existsSync(path.join(dataDir, 'vouch.db'))) {
       throw new UsageError(`no gateway data in ${path.resolve(dataDir)} (is VOUCH_DATA_DIR right? start the gateway or run \`vouch party add\` there first)`);
     }
   }
-  const g = open();
+  const g = await open();
   try {
     return await work(g);
   } finally {
@@ -111,7 +111,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'party list',
     help: 'Lists the registered parties, one JSON object per line.',
     run: () => withGateway(async (g) => {
-      for (const p of g.parties.list()) say(JSON.stringify(partyView(p)));
+      for (const p of await g.parties.list()) say(JSON.stringify(partyView(p)));
       return 0;
     }),
   },
@@ -150,7 +150,7 @@ const COMMANDS: Record<string, Command> = {
           token = g.tokens.patientToken(certno, ttl);
           event = { kind: 'token.issued', time: now, actor: CLI_ACTOR.code, actor_role: 'admin', subject: g.vault.blindIndex(certno), outcome: 'allowed' };
         } else {
-          const party = g.parties.get(subject);
+          const party = await g.parties.get(subject);
           if (!party) throw new UsageError(`no party ${subject} is registered (vouch party add first)`);
           if (party.role !== role) throw new UsageError(`party ${subject} is registered as ${party.role}, not ${role}`);
           if (party.status !== 'active') throw new UsageError(`party ${subject} is suspended`);
@@ -184,24 +184,18 @@ const COMMANDS: Record<string, Command> = {
         say(`audit verify: ok — ${r.leaves} leaves served by ${values.url} hash to its signed head`);
       } else {
         const config = loadConfig(process.env);
-        const dataDir = config.dataDir;
-        const store = openLogStore(config, { readonly: true });
-        try {
-          const r = verifyAccessLog(store, keys);
-          if (!r.ok) {
-            complain(`audit verify: FAILED after ${r.leaves} leaves: ${r.problem}`);
-            return 1;
-          }
-          leaves = r.leaves;
-          const kept = readKeptHead(keptHeadFile(dataDir));
-          if (kept && kept.tree_size > leaves) {
-            complain(`audit verify: FAILED: the log is shorter than the newest head the gateway signed (${leaves} leaves, head at size ${kept.tree_size}): leaves ${leaves}–${kept.tree_size - 1} are gone`);
-            return 1;
-          }
-          say(`audit verify: ok — ${r.leaves} leaves, ${r.heads} signed tree heads, every head consistent with the next`);
-        } finally {
-          store.close();
+        const r = await verifyStoredLog(config, keys);
+        if (!r.ok) {
+          complain(`audit verify: FAILED after ${r.leaves} leaves: ${r.problem}`);
+          return 1;
         }
+        leaves = r.leaves;
+        const kept = config.storage === 'sqlite' ? readKeptHead(keptHeadFile(config.dataDir)) : undefined;
+        if (kept && kept.tree_size > leaves) {
+          complain(`audit verify: FAILED: the log is shorter than the newest head the gateway signed (${leaves} leaves, head at size ${kept.tree_size}): leaves ${leaves}–${kept.tree_size - 1} are gone`);
+          return 1;
+        }
+        say(`audit verify: ok — ${r.leaves} leaves, ${r.heads} signed tree heads, every head consistent with the next`);
       }
       if (values.state) {
         const held = loadWitnessState(values.state).head;

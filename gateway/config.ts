@@ -32,8 +32,10 @@ export interface Config {
   limits: { bodyLimitBytes: number; claimAttemptsPerRecord: number };
   /** Extra declarative payer definitions (JSON files), beside the built-in adapters. */
   productsDir: string | undefined;
-  /** Storage backend; `sqlite:` (embedded, files under dataDir) is the one this build ships. */
-  storage: 'sqlite';
+  /** Storage backend: `sqlite` (embedded, files under dataDir) unless `VOUCH_DATABASE_URL` names PostgreSQL. */
+  storage: 'sqlite' | 'postgres';
+  /** `VOUCH_DATABASE_URL` (postgres://…): state and access log in PostgreSQL, shared by every process. */
+  databaseUrl: string | undefined;
   /** `VOUCH_CRYPTO` (CONTRACT.md "国密"): intl (Ed25519, AES-GCM), gm (SM2, SM4, HMAC-SM3) or dual. */
   crypto: CryptoSuite;
   /** The national envelope at POST /v1/records: how far its `timestamp` may be from now (ms). */
@@ -72,9 +74,23 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-function storageKind(raw: string | undefined): 'sqlite' {
-  if (raw === undefined || raw === '' || raw === 'sqlite:' || raw === 'sqlite') return 'sqlite';
-  throw new ConfigError(`VOUCH_STORAGE ${raw} is not supported by this build (use sqlite:)`);
+/**
+ * The store: PostgreSQL when `VOUCH_DATABASE_URL` is set, else SQLite. `VOUCH_STORAGE` (kept from before)
+ * may name either, but must agree with the URL. The URL is never repeated in an error: it may hold a password.
+ */
+function storageOf(rawKind: string | undefined, rawUrl: string | undefined): { storage: 'sqlite' | 'postgres'; databaseUrl: string | undefined } {
+  const url = rawUrl?.trim() || undefined;
+  const kind = rawKind === undefined || rawKind === '' ? undefined : rawKind.replace(/:$/, '');
+  if (kind !== undefined && kind !== 'sqlite' && kind !== 'postgres') {
+    throw new ConfigError(`VOUCH_STORAGE must be sqlite or postgres, got "${rawKind}"`);
+  }
+  if (url === undefined) {
+    if (kind === 'postgres') throw new ConfigError('VOUCH_STORAGE is postgres but VOUCH_DATABASE_URL is not set');
+    return { storage: 'sqlite', databaseUrl: undefined };
+  }
+  if (kind === 'sqlite') throw new ConfigError('VOUCH_STORAGE is sqlite but VOUCH_DATABASE_URL is set: choose one');
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('VOUCH_DATABASE_URL must start with postgres:// or postgresql://');
+  return { storage: 'postgres', databaseUrl: url };
 }
 
 function cryptoSuite(raw: string | undefined): CryptoSuite {
@@ -146,7 +162,7 @@ export function loadConfig(env: Env = {}, cwd = '.'): Config {
       treeHeadIntervalMs: int(env, 'VOUCH_TREE_HEAD_INTERVAL_MS', 1000, 50, 3_600_000),
     },
     productsDir: env.VOUCH_PRODUCTS_DIR ? path.resolve(cwd, env.VOUCH_PRODUCTS_DIR) : undefined,
-    storage: storageKind(env.VOUCH_STORAGE),
+    ...storageOf(env.VOUCH_STORAGE, env.VOUCH_DATABASE_URL),
     crypto: cryptoSuite(env.VOUCH_CRYPTO),
     envelopeSkewMs: 300_000,
     limits: {

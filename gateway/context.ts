@@ -1,13 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type pino from 'pino';
 import type { Config } from './config.js';
 import { loadPayerRegistry, type PayerRegistry } from '../adapters/payers/registry.js';
 import { KeyStore } from '../keys/keystore.js';
-import { hasRoom, openStore, type Storage } from './storage/storage.js';
+import { hasRoom, openStore, type SqliteStore, type Storage } from './storage/storage.js';
 import { lockDataDir, type DataDirLock } from './storage/data-dir-lock.js';
 import { keepHead, keptHeadFile } from './storage/integrity.js';
-import { AccessLog, type TreeHead } from './services/access-log/access-log.js';
+import { AccessLog, type LogService, type TreeHead } from './services/access-log/access-log.js';
+import { PostgresAccessLog } from './services/access-log/postgres-access-log.js';
 import { WorkerLogWriter } from './services/access-log/writer.js';
 import { AccessLogQueries } from './services/access-log/queries.js';
 import { Journal } from './services/access-log/journal.js';
@@ -33,7 +32,7 @@ export interface Gateway {
   keys: KeyStore;
   storage: Storage;
   vault: Vault;
-  accessLog: AccessLog;
+  accessLog: LogService;
   accessLogQueries: AccessLogQueries;
   journal: Journal;
   payers: PayerRegistry;
@@ -64,23 +63,13 @@ export interface OpenOptions {
   writesLog?: boolean;
 }
 
-/** True when a database file under `dataDir` already holds something (keys must then exist, never be made). */
-function holdsData(dataDir: string): boolean {
-  return ['vouch.db', 'audit.db'].some((f) => {
-    try {
-      return fs.statSync(path.join(dataDir, f)).size > 0;
-    } catch {
-      return false;
-    }
-  });
-}
-
-export function openGateway(config: Config, logger: pino.Logger, options: OpenOptions = {}): Gateway {
+export async function openGateway(config: Config, logger: pino.Logger, options: OpenOptions = {}): Promise<Gateway> {
   const writesLog = options.writesLog ?? true;
-  // The process that writes the log holds the data directory for its life: a second one refuses to start.
-  const lock = writesLog ? lockDataDir(config.dataDir) : undefined;
+  // With SQLite the process that writes the log holds the data directory for its life: a second one
+  // refuses to start. On PostgreSQL every process writes the shared log (its sequencer is elected).
+  const lock = writesLog && config.storage === 'sqlite' ? lockDataDir(config.dataDir) : undefined;
   try {
-    return assemble(config, logger, writesLog, lock);
+    return await assemble(config, logger, writesLog, lock);
   } catch (err) {
     lock?.release();
     throw err;
@@ -94,13 +83,13 @@ interface Foundation {
   payers: PayerRegistry;
   metrics: Metrics;
   storage: Storage;
-  accessLog: AccessLog;
+  accessLog: LogService;
   journal: Journal;
   vault: Vault;
 }
 
-function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock: DataDirLock | undefined): Gateway {
-  const base = openFoundation(config, logger, writesLog);
+async function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock: DataDirLock | undefined): Promise<Gateway> {
+  const base = await openFoundation(config, logger, writesLog);
   const services = buildServices(base);
   let closed = false;
   const ready = readiness(base, () => closed);
@@ -117,7 +106,7 @@ function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock:
       closed = true;
       try {
         await base.accessLog.close();
-        base.storage.close();
+        await base.storage.close();
       } finally {
         lock?.release();
       }
@@ -126,21 +115,29 @@ function assemble(config: Config, logger: pino.Logger, writesLog: boolean, lock:
 }
 
 /** Opens the store (checked at start by the process that writes the log), the access log and its journal. */
-function openFoundation(config: Config, logger: pino.Logger, writesLog: boolean): Foundation {
+async function openFoundation(config: Config, logger: pino.Logger, writesLog: boolean): Promise<Foundation> {
   const payers = loadPayerRegistry(config.productsDir);
-  const keys = KeyStore.open(config.dataDir, { keysDir: config.keysDir, idpPublicKeyFile: config.auth.idp.publicKeyFile, existingData: holdsData(config.dataDir), suite: config.crypto });
   const metrics = new Metrics();
-  const storage = openStore(config, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs, observer: metrics.commitObserver('state') });
+  const storage = await openStore(config, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs, observer: metrics.commitObserver('state') });
   const headFile = keptHeadFile(config.dataDir);
-  if (writesLog) {
-    try {
-      storage.checkIntegrity(headFile);
-    } catch (err) {
-      storage.close();
-      throw err;
-    }
+  let keys: KeyStore;
+  try {
+    // Keys are made only beside an empty store: over existing data, missing keys stop the start.
+    keys = KeyStore.open(config.dataDir, { keysDir: config.keysDir, idpPublicKeyFile: config.auth.idp.publicKeyFile, existingData: await storage.holdsData(), suite: config.crypto });
+    if (writesLog) await storage.checkIntegrity(headFile);
+  } catch (err) {
+    await storage.close();
+    throw err;
   }
-  const accessLog = openAccessLog(config, keys, storage, metrics, writesLog ? headFile : undefined);
+  const accessLog = storage.kind === 'postgres'
+    ? PostgresAccessLog.start(storage.pool, storage.connect, keys, {
+      sequencer: {
+        headIntervalMs: config.audit.treeHeadIntervalMs,
+        onRole: (role) => logger.info({ role }, role === 'sequencer' ? 'this process sequences the access log' : 'this process no longer sequences the access log'),
+        onError: (err) => logger.warn({ err }, 'access-log sequencer: background failure, retrying'),
+      },
+    })
+    : openAccessLog(config, keys, storage, metrics, writesLog ? headFile : undefined);
   const journal = new Journal(storage, accessLog, (err) => {
     metrics.backgroundStorageError();
     logger.error({ err }, 'background storage write failed');
@@ -152,7 +149,7 @@ function openFoundation(config: Config, logger: pino.Logger, writesLog: boolean)
  * The access log over the store. The server (`headFile` given: it writes the log) writes on its own
  * thread and keeps each new head outside the log; tools that write at all write inline.
  */
-function openAccessLog(config: Config, keys: KeyStore, storage: Storage, metrics: Metrics, headFile: string | undefined): AccessLog {
+function openAccessLog(config: Config, keys: KeyStore, storage: SqliteStore, metrics: Metrics, headFile: string | undefined): AccessLog {
   const writer = headFile ? new WorkerLogWriter(config) : undefined;
   // Started now so the first answer does not wait for it; a failure here is retried by the first write.
   writer?.start().catch(() => undefined);
@@ -206,8 +203,8 @@ function readiness(b: Foundation, closed: () => boolean): () => boolean {
     if (closed()) return false;
     if (b.accessLog.healthy && b.storage.healthy) return true;
     if (!hasRoom(b.config.dataDir)) return false;
-    b.storage.recheck();
+    const stored = b.storage.recheck();
     b.accessLog.recheck();
-    return true;
+    return stored;
   };
 }

@@ -13,7 +13,7 @@ import type { Principal } from './services/identity/auth.js';
 
 const config = loadConfig(process.env);
 const base = process.env.VOUCH_DEMO_URL ?? `http://127.0.0.1:${config.http.port}`;
-const g = openGateway(config, createLogger('warn'), { writesLog: false });
+const g = await openGateway(config, createLogger('warn'), { writesLog: false });
 const OPERATOR: Principal = { role: 'admin', code: 'demo', jti: 'demo' };
 
 const HOSPITAL = 'H31010500001';
@@ -42,7 +42,7 @@ async function api(method: string, path: string, token: string, body?: unknown):
 }
 
 async function party(role: PartyRole, code: string, name: string, level?: number): Promise<string> {
-  const existing = g.parties.get(code);
+  const existing = await g.parties.get(code);
   if (!existing) await g.parties.add({ role, code, name, level }, OPERATOR);
   else if (existing.role !== role) throw new Error(`${code} is registered as ${existing.role}`);
   return g.tokens.partyToken(code, role, 3600);

@@ -77,7 +77,7 @@ export interface Harness {
 export async function harness(env: Record<string, string> = {}, dir = tempDir(), logTo?: { write(line: string): void }): Promise<Harness> {
   const config = testConfig(dir, env);
   const logger = logTo ? createLogger('info', logTo) : createLogger('silent');
-  const g = openGateway(config, logger);
+  const g = await openGateway(config, logger);
   const app = await buildApp(config, { gateway: g, logger });
   await app.ready();
   const h: Harness = {

@@ -26,10 +26,10 @@ class DeadlinePassed extends Error {}
  * metadata and the operation's roles (transport/admission.ts, as over HTTP), then under mTLS the
  * certificate's CN. `seen` learns the principal once authenticated, so a refusal is logged with it.
  */
-function admitCall<Req, Res>(ctx: CallContext, op: Operation, call: grpc.ServerUnaryCall<Req, Res>, seen: (p: Principal) => void): Principal {
+async function admitCall<Req, Res>(ctx: CallContext, op: Operation, call: grpc.ServerUnaryCall<Req, Res>, seen: (p: Principal) => void): Promise<Principal> {
   const deadline = call.getDeadline();
   if (deadline instanceof Date && deadline.getTime() <= Date.now()) throw new DeadlinePassed();
-  const principal = authenticate(ctx.auth, call.metadata.get('authorization')[0]);
+  const principal = await authenticate(ctx.auth, call.metadata.get('authorization')[0]);
   seen(principal);
   authorize(principal, OPERATIONS[op]);
   if (ctx.bindClientCertificate && principal.role !== 'patient') {
@@ -59,7 +59,8 @@ export function unary<Req, Res>(ctx: CallContext, op: Operation, fn: (p: Princip
       ctx.logger.info({ rpc: op, reqId: requestId, code, ...callerFields(principal), ms: Math.round(seconds * 100_000) / 100 }, code === 'OK' ? 'rpc completed' : 'rpc refused');
     };
     Promise.resolve()
-      .then(() => fn(admitCall(ctx, op, call, (p) => (principal = p)), call.request))
+      .then(() => admitCall(ctx, op, call, (p) => (principal = p)))
+      .then((admitted) => fn(admitted, call.request))
       .then(
         (res) => {
           finished('OK', grpc.status.OK, 200);

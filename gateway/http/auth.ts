@@ -53,7 +53,7 @@ async function authPlugin(app: FastifyInstance, opts: { gateway: Gateway }): Pro
     const c = request.routeOptions.config;
     if (!request.routeOptions.url?.startsWith('/v1/') || c.public) return;
     if (c.envelope && request.headers.authorization === undefined) return;
-    request.principal = authorize(authenticate(auth, request.headers.authorization), c.roles);
+    request.principal = authorize(await authenticate(auth, request.headers.authorization), c.roles);
   });
 }
 

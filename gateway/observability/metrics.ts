@@ -24,7 +24,8 @@ export interface GatewayGauges {
   treeSize(): number;
   /** The newest signed tree head: its tree size and signing time (ms since the epoch). */
   latestHead(): { tree_size: number; timestamp: number } | undefined;
-  outboxDepth(): number;
+  /** Read at scrape time; a store across the network answers later (prom-client awaits the gauge). */
+  outboxDepth(): number | Promise<number>;
   ready(): boolean;
 }
 
@@ -154,8 +155,9 @@ export class Metrics {
         this.set(head ? Math.max(0, (Date.now() - head.timestamp) / 1000) : 0);
       },
     });
-    new Gauge({ name: 'vouch_outbox_depth', help: 'Events committed with their state change but not yet in the access log.', registers, collect() {
-      this.set(g.outboxDepth());
+    new Gauge({ name: 'vouch_outbox_depth', help: 'Events committed with their state change but not yet in the access log.', registers, async collect() {
+      // A store that cannot answer now leaves the last value (readiness and the storage-error counter say why).
+      this.set(await Promise.resolve(g.outboxDepth()).catch(() => 0));
     } });
     new Gauge({ name: 'vouch_ready', help: '1 while storage and keys are ready and the log is writable (what /readyz says), else 0.', registers, collect() {
       this.set(g.ready() ? 1 : 0);

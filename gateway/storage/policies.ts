@@ -35,6 +35,12 @@ export interface AccumulatorDeltaRow {
 }
 
 export interface PolicyRepository {
+  /**
+   * Makes units of work on one patient's policies and accumulators take turns until this transaction
+   * ends (issue 17, decision 2): called first by every unit that computes on what a period has used.
+   * The embedded store has one writer, so its units take turns already; PostgreSQL takes an advisory lock.
+   */
+  serialiseSubject(subject: string): void;
   /** Writes a policy and every period it holds (new periods inserted, changed ones updated). */
   save(p: PolicyRow): void;
   get(insurer: string, policyNo: string): PolicyRow | undefined;

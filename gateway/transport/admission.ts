@@ -15,7 +15,7 @@ export function bearerToken(value: unknown): string | undefined {
 }
 
 /** The caller a bearer token names: 401 (UNAUTHENTICATED, TOKEN_INVALID, …) without a valid one. */
-export function authenticate(auth: AuthService, authorization: unknown): Principal {
+export function authenticate(auth: AuthService, authorization: unknown): Promise<Principal> {
   return auth.authenticate(bearerToken(authorization));
 }
 

@@ -30,7 +30,7 @@ const start = (dir: string) => spawnGateway(dir);
 t.test('kill -9 under load loses nothing that was acknowledged', { timeout: 900_000 }, async (t) => {
   const dir = tempDir();
   // Seed parties, consents, policies and visits through the services, then hand the data dir to the server.
-  const g = openGateway(testConfig(dir), createLogger('silent'));
+  const g = await openGateway(testConfig(dir), createLogger('silent'));
   await g.parties.add({ role: 'hospital', code: SH, name: 'H', level: 3 }, ADMIN);
   for (const code of ['huhuibao', 'baiwan']) await g.parties.add({ role: 'insurer', code, name: code }, ADMIN);
   await g.parties.add({ role: 'bureau', code: 'BUR', name: 'B' }, ADMIN);

@@ -42,7 +42,7 @@ t.test('the budget stops an attacker averaging away the noise of a differencing 
 
   // Against exact answers the pair is decisive: the difference is the target's visit.
   const ctx: QueryContext = { products: h.g.payers.list().map((p) => p.code), year: 2026 };
-  const rows = h.g.storage.read.statistics.visits({}).map((r) => ({ ...r, visit: r.visit_key }));
+  const rows = (await h.g.storage.read.statistics.visits({})).map((r) => ({ ...r, visit: r.visit_key }));
   const exact = (body: Record<string, unknown>) => [...aggregate(parseQuery({ ...body, rho: 1 }, ctx), ctx, rows).values()][0]!;
   t.equal(exact(everyone) - exact(allButTarget), 1n, 'without noise, two counts reveal the target');
 

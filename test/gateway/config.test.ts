@@ -23,7 +23,7 @@ t.test('rejects malformed values with the variable named', async (t) => {
   t.throws(() => loadConfig({ VOUCH_HTTP_PORT: '80a' }), /VOUCH_HTTP_PORT/);
   t.throws(() => loadConfig({ VOUCH_HTTP_PORT: '70000' }), /VOUCH_HTTP_PORT/);
   t.throws(() => loadConfig({ VOUCH_LOG_LEVEL: 'loud' }), /VOUCH_LOG_LEVEL/);
-  t.throws(() => loadConfig({ VOUCH_STORAGE: 'postgres://x' }), /not supported/);
+  t.throws(() => loadConfig({ VOUCH_STORAGE: 'postgres://x' }), /VOUCH_STORAGE must be sqlite or postgres/);
   t.throws(() => loadConfig({ VOUCH_TOKEN_ISSUER: 'same', VOUCH_IDP_ISSUER: 'same' }), /differ/);
   t.throws(() => loadConfig({ VOUCH_INSECURE_ALLOW_PLAINTEXT_NON_LOOPBACK: 'yes' }), /true or false/);
 });
@@ -43,4 +43,26 @@ t.test('TLS cannot be half-configured', async (t) => {
   const mtls = loadConfig({ ...tls, VOUCH_TLS_CA: '/ca', VOUCH_TLS_REQUIRE_CLIENT_CERT: 'true' });
   t.same(mtls.tls, { certFile: '/c', keyFile: '/k', caFile: '/ca', requireClientCert: true });
   t.same(loadConfig(tls).tls, { certFile: '/c', keyFile: '/k', requireClientCert: false }, 'server-only TLS needs no CA');
+});
+
+t.test('the store: SQLite unless VOUCH_DATABASE_URL names PostgreSQL; the URL (it may hold a password) is never echoed', async (t) => {
+  t.match(loadConfig({}), { storage: 'sqlite', databaseUrl: undefined });
+  t.match(loadConfig({ VOUCH_STORAGE: 'sqlite:' }), { storage: 'sqlite' });
+  const url = 'postgres://vouch:s3cret@db.example:5432/vouch';
+  t.match(loadConfig({ VOUCH_DATABASE_URL: url }), { storage: 'postgres', databaseUrl: url });
+  t.match(loadConfig({ VOUCH_DATABASE_URL: url, VOUCH_STORAGE: 'postgres' }), { storage: 'postgres' });
+  t.throws(() => loadConfig({ VOUCH_STORAGE: 'postgres' }), /VOUCH_DATABASE_URL is not set/);
+  t.throws(() => loadConfig({ VOUCH_STORAGE: 'sqlite', VOUCH_DATABASE_URL: url }), /choose one/);
+  for (const bad of ['mysql://u:s3cret@h/db', 's3cret']) {
+    const err = (() => {
+      try {
+        loadConfig({ VOUCH_DATABASE_URL: bad });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    t.match(err?.message, /VOUCH_DATABASE_URL must start with postgres/);
+    t.notMatch(err?.message, /s3cret/, 'the password is not in the error');
+  }
 });

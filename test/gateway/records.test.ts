@@ -180,7 +180,7 @@ t.test('the vault: sealed at rest, KEK rotation, swapped rows detected, canaries
   const kek2 = h.g.keys.rotateKek();
   t.not(kek1, kek2);
   const second = await h.g.records.push(hospital, recordBody({ certno: who, hospital: H1, mdtrt_id: 'CANARY2', inscp: 55_55, hifp: 11_11 }));
-  const rows = h.g.storage.read.records.versions(first.record_id).concat(h.g.storage.read.records.versions(second.record_id));
+  const rows = (await h.g.storage.read.records.versions(first.record_id)).concat(await h.g.storage.read.records.versions(second.record_id));
   t.same(rows.map((r) => r.kek_id), [kek1, kek2], 'new records use the new KEK');
   t.equal(h.g.records.open(rows[0]!).setlinfo.psn_name, CANARY_NAME, 'old records stay readable');
   t.equal(h.g.records.facts(rows[1]!).medfee_fen, 55_55);
@@ -192,7 +192,7 @@ t.test('the vault: sealed at rest, KEK rotation, swapped rows detected, canaries
   const swap = db.prepare('UPDATE records SET sealed_facts = ? WHERE record_id = ?');
   swap.run(rows[1]!.sealed_facts, rows[0]!.record_id);
   swap.run(rows[0]!.sealed_facts, rows[1]!.record_id);
-  const tampered = h.g.storage.read.records.versions(first.record_id)[0]!;
+  const tampered = (await h.g.storage.read.records.versions(first.record_id))[0]!;
   t.throws(() => h.g.records.facts(tampered), { code: 'INTERNAL' }, 'a swapped ciphertext is detected on read');
   swap.run(rows[0]!.sealed_facts, rows[0]!.record_id);
   swap.run(rows[1]!.sealed_facts, rows[1]!.record_id);
@@ -200,12 +200,12 @@ t.test('the vault: sealed at rest, KEK rotation, swapped rows detected, canaries
   const { rewrapRecords } = await import('../../gateway/services/records/records.js');
   const moved = await rewrapRecords(h.g.vault, h.g.storage, kek2);
   t.equal(moved, 1, 'the re-wrap moves the old record to the new KEK');
-  t.equal(h.g.records.open(h.g.storage.read.records.versions(first.record_id)[0]!).setlinfo.psn_name, CANARY_NAME);
+  t.equal(h.g.records.open((await h.g.storage.read.records.versions(first.record_id))[0]!).setlinfo.psn_name, CANARY_NAME);
   // The statistics lab's rows (sealed amounts) move with them.
   const { rewrapStatVisits } = await import('../../gateway/services/statistics/lab.js');
-  t.same(h.g.storage.read.statistics.visits({}).map((r) => r.kek_id).sort(), [kek1, kek2].sort(), 'one lab row under each KEK');
+  t.same((await h.g.storage.read.statistics.visits({})).map((r) => r.kek_id).sort(), [kek1, kek2].sort(), 'one lab row under each KEK');
   t.equal(await rewrapStatVisits(h.g.vault, h.g.storage, kek2), 1, 'the re-wrap moves the old lab row too');
-  t.same(h.g.storage.read.statistics.visits({}).map((r) => r.kek_id), [kek2, kek2]);
+  t.same((await h.g.storage.read.statistics.visits({})).map((r) => r.kek_id), [kek2, kek2]);
 
   // Every file under the data dir: no canary in clear (UTF-8 text, yuan text, fen digits).
   db.pragma('wal_checkpoint(PASSIVE)');
@@ -240,6 +240,6 @@ t.test('refund lines (negative cnt) are accepted as the platform sends them', as
   ];
   const r = await h.call({ method: 'POST', url: '/v1/records', token: hosp, payload: body });
   t.equal(r.status, 201);
-  const facts = h.g.records.facts(h.g.storage.read.records.versions(r.body.record_id)[0]!);
+  const facts = h.g.records.facts((await h.g.storage.read.records.versions(r.body.record_id))[0]!);
   t.same(facts.lines.map((l) => l.ool), [500_00, -200_00], 'the refund line keeps its sign');
 });

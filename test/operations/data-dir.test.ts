@@ -38,7 +38,7 @@ async function cli(dir: string, ...args: string[]): Promise<{ code: number; out:
 /** A data directory with parties, consents and a log of some size with signed heads. */
 async function seeded(): Promise<string> {
   const dir = tempDir();
-  const g = openGateway(testConfig(dir), createLogger('silent'));
+  const g = await openGateway(testConfig(dir), createLogger('silent'));
   await g.parties.add({ role: 'insurer', code: 'huhuibao', name: 'H' }, ADMIN);
   for (let i = 0; i < 20; i++) {
     await g.consents.grant({ role: 'patient', code: 'patient', subject: g.vault.blindIndex(certno(100 + i)), jti: 'x' }, { grantee: 'huhuibao', purposes: ['eligibility'], valid_until: '2031-01-01' });

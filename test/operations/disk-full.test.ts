@@ -61,7 +61,7 @@ t.test('a full disk answers 503 STORAGE_UNAVAILABLE with Retry-After, loses noth
     }
   });
   const dir = path.join(mnt, 'data');
-  const g = openGateway(testConfig(dir), createLogger('silent'));
+  const g = await openGateway(testConfig(dir), createLogger('silent'));
   await g.parties.add({ role: 'insurer', code: 'huhuibao', name: 'H' }, ADMIN);
   const tokens = Array.from({ length: 4000 }, (_, i) => g.tokens.patientToken(certno(20_000 + i), 3600));
   await g.close();

@@ -15,7 +15,7 @@ const CLIENTS = 200;
 
 t.test('SIGTERM under load: every accepted request is answered, nothing is committed unanswered, exit 0', async (t) => {
   const dir = tempDir();
-  const g = openGateway(testConfig(dir), createLogger('silent'));
+  const g = await openGateway(testConfig(dir), createLogger('silent'));
   await g.parties.add({ role: 'insurer', code: 'huhuibao', name: 'H' }, ADMIN);
   const tokens = Array.from({ length: CLIENTS * 3 }, (_, i) => g.tokens.patientToken(certno(7000 + i), 3600));
   await g.close();

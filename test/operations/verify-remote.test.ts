@@ -32,7 +32,7 @@ const who = certno(4242);
 
 async function world(): Promise<{ dir: string; tokens: { hosp: string; ins: string; bureau: string } }> {
   const dir = tempDir();
-  const g = openGateway(testConfig(dir), createLogger('silent'));
+  const g = await openGateway(testConfig(dir), createLogger('silent'));
   await g.parties.add({ role: 'hospital', code: SH, name: 'H', level: 3 }, ADMIN);
   await g.parties.add({ role: 'insurer', code: 'huhuibao', name: 'I' }, ADMIN);
   await g.parties.add({ role: 'bureau', code: 'BUR', name: 'B' }, ADMIN);
@@ -177,7 +177,7 @@ t.test('backup under load, restore on an empty folder: it starts and verifies; t
 
 t.test('under VOUCH_CRYPTO=dual (Ed25519 and an SM2 cosignature) the remote verifications pass too', async (t) => {
   const dir = tempDir();
-  const g = openGateway(testConfig(dir, { VOUCH_CRYPTO: 'dual' }), createLogger('silent'));
+  const g = await openGateway(testConfig(dir, { VOUCH_CRYPTO: 'dual' }), createLogger('silent'));
   await g.parties.add({ role: 'bureau', code: 'BUR', name: 'B' }, ADMIN);
   const bureau = g.tokens.partyToken('BUR', 'bureau', 3600);
   await g.close();

@@ -36,6 +36,6 @@ export function consentHandlers(ctx: CallContext) {
       if (!/^cns_[0-9a-f]{24}$/.test(r.consent_id)) throw new VouchError('NOT_FOUND');
       return revokedMessage(await consents.revoke(p, r.consent_id));
     }),
-    ListConsents: unary(ctx, 'listConsents', (p) => ({ consents: consents.list(p).map(consentMessage) })),
+    ListConsents: unary(ctx, 'listConsents', async (p) => ({ consents: (await consents.list(p)).map(consentMessage) })),
   } satisfies ConsentServiceHandlers;
 }

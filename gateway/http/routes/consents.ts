@@ -48,7 +48,7 @@ const consentRoutes: RoutePlugin = async (app, opts) => {
         response: withErrors({ 200: ConsentsAnswer }),
       },
     },
-    async (req) => ({ consents: g.consents.list(principalOf(req)) }),
+    async (req) => ({ consents: await g.consents.list(principalOf(req)) }),
   );
 };
 export default consentRoutes;

@@ -33,7 +33,7 @@ function listParties(app: TypedApp, g: Gateway): void {
         response: withErrors({ 200: PartiesAnswer }),
       },
     },
-    async () => ({ parties: g.parties.list().map(partyView) }),
+    async () => ({ parties: (await g.parties.list()).map(partyView) }),
   );
 }
 

@@ -37,7 +37,7 @@ const recordRoutes: RoutePlugin = async (app, opts) => {
       let body: unknown = req.body;
       let guard: Parameters<typeof opts.gateway.records.push>[3];
       if (isSmEnvelope(req.body)) {
-        const opened = opts.gateway.envelopes.open(req.body);
+        const opened = await opts.gateway.envelopes.open(req.body);
         if (by && by.code !== opened.principal.code) throw new VouchError('PROVIDER_MISMATCH');
         ({ principal: by, data: body, guard } = opened);
       }

@@ -80,7 +80,7 @@ function statsReleases(app: TypedApp, g: Gateway): void {
       },
     },
     async (req) => {
-      const answer = g.statistics.releases(req.query);
+      const answer = await g.statistics.releases(req.query);
       // A bureau read of what the lab released: a leaf, committed before the answer (as every bureau read).
       const who = principalOf(req);
       await g.journal.record(makeEvent({ kind: 'stats.releases_read', time: Date.now(), actor: who.code, actor_role: who.role, outcome: 'allowed' }));

@@ -26,7 +26,7 @@ const supervisionRoutes: RoutePlugin = async (app, opts) => {
       },
     },
     // directoryOf leaves the admins out; its role type (PartyRole) does not say so.
-    async () => ({ parties: directoryOf(g.parties.list()) as Static<typeof DirectoryAnswer>['parties'] }),
+    async () => ({ parties: directoryOf(await g.parties.list()) as Static<typeof DirectoryAnswer>['parties'] }),
   );
 
   app.get(
@@ -44,7 +44,7 @@ const supervisionRoutes: RoutePlugin = async (app, opts) => {
       },
     },
     async (req) => {
-      const answer = g.supervision.summary(req.query);
+      const answer = await g.supervision.summary(req.query);
       // A read of what the log and the settlements sum up: a leaf, committed before the answer.
       const who = principalOf(req);
       await g.journal.record(makeEvent({ kind: 'supervision.read', time: Date.now(), actor: who.code, actor_role: who.role, outcome: 'allowed' }));

@@ -83,11 +83,11 @@ const tokenRoutes: RoutePlugin = async (app, opts) => {
     },
     async (req, reply) => {
       const now = Date.now();
-      const who = verifyClientAssertion(req.body.client_assertion, g.storage.read, g.config, now);
+      const who = await verifyClientAssertion(req.body.client_assertion, g.storage.read, g.config, now);
       // RFC 7521 §4.2: a client_id, when sent, must name the client the assertion authenticates.
       if (req.body.client_id !== undefined && req.body.client_id !== who.code) throw new VouchError('ASSERTION_INVALID');
-      const fresh = await g.journal.change((tx) => {
-        const first = tx.parties.useAssertion(who.code, who.jti, who.exp, now);
+      const fresh = await g.journal.change(async (tx) => {
+        const first = await tx.parties.useAssertion(who.code, who.jti, who.exp, now);
         return {
           value: first,
           events: first

@@ -27,6 +27,40 @@ export function verifyTreeHead(head: TreeHead, keys: KeyLookup | VerifyKey): boo
   }
 }
 
+/** A value now (the embedded log, read on this thread) or later (a log across the network). */
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * The access log as services see it (issue 17): the embedded {@link AccessLog} over SQLite, or the log
+ * every process shares on PostgreSQL (postgres-access-log.ts). Callers await every answer.
+ */
+export interface LogService {
+  /** True while the log can be written (reported by /readyz). */
+  readonly healthy: boolean;
+  /** After a failure, trust the log again; the next write tells. */
+  recheck(): void;
+  /** The newest signed tree head this process knows of (metrics: its age and size). */
+  readonly latestHead: TreeHead | undefined;
+  /** Leaves committed, as this process last saw (metrics; a shared log may have grown since). */
+  readonly size: number;
+  append(event: AuditEvent): Promise<number>;
+  appendWithReceipt(event: AuditEvent, receipt: ReceiptBody): Promise<Receipt>;
+  /**
+   * Present when the log takes its events from the state store's outbox itself (PostgreSQL's sequencer):
+   * the leaves (and signed receipts) of events committed there with a change, once they are in the log.
+   */
+  committed?(events: readonly AuditEvent[], bodies?: readonly (ReceiptBody | undefined)[]): Promise<{ leaf: number; receipt: Receipt | undefined }[]>;
+  publishHead(): Promise<TreeHead>;
+  treeHead(): Promise<TreeHead>;
+  inclusionProof(leafIndex: number, treeSize: number): Awaitable<{ leaf_hash: string; audit_path: string[] }>;
+  consistencyProof(first: number, second: number): Awaitable<string[]>;
+  rootAt(treeSize: number): Awaitable<Buffer>;
+  leaves(start: number, end: number): Awaitable<{ leaf_index: number; leaf: Buffer }[]>;
+  search(f: EventFilter): Awaitable<EventRow[]>;
+  countsBetween(from: number, to: number, kinds: readonly string[]): Awaitable<LeafCount[]>;
+  close(): Promise<void>;
+}
+
 type Pending =
   | { kind: 'leaf'; event: AuditEvent; receipt?: ReceiptBody; resolve: (r: LeafResult) => void; reject: (e: unknown) => void }
   | { kind: 'head'; resolve: (head: TreeHead) => void; reject: (e: unknown) => void };
@@ -42,7 +76,7 @@ const MAX_BATCH = 8192;
  * fails closed. Reads (proofs, leaves, search) use this thread's store and see
  * only committed leaves. Services append through the Journal (journal.ts), never here directly.
  */
-export class AccessLog {
+export class AccessLog implements LogService {
   private queue: Pending[] = [];
   private flushTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();

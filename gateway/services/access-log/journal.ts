@@ -2,8 +2,15 @@ import type { AuditEvent } from '../../domain/audit-events.js';
 import { VouchError } from '../../errors.js';
 import type { Repositories } from '../../storage/repositories.js';
 import type { Storage } from '../../storage/storage.js';
-import type { AccessLog } from './access-log.js';
+import type { LogService } from './access-log.js';
 import type { Receipt, ReceiptBody } from './receipts.js';
+
+/** What a unit of work hands the journal: its result, the events recording it, and receipts to sign. */
+export interface Change<T> {
+  value: T;
+  events: AuditEvent[];
+  receipts?: (ReceiptBody | undefined)[];
+}
 
 /**
  * Couples state changes to the access log without losing either. A change and its events commit in one
@@ -16,7 +23,7 @@ import type { Receipt, ReceiptBody } from './receipts.js';
 export class Journal {
   constructor(
     private readonly storage: Storage,
-    private readonly log: AccessLog,
+    private readonly log: LogService,
     private readonly onBackgroundError: (err: unknown) => void,
     /** false in the CLI: another process (the server) owns the log; events wait in the outbox for it. */
     private readonly appendsToLog = true,
@@ -28,16 +35,17 @@ export class Journal {
    * leaf index it assigns, off the event loop, and it is returned in `receipts[i]`.
    */
   async change<T>(
-    work: (tx: Repositories) => { value: T; events: AuditEvent[]; receipts?: (ReceiptBody | undefined)[] },
+    work: (tx: Repositories) => Change<T> | Promise<Change<T>>,
   ): Promise<{ value: T; leaves: number[]; receipts: (Receipt | undefined)[] }> {
-    const { value, events, receipts: bodies } = await this.storage.write((tx) => {
-      const r = work(tx);
-      for (const e of r.events) tx.outbox.add(e.event_id, JSON.stringify(e));
+    const { value, events, receipts: bodies } = await this.storage.write(async (tx) => {
+      const r = await work(tx);
+      for (const e of r.events) await tx.outbox.add(e.event_id, JSON.stringify(e));
       return r;
     });
     if (!this.appendsToLog) return { value, leaves: [], receipts: [] };
     const appended = await this.appendCommitted(events, bodies);
-    if (events.length) this.forget(events.map((e) => e.event_id));
+    // A log that takes its events from the outbox removes them itself, as it appends them.
+    if (events.length && !this.log.committed) this.forget(events.map((e) => e.event_id));
     return { value, leaves: appended.map((a) => a.leaf), receipts: appended.map((a) => a.receipt) };
   }
 
@@ -48,6 +56,7 @@ export class Journal {
    */
   private async appendCommitted(events: AuditEvent[], bodies: (ReceiptBody | undefined)[] | undefined): Promise<{ leaf: number; receipt: Receipt | undefined }[]> {
     try {
+      if (this.log.committed) return events.length ? await this.log.committed(events, bodies) : [];
       return await this.appendAll(events, bodies);
     } catch (err) {
       throw new VouchError('LOG_UNAVAILABLE', 'The change itself was saved and its access-log entry is appended when the log can be written again; read before retrying.', { cause: err });
@@ -87,9 +96,11 @@ export class Journal {
 
   /** Appends whatever the outbox still holds (after a crash, or events written by the CLI). */
   async drainOutbox(): Promise<number> {
+    // PostgreSQL's sequencer drains the shared outbox itself, for every process.
+    if (this.log.committed) return 0;
     let total = 0;
     for (;;) {
-      const rows = this.storage.read.outbox.oldest(500);
+      const rows = await this.storage.read.outbox.oldest(500);
       if (!rows.length) return total;
       await Promise.all(rows.map((r) => this.log.append(JSON.parse(r.event) as AuditEvent)));
       await this.storage.write((tx) => tx.outbox.remove(rows.map((r) => r.event_id)));

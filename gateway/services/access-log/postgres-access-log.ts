@@ -9,6 +9,7 @@ import type { KeyStore } from '../../../keys/keystore.js';
 import { headFromRow, signTreeHead, type TreeHead } from './appender.js';
 import { withStoredSubtrees, type SubtreeHashesCompute } from './proof-source.js';
 import { signReceiptWith, type Receipt, type ReceiptBody } from './receipts.js';
+import type { LogService } from './access-log.js';
 
 /**
  * The sequencer's head signer: the gateway's current signing keys (every process holds the same,
@@ -41,8 +42,9 @@ export interface PostgresAccessLogOptions {
  * keeps head timestamps in size order; asking for a head waits for the next one that covers the log.
  * Proofs and searches read the committed tables, which hold only what the sequencer committed.
  */
-export class PostgresAccessLog {
+export class PostgresAccessLog implements LogService {
   private healthyFlag = true;
+  private knownSize = 0;
   private lastHead: TreeHead | undefined;
   private readonly waitMs: number;
   private readonly headPollMs: number;
@@ -63,10 +65,19 @@ export class PostgresAccessLog {
    * needs connections of its own (`connect`: the lock is held by one session, LISTEN by another).
    */
   static start(pool: pg.Pool, connect: () => pg.Client, keys: KeyStore, options: PostgresAccessLogOptions = {}): PostgresAccessLog {
-    const sequencerOptions: SequencerOptions = { headIntervalMs: 1000, ...options.sequencer, signHead: headSignerOf(keys) };
+    // The sequencer announces sizes to the log built over it (created just below).
+    const built: { log?: PostgresAccessLog } = {};
+    const sequencerOptions: SequencerOptions = {
+      headIntervalMs: 1000, ...options.sequencer, signHead: headSignerOf(keys),
+      onSize: (n) => {
+        options.sequencer?.onSize?.(n);
+        built.log?.sawSize(n);
+      },
+    };
     if (!sequencerOptions.headIntervalMs) throw new Error('the PostgreSQL access log needs a head interval: its heads are signed by the sequencer only');
     const sequencer = new PostgresLogSequencer(pool, connect, sequencerOptions);
     const log = new PostgresAccessLog(pool, new PostgresLogStore(pool), sequencer, keys, options);
+    built.log = log;
     sequencer.start();
     return log;
   }
@@ -91,9 +102,20 @@ export class PostgresAccessLog {
     return this.sequencer.isSequencer;
   }
 
-  /** Leaves committed in the log (by every process). */
-  size(): Promise<number> {
-    return this.store.size();
+  /** Leaves committed in the log as this process last saw (every committed batch is announced to all). */
+  get size(): number {
+    return this.knownSize;
+  }
+
+  private sawSize(n: number): void {
+    if (n > this.knownSize) this.knownSize = n;
+  }
+
+  /** Leaves committed in the log (by every process), asked of the database. */
+  async currentSize(): Promise<number> {
+    const n = await this.store.size();
+    this.sawSize(n);
+    return n;
   }
 
   /**
@@ -132,7 +154,9 @@ export class PostgresAccessLog {
 
   private async leavesOf(eventIds: string[]): Promise<LeafRef[]> {
     const found = await this.sequencer.waitFor(eventIds, this.waitMs);
-    return eventIds.map((id) => found.get(id)!);
+    const refs = eventIds.map((id) => found.get(id)!);
+    for (const r of refs) this.sawSize(r.leaf_index + 1);
+    return refs;
   }
 
   private sign(body: ReceiptBody, leaf: LeafRef): Receipt {
@@ -164,7 +188,7 @@ export class PostgresAccessLog {
    */
   publishHead(): Promise<TreeHead> {
     return this.guard(async () => {
-      const size = await this.store.size();
+      const size = await this.currentSize();
       const deadline = Date.now() + this.waitMs;
       for (;;) {
         const head = await this.readHead();
@@ -177,13 +201,13 @@ export class PostgresAccessLog {
 
   /** The latest signed head, or the next one when the log has grown since. */
   async treeHead(): Promise<TreeHead> {
-    const [head, size] = await Promise.all([this.readHead(), this.store.size()]);
+    const [head, size] = await Promise.all([this.readHead(), this.currentSize()]);
     if (head && head.tree_size >= size) return head;
     return this.publishHead();
   }
 
   private async checkSize(treeSize: number): Promise<void> {
-    if (!Number.isSafeInteger(treeSize) || treeSize < 1 || treeSize > (await this.store.size())) {
+    if (!Number.isSafeInteger(treeSize) || treeSize < 1 || treeSize > (await this.currentSize())) {
       throw new VouchError('VALIDATION_FAILED', 'tree_size must be between 1 and the current tree size.');
     }
   }

@@ -2,7 +2,7 @@ import { VouchError } from '../../errors.js';
 import { EVENT_KINDS, makeEvent, type ActorRole } from '../../domain/audit-events.js';
 import { normaliseCertno } from '../../domain/certno.js';
 import type { EventRow } from '../../storage/log-store.js';
-import type { AccessLog } from './access-log.js';
+import type { LogService } from './access-log.js';
 import type { Journal } from './journal.js';
 import type { Vault } from '../vault.js';
 
@@ -56,7 +56,7 @@ const view = (r: EventRow): EventView => ({
 /** The log's read side for both transports (the /v1/audit routes): searches, leaves and proofs. */
 export class AccessLogQueries {
   constructor(
-    private readonly log: AccessLog,
+    private readonly log: LogService,
     private readonly journal: Journal,
     private readonly vault: Vault,
   ) {}
@@ -80,7 +80,7 @@ export class AccessLogQueries {
     const outcome = q.outcome || undefined;
     if (outcome !== undefined && outcome !== 'allowed' && outcome !== 'denied') throw new VouchError('VALIDATION_FAILED', 'Query outcome must be allowed or denied.');
     const limit = limitOf(q.limit);
-    const rows = this.log.search({
+    const rows = await this.log.search({
       from: instant(q.from, 'from'), to: instant(q.to, 'to'), actor: q.actor || undefined, subject, action, outcome,
       after: cursorOf(q.cursor), limit,
     });
@@ -93,7 +93,7 @@ export class AccessLogQueries {
   /** Every access to one patient's data (by their blind index), without the index itself; the read is a leaf. */
   async myAccess(subject: string, q: { limit?: string | number | undefined; cursor?: string | undefined }) {
     const limit = limitOf(q.limit);
-    const rows = this.log.search({ subject, after: cursorOf(q.cursor), limit });
+    const rows = await this.log.search({ subject, after: cursorOf(q.cursor), limit });
     await this.journal.record(makeEvent({ kind: 'access_log.read', time: Date.now(), actor: 'patient', actor_role: 'patient', subject, outcome: 'allowed' }));
     return {
       // Her own reads of this log are leaves (the bureau sees them) but not accesses to her data by anyone else.
@@ -102,18 +102,18 @@ export class AccessLogQueries {
     };
   }
 
-  leaves(start: number, end: number) {
+  async leaves(start: number, end: number) {
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end - start > 1000) {
       throw new VouchError('VALIDATION_FAILED', 'Query end must be after start, at most 1000 leaves apart.');
     }
-    return { leaves: this.log.leaves(start, end).map((l) => ({ leaf_index: l.leaf_index, leaf: l.leaf.toString('base64') })) };
+    return { leaves: (await this.log.leaves(start, end)).map((l) => ({ leaf_index: l.leaf_index, leaf: l.leaf.toString('base64') })) };
   }
 
-  inclusion(leafIndex: number, treeSize: number) {
-    return { leaf_index: leafIndex, tree_size: treeSize, ...this.log.inclusionProof(leafIndex, treeSize) };
+  async inclusion(leafIndex: number, treeSize: number) {
+    return { leaf_index: leafIndex, tree_size: treeSize, ...(await this.log.inclusionProof(leafIndex, treeSize)) };
   }
 
-  consistency(first: number, second: number) {
-    return { first, second, proof: this.log.consistencyProof(first, second) };
+  async consistency(first: number, second: number) {
+    return { first, second, proof: await this.log.consistencyProof(first, second) };
   }
 }

@@ -2,6 +2,7 @@ import type { KeyLookup } from '../../crypto/signatures.js';
 import { EVENT_KINDS, type AuditEvent } from '../../domain/audit-events.js';
 import { MemoryTree, consistencyProof, hashEquals, leafHash, verifyConsistency } from '../../domain/merkle.js';
 import type { HeadRow, LogStore, StoredLeaf } from '../../storage/log-store.js';
+import { openLogStore, openSharedLogStore, type StoreLocation } from '../../storage/storage.js';
 import { verifyTreeHead, type TreeHead } from './access-log.js';
 import { headFromRow } from './appender.js';
 
@@ -115,5 +116,23 @@ class LogReplay {
       prev = head;
     }
     return { ok: true, leaves: n, heads: heads.length };
+  }
+}
+
+/** Replays the log of the configured store: SQLite's file read-only, or PostgreSQL's tables page by page. */
+export async function verifyStoredLog(location: StoreLocation, publicKey: KeyLookup): Promise<AccessLogReport> {
+  if (location.storage === 'postgres') {
+    const shared = await openSharedLogStore(location);
+    try {
+      return await verifyPagedAccessLog(shared.store, publicKey);
+    } finally {
+      await shared.close();
+    }
+  }
+  const store = openLogStore(location, { readonly: true });
+  try {
+    return verifyAccessLog(store, publicKey);
+  } finally {
+    store.close();
   }
 }

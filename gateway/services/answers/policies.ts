@@ -65,8 +65,8 @@ export class PolicyService {
   }
 
   /** The person's cover in one family under the insurer's other policy numbers (never another insurer's: that would tell). */
-  private otherCover(tx: Repositories, subject: string, family: string, except: { insurer: string; policy_no: string }): OtherCover[] {
-    return tx.policies.of(subject)
+  private async otherCover(tx: Repositories, subject: string, family: string, except: { insurer: string; policy_no: string }): Promise<OtherCover[]> {
+    return (await tx.policies.of(subject))
       .filter((p) => p.insurer === except.insurer && p.policy_no !== except.policy_no)
       .flatMap((p) => p.periods)
       .filter((q) => familyOf(this.payers.get(q.product)?.product ?? ({ code: q.product } as Product)) === family);
@@ -108,13 +108,15 @@ export class PolicyService {
         refs: { policy_digest: this.vault.policyRef(by.code, policyNo), product: product.code, product_version: product.version, period: extra.period },
       });
 
-    const { value } = await this.journal.change<{ refused: VouchError } | { policy: PolicyRow; period_no: number }>((tx) => {
-      const existing = tx.policies.get(by.code, policyNo);
+    const { value } = await this.journal.change<{ refused: VouchError } | { policy: PolicyRow; period_no: number }>(async (tx) => {
+      // Two enrollments of one person (the family rule reads their other policies) take turns.
+      await tx.policies.serialiseSubject(subject);
+      const existing = await tx.policies.get(by.code, policyNo);
       if (existing && existing.subject !== subject) throw new VouchError('POLICY_CONFLICT');
-      if (!existing && tx.policies.countOf(subject, by.code) >= MAX_POLICIES_PER_PERSON) {
+      if (!existing && (await tx.policies.countOf(subject, by.code)) >= MAX_POLICIES_PER_PERSON) {
         return { value: { refused: new VouchError('POLICY_LIMIT_REACHED') }, events: [event('policy.enrolled', 'denied', { reason: 'POLICY_LIMIT_REACHED' })] };
       }
-      const others = this.otherCover(tx, subject, familyOf(product), { insurer: by.code, policy_no: policyNo });
+      const others = await this.otherCover(tx, subject, familyOf(product), { insurer: by.code, policy_no: policyNo });
       const plan = planEnrollment((existing?.periods ?? []).map(stored), others, request, termYearsOf(product));
       if ('refuse' in plan) {
         // A refused change is itself a probe the bureau may want to see (and the patient in their log).
@@ -129,7 +131,7 @@ export class PolicyService {
           return { ...terms, used_at: old?.used_at ?? null, created_at: old?.created_at ?? now, updated_at: p.period_no === plan.period_no ? now : (old?.updated_at ?? now) };
         }),
       };
-      if (plan.kind !== 'unchanged') tx.policies.save(policy);
+      if (plan.kind !== 'unchanged') await tx.policies.save(policy);
       return { value: { policy, period_no: plan.period_no }, events: [event(EVENT_OF[plan.kind], 'allowed', { period: plan.period_no })] };
     });
     if ('refused' in value) throw value.refused;
@@ -150,12 +152,13 @@ export class PolicyService {
   async view(by: Principal, policyNo: string, now = Date.now()) {
     if (!POLICY_NO.test(policyNo)) throw new VouchError('NOT_FOUND');
     const repos = this.read();
-    const policy = repos.policies.get(by.code, policyNo);
+    const policy = await repos.policies.get(by.code, policyNo);
     if (!policy) throw new VouchError('NOT_FOUND');
     const today = shanghaiDay(now);
-    const periods = policy.periods.map((p) => {
+    const uses = await Promise.all(policy.periods.map((p) => repos.policies.accumulatorUse(policy.insurer, policy.policy_no, p.period_no)));
+    const periods = policy.periods.map((p, i) => {
       const product = this.payers.get(p.product)?.product;
-      const use = repos.policies.accumulatorUse(policy.insurer, policy.policy_no, p.period_no);
+      const use = uses[i]!;
       const deductibles = product ? product.liabilities.map((l) => deductibleOf(l, product, p.claim_free_years)).filter((d) => d !== undefined) : [];
       return {
         period_no: p.period_no, product: p.product, start_date: p.start_date, end_date: p.end_date, status: periodStatus(p, today),

@@ -145,24 +145,26 @@ export class QueryService {
    * record is read before it allows), then the visit, then the policy. Returns the denial reason for the
    * bureau's log when there is no answer.
    */
-  private resolve(by: Principal, subject: string, q: VisitQuery, op: Operation<unknown>, now: number): Resolved | { denial: string } {
+  private async resolve(by: Principal, subject: string, q: VisitQuery, op: Operation<unknown>, now: number): Promise<Resolved | { denial: string }> {
     const repos = this.storage.read;
-    const decision = decideAmong(repos.consents.of(subject, by.code), { grantee: by.code, purpose: op.purpose, provider: q.provider, now });
+    const decision = decideAmong(await repos.consents.of(subject, by.code), { grantee: by.code, purpose: op.purpose, provider: q.provider, now });
     if (!decision.allow) return { denial: decision.reason };
-    const record = repos.records.latestByVisit(q.provider, q.mdtrt_id, subject);
+    const record = await repos.records.latestByVisit(q.provider, q.mdtrt_id, subject);
     if (!record) return { denial: 'NO_SUCH_VISIT' };
-    const policy = op.needsPolicy ? repos.policies.get(by.code, q.policy_no!) : undefined;
+    const policy = op.needsPolicy ? await repos.policies.get(by.code, q.policy_no!) : undefined;
     if (op.needsPolicy && (!policy || policy.subject !== subject)) return { denial: 'NO_SUCH_POLICY' };
     const facts = this.records.facts(record);
-    const hospitalLevel = repos.parties.status(q.provider)?.level ?? null;
+    const hospitalLevel = (await repos.parties.status(q.provider))?.level ?? null;
     const resolved: Resolved = { consent: decision.consent, record, facts, hospitalLevel };
     if (policy) {
       const period = periodFor(policy, facts.visit_date);
       const product = this.payers.get(period.product)?.product;
       if (!product) return { denial: 'NO_SUCH_POLICY' };
-      const use = repos.policies.accumulatorUse(policy.insurer, policy.policy_no, period.period_no);
-      const settled = repos.settlements.activeForVisit(q.provider, q.mdtrt_id, subject)?.settlement_id;
-      const own = settled ? repos.settlements.deltas(settled) : [];
+      const [use, active] = await Promise.all([
+        repos.policies.accumulatorUse(policy.insurer, policy.policy_no, period.period_no),
+        repos.settlements.activeForVisit(q.provider, q.mdtrt_id, subject),
+      ]);
+      const own = active ? await repos.settlements.deltas(active.settlement_id) : [];
       resolved.held = { policy, period, product, evaluate: heldPolicy(policy, period.period_no, product, use, own) };
     }
     return resolved;
@@ -176,12 +178,12 @@ export class QueryService {
     const claimLimit = purpose === 'claim_verification' ? this.claimAttempts : undefined;
     const freeze = r.held && r.held.period.used_at === null ? r.held : undefined;
     if (r.consent.max_queries_per_day === null && claimLimit === undefined && !freeze) return undefined;
-    return this.storage.write((tx) => {
-      if (r.consent.max_queries_per_day !== null && tx.consents.countUse(r.consent.consent_id, budgetDay(now)) > r.consent.max_queries_per_day) {
+    return this.storage.write(async (tx) => {
+      if (r.consent.max_queries_per_day !== null && (await tx.consents.countUse(r.consent.consent_id, budgetDay(now))) > r.consent.max_queries_per_day) {
         return 'CONSENT_DAILY_BUDGET';
       }
-      if (claimLimit !== undefined && tx.records.countClaimAttempt(by.code, r.record.record_id) > claimLimit) return 'CLAIM_ATTEMPTS';
-      if (freeze) tx.policies.markPeriodUsed(freeze.policy.insurer, freeze.policy.policy_no, freeze.period.period_no, now);
+      if (claimLimit !== undefined && (await tx.records.countClaimAttempt(by.code, r.record.record_id)) > claimLimit) return 'CLAIM_ATTEMPTS';
+      if (freeze) await tx.policies.markPeriodUsed(freeze.policy.insurer, freeze.policy.policy_no, freeze.period.period_no, now);
       return undefined;
     });
   }
@@ -193,7 +195,7 @@ export class QueryService {
     const policyRef = op.needsPolicy ? this.vault.policyRef(by.code, q.policy_no!) : undefined;
     const refs = { provider: q.provider, ...(policyRef ? { policy_digest: policyRef } : {}) };
 
-    const r = this.resolve(by, subject, q, op, now);
+    const r = await this.resolve(by, subject, q, op, now);
     if ('denial' in r) {
       await this.journal.record(makeEvent({ ...base, kind: op.kind, outcome: 'denied', reason: r.denial, refs }));
       throw new VouchError('NOT_AVAILABLE');

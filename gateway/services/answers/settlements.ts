@@ -118,17 +118,19 @@ export class SettlementService {
       ],
     });
 
-    const { value: outcome, receipts } = await this.journal.change<StoredAnswer | { rejected: Rejection }>((tx) => {
-      const existing = tx.settlements.byRequest(hospital, input.request_id);
+    const { value: outcome, receipts } = await this.journal.change<StoredAnswer | { rejected: Rejection }>(async (tx) => {
+      // Settlements of one patient take turns (in every process): a deductible or cap is spent once.
+      await tx.policies.serialiseSubject(subject);
+      const existing = await tx.settlements.byRequest(hospital, input.request_id);
       if (existing) {
         if (existing.request_digest !== requestDigest) throw new VouchError('IDEMPOTENCY_CONFLICT');
         if (existing.status === 'reversed') return rejected('SETTLEMENT_REVERSED');
         return { value: this.openStored(existing), events: [] };
       }
-      const record = tx.records.latestByVisit(hospital, input.mdtrt_id, subject);
+      const record = await tx.records.latestByVisit(hospital, input.mdtrt_id, subject);
       if (!record) return rejected('NO_RECORD');
-      if (tx.settlements.activeForVisit(hospital, input.mdtrt_id, subject)) return rejected('ALREADY_SETTLED');
-      const s = this.settleInTransaction(tx, { hospital, subject, record, requestDigest, question, requestId: input.request_id, now });
+      if (await tx.settlements.activeForVisit(hospital, input.mdtrt_id, subject)) return rejected('ALREADY_SETTLED');
+      const s = await this.settleInTransaction(tx, { hospital, subject, record, requestDigest, question, requestId: input.request_id, now });
       return { value: s, events: [s.event], receipts: [receiptBody(s)] };
     });
     if ('rejected' in outcome) throw REJECTIONS[outcome.rejected]();
@@ -140,24 +142,24 @@ export class SettlementService {
   }
 
   /** Plans and writes one settlement: participants, the COB plan, accumulators, lines and the sealed answer. */
-  private settleInTransaction(
+  private async settleInTransaction(
     tx: Repositories,
     c: { hospital: string; subject: string; record: RecordRow; requestDigest: string; question: object; requestId: string; now: number },
-  ): StoredAnswer {
+  ): Promise<StoredAnswer> {
     const facts = this.records.facts(c.record);
-    const policies = tx.policies.of(c.subject);
+    const policies = await tx.policies.of(c.subject);
     const products = new Map<string, Product>();
     for (const q of policies.flatMap((p) => p.periods)) {
       const product = this.payers.get(q.product)?.product;
       if (product) products.set(q.product, product);
     }
-    const activeInsurers = new Set(policies.map((p) => p.insurer).filter((code) => {
-      const p = tx.parties.status(code);
-      return p?.role === 'insurer' && p.status === 'active';
-    }));
-    const taking = participants(policies, tx.consents.of(c.subject), { hospital: c.hospital, visit_date: facts.visit_date, now: c.now, products, activeInsurers });
-    const held: HeldPolicy[] = taking.map((p) => ({ ...p, use: tx.policies.accumulatorUse(p.insurer, p.policy_no, p.period_no) }));
-    const plan = planSettlement(facts, held, tx.parties.status(c.hospital)?.level ?? null);
+    const insurers = [...new Set(policies.map((p) => p.insurer))];
+    const statuses = await Promise.all(insurers.map((code) => tx.parties.status(code)));
+    const activeInsurers = new Set(insurers.filter((_, i) => statuses[i]?.role === 'insurer' && statuses[i]?.status === 'active'));
+    const taking = participants(policies, await tx.consents.of(c.subject), { hospital: c.hospital, visit_date: facts.visit_date, now: c.now, products, activeInsurers });
+    const uses = await Promise.all(taking.map((p) => tx.policies.accumulatorUse(p.insurer, p.policy_no, p.period_no)));
+    const held: HeldPolicy[] = taking.map((p, i) => ({ ...p, use: uses[i]! }));
+    const plan = planSettlement(facts, held, (await tx.parties.status(c.hospital))?.level ?? null);
     const periodOf = new Map(taking.map((p) => [`${p.insurer}|${p.policy_no}`, p.period_no]));
     const settlementId = timeOrderedId('stl');
     const answer: SettlementAnswer = {
@@ -192,10 +194,10 @@ export class SettlementService {
       kek_id: envelope.kek_id, wrapped_dek: envelope.wrapped_dek, sealed_answer: this.vault.sealPart(dek, aad, 'answer', s),
       created_at: c.now, reversed_at: null,
     };
-    tx.settlements.insert(row, deltas, lines);
-    for (const d of deltas) tx.policies.addAccumulator(d);
+    await tx.settlements.insert(row, deltas, lines);
+    for (const d of deltas) await tx.policies.addAccumulator(d);
     // The periods this settlement used are frozen from now on (docs/privacy.md, class 2).
-    for (const l of lines) tx.policies.markPeriodUsed(l.insurer, l.policy_no, l.period_no, c.now);
+    for (const l of lines) await tx.policies.markPeriodUsed(l.insurer, l.policy_no, l.period_no, c.now);
     return s;
   }
 
@@ -214,9 +216,12 @@ export class SettlementService {
     if (typeof settlementId !== 'string' || !/^stl_[0-9a-f]{24}$/.test(settlementId)) throw new VouchError('NOT_FOUND');
     // The reversal's answer is the same on every call, so its salt is derived (secretly) from the id.
     const salt = this.vault.digest('reversal.salt', settlementId);
-    const { value, receipts } = await this.journal.change((tx: Repositories) => {
-      const s = tx.settlements.get(settlementId);
-      if (!s || s.hospital !== by.code) throw new VouchError('NOT_FOUND');
+    const { value, receipts } = await this.journal.change(async (tx: Repositories) => {
+      const found = await tx.settlements.get(settlementId);
+      if (!found || found.hospital !== by.code) throw new VouchError('NOT_FOUND');
+      // The patient's settlements take turns; read again under the turn (another process may have reversed it).
+      await tx.policies.serialiseSubject(found.subject);
+      const s = (await tx.settlements.get(settlementId))!;
       const eventId = crypto.createHash('sha256').update(`reversal|${settlementId}`).digest('hex').slice(0, 32);
       const result = { settlement_id: settlementId, status: 'reversed' as const };
       const event = makeEvent({
@@ -229,8 +234,8 @@ export class SettlementService {
         receipt_id: event.refs!.receipt_id!, issued_at: new Date(event.time).toISOString(), result_digest: event.digests!.result!,
       };
       if (s.status === 'reversed') return { value: { result, event, body }, events: [] };
-      for (const d of tx.settlements.deltas(settlementId)) tx.policies.addAccumulator({ ...d, delta_fen: -d.delta_fen });
-      tx.settlements.markReversed(settlementId, now);
+      for (const d of await tx.settlements.deltas(settlementId)) await tx.policies.addAccumulator({ ...d, delta_fen: -d.delta_fen });
+      await tx.settlements.markReversed(settlementId, now);
       return { value: { result, event, body }, events: [event], receipts: [body] };
     });
     // A second reversal finds the first one's leaf by event id and gets the same receipt (see settle).

@@ -110,7 +110,7 @@ export class ConsentService {
   async grant(by: Principal, input: GrantInput, now = Date.now()): Promise<ConsentView> {
     const who = this.recordedFor(by, input);
     const terms = consentTerms(input, who.providers, now);
-    const grantee = this.read().parties.get(input.grantee);
+    const grantee = await this.read().parties.get(input.grantee);
     if (!grantee || grantee.role !== 'insurer' || grantee.status !== 'active') {
       throw new VouchError('VALIDATION_FAILED', 'Field grantee must be a registered, active insurer.');
     }
@@ -127,10 +127,10 @@ export class ConsentService {
       created_at: now,
       updated_at: now,
     };
-    await this.journal.change((tx) => {
-      tx.consents.insert(row);
+    await this.journal.change(async (tx) => {
+      await tx.consents.insert(row);
       const snapshot = this.vault.digest('consent.snapshot', { ...row, subject: undefined });
-      tx.consents.appendEvent({ consent_id: row.consent_id, version: 1, kind: 'granted', at: now, actor: by.code, actor_role: by.role, snapshot_digest: snapshot });
+      await tx.consents.appendEvent({ consent_id: row.consent_id, version: 1, kind: 'granted', at: now, actor: by.code, actor_role: by.role, snapshot_digest: snapshot });
       return {
         value: row,
         events: [
@@ -178,15 +178,18 @@ export class ConsentService {
 
   /** Revocation by the patient; a consent that is not theirs is "not found", revoking twice is a no-op. */
   async revoke(by: Principal, consentId: string, now = Date.now()): Promise<ConsentView> {
-    const { value } = await this.journal.change((tx) => {
-      const c = tx.consents.get(consentId);
-      if (!c || c.subject !== by.subject) throw new VouchError('NOT_FOUND');
+    const { value } = await this.journal.change(async (tx) => {
+      const found = await tx.consents.get(consentId);
+      if (!found || found.subject !== by.subject) throw new VouchError('NOT_FOUND');
+      // Two revocations (two processes) take turns: the second reads the first's version and does nothing.
+      await tx.policies.serialiseSubject(found.subject);
+      const c = (await tx.consents.get(consentId))!;
       if (c.status === 'revoked') return { value: c, events: [] };
       const version = c.version + 1;
-      tx.consents.updateStatus(c.consent_id, version, 'revoked', now);
+      await tx.consents.updateStatus(c.consent_id, version, 'revoked', now);
       const updated: ConsentRow = { ...c, version, status: 'revoked', updated_at: now };
       const snapshot = this.vault.digest('consent.snapshot', { ...updated, subject: undefined });
-      tx.consents.appendEvent({ consent_id: c.consent_id, version, kind: 'revoked', at: now, actor: by.code, actor_role: by.role, snapshot_digest: snapshot });
+      await tx.consents.appendEvent({ consent_id: c.consent_id, version, kind: 'revoked', at: now, actor: by.code, actor_role: by.role, snapshot_digest: snapshot });
       return {
         value: updated,
         events: [
@@ -201,9 +204,9 @@ export class ConsentService {
   }
 
   /** A patient's own consents, or (for an insurer) those granted to it without any identity. */
-  list(by: Principal, now = Date.now()): ConsentView[] {
-    if (by.role === 'patient') return this.read().consents.of(by.subject!).map((c) => consentView(c, now));
-    if (by.role === 'insurer') return this.read().consents.grantedTo(by.code, 1000).map((c) => consentView(c, now));
+  async list(by: Principal, now = Date.now()): Promise<ConsentView[]> {
+    if (by.role === 'patient') return (await this.read().consents.of(by.subject!)).map((c) => consentView(c, now));
+    if (by.role === 'insurer') return (await this.read().consents.grantedTo(by.code, 1000)).map((c) => consentView(c, now));
     throw new VouchError('FORBIDDEN');
   }
 }

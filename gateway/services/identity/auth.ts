@@ -97,7 +97,7 @@ export class AuthService {
     private readonly verifyPatient: TokenVerifier,
   ) {}
 
-  authenticate(token: string | undefined): Principal {
+  async authenticate(token: string | undefined): Promise<Principal> {
     if (!token) throw new VouchError('UNAUTHENTICATED');
     let v = this.verified.get(token);
     if (v && v.expiresAt <= Date.now()) {
@@ -110,7 +110,7 @@ export class AuthService {
       this.verified.set(token, v);
     }
     if (v.kind === 'patient') return { role: 'patient', code: 'patient', subject: v.subject!, jti: v.jti };
-    const party = this.repos().parties.status(v.code);
+    const party = await this.repos().parties.status(v.code);
     if (!party || party.status !== 'active' || party.role !== v.role) throw new VouchError('TOKEN_INVALID');
     return { role: party.role, code: v.code, jti: v.jti };
   }
@@ -193,12 +193,12 @@ export const tokenEndpointAudience = (config: Config): string => `${config.auth.
  * JWT (iss = sub = its code, aud = the token endpoint, exp ≤ 5 minutes ahead, jti never reused) and
  * receives a gateway token. The algorithm is fixed by the registered key's type, never by the header.
  */
-export function verifyClientAssertion(
+export async function verifyClientAssertion(
   assertion: string,
   repos: Repositories,
   config: Config,
   now: number,
-): { code: string; role: PartyRole; jti: string; exp: number } {
+): Promise<{ code: string; role: PartyRole; jti: string; exp: number }> {
   if (!TOKEN_SHAPE.test(assertion)) throw new VouchError('ASSERTION_INVALID');
   let iss: unknown;
   try {
@@ -207,7 +207,7 @@ export function verifyClientAssertion(
     throw new VouchError('ASSERTION_INVALID');
   }
   if (typeof iss !== 'string') throw new VouchError('ASSERTION_INVALID');
-  const party = repos.parties.get(iss);
+  const party = await repos.parties.get(iss);
   if (!party || party.status !== 'active' || !party.public_key_pem) throw new VouchError('ASSERTION_INVALID');
   const key = crypto.createPublicKey(party.public_key_pem);
   const alg = ASSERTION_ALGS[key.asymmetricKeyType ?? ''];

@@ -124,11 +124,11 @@ export class PartyService {
       code: p.code, role: p.role, name: p.name.trim(), level: p.level ?? null, public_key_pem, certificate_pem,
       status: 'active', created_at: now, updated_at: now,
     };
-    const { value } = await this.journal.change((tx) => {
-      if (tx.parties.get(p.code)) throw new VouchError('PARTY_EXISTS');
-      if (appRow && tx.parties.app(appRow.app_id)) throw new VouchError('PARTY_EXISTS', 'This appId is already registered.');
-      tx.parties.insert(party);
-      if (appRow) tx.parties.insertApp(appRow);
+    const { value } = await this.journal.change(async (tx) => {
+      if (await tx.parties.get(p.code)) throw new VouchError('PARTY_EXISTS');
+      if (appRow && (await tx.parties.app(appRow.app_id))) throw new VouchError('PARTY_EXISTS', 'This appId is already registered.');
+      await tx.parties.insert(party);
+      if (appRow) await tx.parties.insertApp(appRow);
       return {
         value: party,
         events: [makeEvent({ kind: 'party.registered', time: now, actor: actor.code, actor_role: actor.role, outcome: 'allowed', refs: { party: p.code } })],
@@ -138,10 +138,10 @@ export class PartyService {
   }
 
   async setStatus(code: string, status: Party['status'], actor: Principal, now = Date.now()): Promise<Party> {
-    const { value } = await this.journal.change((tx) => {
-      if (!tx.parties.setStatus(code, status, now)) throw new VouchError('NOT_FOUND');
+    const { value } = await this.journal.change(async (tx) => {
+      if (!(await tx.parties.setStatus(code, status, now))) throw new VouchError('NOT_FOUND');
       return {
-        value: tx.parties.get(code)!,
+        value: (await tx.parties.get(code))!,
         events: [
           makeEvent({
             kind: status === 'suspended' ? 'party.suspended' : 'party.activated',
@@ -153,11 +153,11 @@ export class PartyService {
     return value;
   }
 
-  list(): Party[] {
+  list(): Promise<Party[]> {
     return this.read().parties.list();
   }
 
-  get(code: string): Party | undefined {
+  get(code: string): Promise<Party | undefined> {
     return this.read().parties.get(code);
   }
 }

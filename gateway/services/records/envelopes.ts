@@ -40,7 +40,7 @@ export class EnvelopeService {
   ) {}
 
   /** Opens an envelope: the hospital it authenticates and the plaintext data (a record body). */
-  open(envelope: Record<string, unknown>, now = Date.now()): { principal: Principal; data: unknown; guard: (tx: Repositories) => void } {
+  async open(envelope: Record<string, unknown>, now = Date.now()): Promise<{ principal: Principal; data: unknown; guard: (tx: Repositories) => Promise<void> }> {
     const { appId, encType, signType, timestamp, version, encData, signData } = envelope;
     if (typeof appId !== 'string' || appId.length < 16 || appId.length > 64) throw new VouchError('ENVELOPE_INVALID', 'Field appId.');
     if (encType !== 'SM4') throw new VouchError('ENVELOPE_INVALID', 'Field encType must be SM4.');
@@ -54,8 +54,8 @@ export class EnvelopeService {
       throw new VouchError('ENVELOPE_INVALID', 'Field timestamp must be Unix time in seconds (10 digits) or milliseconds (13 digits), or yyyyMMddHHmmss (Beijing time).');
     }
 
-    const app = this.read().parties.app(appId);
-    const party = app && this.read().parties.status(app.party_code);
+    const app = await this.read().parties.app(appId);
+    const party = app && (await this.read().parties.status(app.party_code));
     if (!app || !party || party.role !== 'hospital' || party.status !== 'active') throw new VouchError('ENVELOPE_UNKNOWN_APP');
     if (Math.abs(now - at) > this.skewMs) throw new VouchError('ENVELOPE_STALE');
 
@@ -73,9 +73,9 @@ export class EnvelopeService {
     // keyed by its bytes, so the same signature re-encoded (hex, other case) is the same signature. The
     // mark is written by `guard` inside the push's own transaction: one commit, and only with the push.
     const digest = crypto.createHash('sha256').update(sig).digest('hex');
-    if (this.read().parties.assertionUsed(`sm-envelope:${appId}`, digest, now)) throw new VouchError('ENVELOPE_REPLAYED');
-    const guard = (tx: Repositories) => {
-      if (!tx.parties.useAssertion(`sm-envelope:${appId}`, digest, at + this.skewMs, now)) throw new VouchError('ENVELOPE_REPLAYED');
+    if (await this.read().parties.assertionUsed(`sm-envelope:${appId}`, digest, now)) throw new VouchError('ENVELOPE_REPLAYED');
+    const guard = async (tx: Repositories) => {
+      if (!(await tx.parties.useAssertion(`sm-envelope:${appId}`, digest, at + this.skewMs, now))) throw new VouchError('ENVELOPE_REPLAYED');
     };
     return { principal: { role: 'hospital', code: app.party_code, jti: `sm-envelope:${digest.slice(0, 16)}` }, data, guard };
   }

@@ -54,7 +54,7 @@ export class RecordService {
    * record, a setl_id already used for another person) is refused before the consent is looked at, so a
    * 403 CONSENT_REQUIRED is the only answer that depends on it (docs/privacy.md, class 4).
    */
-  async push(by: Principal, body: unknown, now = Date.now(), guard?: (tx: Repositories) => void): Promise<PushResult> {
+  async push(by: Principal, body: unknown, now = Date.now(), guard?: (tx: Repositories) => Promise<void>): Promise<PushResult> {
     let subject: string | undefined;
     let logged = false;
     try {
@@ -79,7 +79,7 @@ export class RecordService {
 
   /** The push's transaction: the checks that read storage, in the order {@link push} explains, then the write. */
   private async store(
-    hospital: string, subject: string, certno: string, record: SettlementRecord, now: number, guard?: (tx: Repositories) => void,
+    hospital: string, subject: string, certno: string, record: SettlementRecord, now: number, guard?: (tx: Repositories) => Promise<void>,
   ): Promise<PushResult | { refused: VouchError }> {
     const contentDigest = this.vault.digest('record', record);
     const facts = deriveFacts(record);
@@ -92,16 +92,18 @@ export class RecordService {
         }),
       ],
     });
-    const { value } = await this.journal.change<PushResult | { refused: VouchError }>((tx) => {
+    const { value } = await this.journal.change<PushResult | { refused: VouchError }>(async (tx) => {
       // The caller's own check inside the same transaction (the national envelope's replay mark): it
       // commits with the push, or throws and nothing of the push is written.
-      guard?.(tx);
-      const latest = tx.records.latestBySetl(hospital, record.setlinfo.setl_id);
+      await guard?.(tx);
+      // Pushes for one patient take turns (in every process): versions of a record are numbered once.
+      await tx.policies.serialiseSubject(subject);
+      const latest = await tx.records.latestBySetl(hospital, record.setlinfo.setl_id);
       if (latest && latest.subject !== subject) {
         return refuse(new VouchError('INVALID_RECORD', 'This setl_id was already pushed for another insured person.'), 'SETL_ID_CONFLICT');
       }
       // Decided on the writer, inside the transaction: a revocation committed a moment ago counts.
-      const decision = decideAmong(tx.consents.of(subject), { provider: hospital, now });
+      const decision = decideAmong(await tx.consents.of(subject), { provider: hospital, now });
       if (!decision.allow) return refuse(new VouchError('CONSENT_REQUIRED'), decision.reason);
       const consentRefs = { consent_id: decision.consent.consent_id, consent_version: decision.consent.version };
       if (latest && latest.content_digest === contentDigest) {
@@ -122,9 +124,10 @@ export class RecordService {
         { record_id: latest?.record_id ?? timeOrderedId('rec'), version: (latest?.version ?? 0) + 1, subject },
         { hospital, record, facts, contentDigest, now },
       );
-      tx.records.insert(row);
+      await tx.records.insert(row);
       if (this.lab) {
-        tx.statistics.putVisit(this.lab.visitRow({ record_id: row.record_id, subject, certno, facts, hospitalLevel: tx.parties.status(hospital)?.level ?? null, now }));
+        const hospitalLevel = (await tx.parties.status(hospital))?.level ?? null;
+        await tx.statistics.putVisit(this.lab.visitRow({ record_id: row.record_id, subject, certno, facts, hospitalLevel, now }));
       }
       const result: PushResult = { record_id: row.record_id, version: row.version, created: true };
       return {
@@ -196,11 +199,11 @@ export function sealRecord(
 export async function rewrapRecords(vault: Vault, storage: Storage, currentKek: string): Promise<number> {
   let moved = 0;
   for (;;) {
-    const n = await storage.write((tx) => {
-      const rows = tx.records.forRewrap(currentKek, 500);
+    const n = await storage.write(async (tx) => {
+      const rows = await tx.records.forRewrap(currentKek, 500);
       for (const r of rows) {
         const env = vault.rewrap(r, recordAad(r));
-        tx.records.updateKey(r.record_id, r.version, env.kek_id, env.wrapped_dek);
+        await tx.records.updateKey(r.record_id, r.version, env.kek_id, env.wrapped_dek);
       }
       return rows.length;
     });

@@ -159,10 +159,10 @@ export class StatisticsLab {
     const periodEnd = body.period_end;
     if (!isRealDate(periodEnd)) throw new VouchError('VALIDATION_FAILED', 'period_end must be a date yyyy-MM-dd.');
     if (periodEnd < shanghaiDay(now)) throw new VouchError('VALIDATION_FAILED', 'period_end must not be in the past.');
-    const { value } = await this.journal.change((tx) => {
-      const p = tx.parties.status(party);
+    const { value } = await this.journal.change(async (tx) => {
+      const p = await tx.parties.status(party);
       if (!p || (p.role !== 'insurer' && p.role !== 'bureau')) return { value: undefined, events: [] as AuditEvent[] };
-      const old = tx.statistics.budget(party);
+      const old = await tx.statistics.budget(party);
       const row: StatBudgetRow = {
         // While a period is open, moving its end (earlier or later) is the same period: what was spent
         // stays spent. Only after it ended does a new period start from nothing (a refill by a new end
@@ -170,9 +170,9 @@ export class StatisticsLab {
         party, rho_total_micro: total, rho_spent_micro: old && (old.period_end === periodEnd || old.period_end >= shanghaiDay(now)) ? old.rho_spent_micro : 0, period_end: periodEnd,
         set_by: by.code, updated_at: now,
       };
-      tx.statistics.putBudget(row);
+      await tx.statistics.putBudget(row);
       return {
-        value: this.view(row, tx.statistics.spentAllPeriods(party), now),
+        value: this.view(row, await tx.statistics.spentAllPeriods(party), now),
         events: [
           makeEvent({
             kind: 'stats.budget_set', time: now, actor: by.code, actor_role: 'bureau', outcome: 'allowed',
@@ -185,9 +185,10 @@ export class StatisticsLab {
     return value;
   }
 
-  budget(by: Principal, now = Date.now()): BudgetView {
+  async budget(by: Principal, now = Date.now()): Promise<BudgetView> {
     const read = this.storage.read;
-    return this.view(read.statistics.budget(by.code), read.statistics.spentAllPeriods(by.code), now, by.code);
+    const [b, all] = await Promise.all([read.statistics.budget(by.code), read.statistics.spentAllPeriods(by.code)]);
+    return this.view(b, all, now, by.code);
   }
 
   private view(b: StatBudgetRow | undefined, allPeriods: number, now: number, party = b?.party ?? ''): BudgetView {
@@ -207,11 +208,11 @@ export class StatisticsLab {
   }
 
   /** The error bars a release would have, free: nothing is read but the question and the caller's budget. */
-  preview(by: Principal, body: unknown, now = Date.now()): PreviewAnswer {
+  async preview(by: Principal, body: unknown, now = Date.now()): Promise<PreviewAnswer> {
     const ctx = this.context(now);
     const q = this.parse(body, now);
     const { delta2, sigma2 } = this.scale(q, ctx);
-    const left = this.budget(by, now).rho_left_micro;
+    const left = (await this.budget(by, now)).rho_left_micro;
     const sd = stddevOf(sigma2);
     return {
       cells: cellCount(q, ctx), stddev: sd, sensitivity: Math.sqrt(Number(delta2)), rho: rhoOf(q.rho_micro), rho_left: rhoOf(left),
@@ -235,19 +236,19 @@ export class StatisticsLab {
     const question = canonicalJson(q);
     const actorRole = by.role === 'bureau' ? 'bureau' : 'insurer';
     // Refuse before reading anything when the budget cannot cover it (the charge below re-checks atomically).
-    const before = this.storage.read.statistics.budget(by.code);
+    const before = await this.storage.read.statistics.budget(by.code);
     if (!this.fits(before, q.rho_micro, now)) return this.refuse(by, actorRole, q, now);
     const exact = needsAmounts(q)
       ? aggregate(q, ctx, await this.visits(q))
-      : aggregateGroupedCounts(q, ctx, this.storage.read.statistics.counts(keyFilter(q), q.group_by as StatKeyColumn[], q.contributions));
+      : aggregateGroupedCounts(q, ctx, await this.storage.read.statistics.counts(keyFilter(q), q.group_by as StatKeyColumn[], q.contributions));
     const releaseId = timeOrderedId('rel', now);
-    const { value, leaves } = await this.journal.change((tx) => {
-      const b = tx.statistics.budget(by.code);
-      if (!b || !this.fits(b, q.rho_micro, now) || !tx.statistics.chargeBudget(by.code, b.period_end, q.rho_micro, now)) {
+    const { value, leaves } = await this.journal.change(async (tx) => {
+      const b = await tx.statistics.budget(by.code);
+      if (!b || !this.fits(b, q.rho_micro, now) || !(await tx.statistics.chargeBudget(by.code, b.period_end, q.rho_micro, now))) {
         return { value: undefined, events: [] as AuditEvent[] };
       }
-      tx.statistics.insertRelease({ release_id: releaseId, party: by.code, period_end: b.period_end, rho_micro: q.rho_micro, question, created_at: now });
-      const after = tx.statistics.budget(by.code)!;
+      await tx.statistics.insertRelease({ release_id: releaseId, party: by.code, period_end: b.period_end, rho_micro: q.rho_micro, question, created_at: now });
+      const after = (await tx.statistics.budget(by.code))!;
       return {
         value: { left: Math.max(0, after.rho_total_micro - after.rho_spent_micro), periodEnd: b.period_end },
         events: [
@@ -275,13 +276,13 @@ export class StatisticsLab {
    * The releases for the bureau: who asked what, when, at which ρ — the questions themselves (keys,
    * filters, clamp, bound; nothing personal), so a differencing pattern is visible, not just its cost.
    */
-  releases(q: { party?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: string | undefined }): { releases: ReleaseRecord[] } {
+  async releases(q: { party?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: string | undefined }): Promise<{ releases: ReleaseRecord[] }> {
     const from = instant(q.from, 'from') ?? 0;
     const to = instant(q.to, 'to') ?? 8.64e15;
     const limit = q.limit === undefined || q.limit === '' ? 100 : Number(q.limit);
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new VouchError('VALIDATION_FAILED', 'Query limit must be from 1 to 1000.');
     return {
-      releases: this.storage.read.statistics.releases(from, to, q.party || undefined, limit).map((r) => ({
+      releases: (await this.storage.read.statistics.releases(from, to, q.party || undefined, limit)).map((r) => ({
         release_id: r.release_id, party: r.party, time: new Date(r.created_at).toISOString(), rho: rhoOf(r.rho_micro), rho_micro: r.rho_micro,
         period_end: r.period_end, question: JSON.parse(r.question) as Record<string, unknown>,
       })),
@@ -308,7 +309,7 @@ export class StatisticsLab {
    * other requests.
    */
   private async visits(q: StatsQuery): Promise<VisitFacts[]> {
-    const rows = this.storage.read.statistics.visits(keyFilter(q));
+    const rows = await this.storage.read.statistics.visits(keyFilter(q));
     const open = needsAmounts(q);
     const out: VisitFacts[] = [];
     for (let i = 0; i < rows.length; i++) {
@@ -335,11 +336,11 @@ export type StatVisitWriter = Pick<StatisticsLab, 'visitRow'>;
 export async function rewrapStatVisits(vault: Vault, storage: Storage, currentKek: string): Promise<number> {
   let moved = 0;
   for (;;) {
-    const n = await storage.write((tx) => {
-      const rows = tx.statistics.visitsForRewrap(currentKek, 500);
+    const n = await storage.write(async (tx) => {
+      const rows = await tx.statistics.visitsForRewrap(currentKek, 500);
       for (const r of rows) {
         const env = vault.rewrap(r, statAad(r.visit_key));
-        tx.statistics.updateVisitKey(r.visit_key, env.kek_id, env.wrapped_dek);
+        await tx.statistics.updateVisitKey(r.visit_key, env.kek_id, env.wrapped_dek);
       }
       return rows.length;
     });

@@ -3,7 +3,7 @@ import type { EventKind } from '../../domain/audit-events.js';
 import type { LeafCount } from '../../storage/log-store.js';
 import type { SettlementRow } from '../../storage/settlements.js';
 import type { Repositories } from '../../storage/repositories.js';
-import type { AccessLog } from '../access-log/access-log.js';
+import type { LogService } from '../access-log/access-log.js';
 import { instant } from '../access-log/queries.js';
 import type { SettlementAnswer } from '../answers/settlements.js';
 
@@ -81,31 +81,31 @@ function slot<T>(map: Map<string, T>, key: string, make: (k: string) => T): T {
 export class SupervisionService {
   constructor(
     private readonly read: () => Repositories,
-    private readonly log: Pick<AccessLog, 'countsBetween'>,
+    private readonly log: Pick<LogService, 'countsBetween'>,
     private readonly settlementAnswer: (row: SettlementRow) => SettlementAnswer,
   ) {}
 
   /** The summary over [from, to): ISO 8601 times or epoch ms; an open end means the start or end of time. */
-  summary(q: { from?: string | undefined; to?: string | undefined }): SupervisionSummary {
+  async summary(q: { from?: string | undefined; to?: string | undefined }): Promise<SupervisionSummary> {
     const from = instant(q.from, 'from') ?? 0;
     const to = instant(q.to, 'to') ?? END_OF_TIME;
     if (from > to) throw new VouchError('VALIDATION_FAILED', 'Query from must not be after to.');
     const insurers = new Map<string, InsurerSummary>();
     const hospitals = new Map<string, HospitalSummary>();
     const repos = this.read();
-    for (const p of repos.parties.list()) {
+    for (const p of await repos.parties.list()) {
       if (p.role === 'insurer') slot(insurers, p.code, newInsurer);
       else if (p.role === 'hospital') slot(hospitals, p.code, newHospital);
     }
-    for (const c of this.log.countsBetween(from, to, [...QUESTION_KINDS, BUDGET_KIND])) countQuestion(slot(insurers, c.actor, newInsurer), c);
-    for (const c of this.log.countsBetween(from, to, STATS_KINDS)) {
+    for (const c of await this.log.countsBetween(from, to, [...QUESTION_KINDS, BUDGET_KIND])) countQuestion(slot(insurers, c.actor, newInsurer), c);
+    for (const c of await this.log.countsBetween(from, to, STATS_KINDS)) {
       if (c.actor_role !== 'insurer') continue; // the bureau's own releases are in the log, not in an insurer's row
       const s = slot(insurers, c.actor, newInsurer);
       if (c.action === 'stats.released') s.stats_releases += c.n;
       else s.stats_refused += c.n;
     }
-    for (const c of this.log.countsBetween(from, to, HOSPITAL_KINDS)) countHospital(slot(hospitals, c.actor, newHospital), c);
-    for (const row of repos.settlements.between(from, to)) {
+    for (const c of await this.log.countsBetween(from, to, HOSPITAL_KINDS)) countHospital(slot(hospitals, c.actor, newHospital), c);
+    for (const row of await repos.settlements.between(from, to)) {
       const answer = this.settlementAnswer(row);
       const created = row.created_at >= from && row.created_at < to;
       const reversed = row.reversed_at !== null && row.reversed_at >= from && row.reversed_at < to;

@@ -46,6 +46,8 @@ export interface SequencerOptions {
   onRole?: (role: 'sequencer' | 'follower') => void;
   /** Background failures (a dropped connection, a server restart); the loops carry on. */
   onError?: (err: unknown) => void;
+  /** Told the log's size whenever a batch commits (every process hears the sequencer's notice). */
+  onSize?: (size: number) => void;
 }
 
 interface Waiter {
@@ -162,7 +164,9 @@ export class PostgresLogSequencer {
         client.on('error', () => undefined);
         await client.connect();
         this.listener = client;
-        client.on('notification', () => {
+        client.on('notification', (n) => {
+          const size = Number(n.payload);
+          if (Number.isSafeInteger(size)) this.options.onSize?.(size);
           this.checkWaiters().catch((err) => this.options.onError?.(err));
         });
         await client.query('LISTEN vouch_log');

@@ -1,4 +1,3 @@
-import type { Async } from '../async.js';
 import type { Repositories } from '../repositories.js';
 import { PostgresConsentRepository } from './consents.js';
 import { PostgresOutboxRepository } from './outbox.js';
@@ -9,11 +8,8 @@ import { PostgresSettlementRepository } from './settlements.js';
 import { PostgresStatisticsRepository } from './statistics.js';
 import type { Sql } from './sql.js';
 
-/** {@link Repositories} with every repository's methods returning promises. */
-export type AsyncRepositories = { readonly [K in keyof Repositories]: Async<Repositories[K]> };
-
 /** Every repository over one queryable: the pool (reads) or one write transaction's client. */
-export class PostgresRepositories implements AsyncRepositories {
+export class PostgresRepositories implements Repositories {
   readonly parties: PostgresPartyRepository;
   readonly consents: PostgresConsentRepository;
   readonly records: PostgresRecordRepository;

@@ -1,5 +1,5 @@
-import type pg from 'pg';
-import type { CommitObserver } from '../storage.js';
+import pg from 'pg';
+import type { CommitObserver, PostgresStore, StoreOptions } from '../storage.js';
 import { openPostgres, type PostgresOptions } from './database.js';
 import { PostgresRepositories } from './repositories.js';
 import { SETTLEMENT_REQUEST_KEY } from './settlements.js';
@@ -43,20 +43,8 @@ export interface PostgresStorageOptions extends PostgresOptions {
   attempts?: number;
 }
 
-/** The state store on PostgreSQL: reads on the pool, each write one READ COMMITTED transaction. */
-export interface PostgresStorage {
-  /** The pool under both (the access log's sequencer and outbox use it too). */
-  readonly pool: pg.Pool;
-  /** Reads of committed state, each statement on its own (no snapshot spans two reads). */
-  readonly read: PostgresRepositories;
-  /** Runs `work` in one transaction on one client; resolves after COMMIT. Retried whole after a lost race. */
-  write<T>(work: (tx: PostgresRepositories) => Promise<T>): Promise<T>;
-  /** False since a query found the database unreachable or unable to write, until one succeeds. */
-  readonly healthy: boolean;
-  /** Asks the database (SELECT 1); resolves to the health that found. */
-  recheck(): Promise<boolean>;
-  close(): Promise<void>;
-}
+/** The store on PostgreSQL: reads on the pool, each write one READ COMMITTED transaction. */
+export type PostgresStorage = PostgresStore;
 
 /** Health as the queries find it: any success makes it true, a failure of the store itself false. */
 class Health {
@@ -86,14 +74,22 @@ class Health {
   }
 }
 
-/** Opens the pool on `url` (migrating the schema) and the state store over it. */
-export async function openPostgresStorage(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
+/** The gateway's store at VOUCH_DATABASE_URL (storage.ts's openStore). */
+export function openPostgresStore(url: string, options: StoreOptions): Promise<PostgresStore> {
+  return openPostgresStorage(url, options.observer ? { observer: options.observer } : {});
+}
+
+/** Opens the pool on `url` (migrating the schema) and the store over it. */
+export async function openPostgresStorage(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStore> {
   const pool = await openPostgres(url, options);
   const health = new Health();
   const attempts = options.attempts ?? 5;
   const transact = transactor(pool, health, options.observer);
+  const probe = () => health.watch(pool).query('SELECT 1').then(() => health.healthy, () => health.healthy);
   return {
+    kind: 'postgres',
     pool,
+    connect: () => new pg.Client({ connectionString: url, application_name: 'vouch' }),
     read: new PostgresRepositories(health.watch(pool)),
     get healthy() {
       return health.healthy;
@@ -107,9 +103,15 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
         await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** (attempt - 1) * (0.5 + Math.random())));
       }
     },
-    async recheck() {
-      await health.watch(pool).query('SELECT 1').catch(() => undefined);
+    recheck() {
+      void probe();
       return health.healthy;
+    },
+    // The database keeps its own integrity (WAL, checksums); the log's is checked by whoever verifies it.
+    checkIntegrity: async () => undefined,
+    async holdsData() {
+      const { rows } = await pool.query<{ held: boolean }>('SELECT EXISTS (SELECT 1 FROM leaves) OR EXISTS (SELECT 1 FROM parties) AS held');
+      return rows[0]!.held;
     },
     close: () => pool.end(),
   };
@@ -119,7 +121,7 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown; lostRace
 
 /** One run of a unit: BEGIN, the work, COMMIT on one client; whether a failure was a lost race. */
 function transactor(pool: pg.Pool, health: Health, observer: CommitObserver | undefined) {
-  return async <T>(work: (tx: PostgresRepositories) => Promise<T>): Promise<Outcome<T>> => {
+  return async <T>(work: (tx: PostgresRepositories) => T | Promise<T>): Promise<Outcome<T>> => {
     let client: pg.PoolClient;
     try {
       client = await pool.connect();

@@ -9,31 +9,55 @@ interface Pending {
 
 /**
  * Group commit over one SQLite connection (DESIGN.md: ~5k single-row fsyncs/s, ~83k rows/s in
- * batches). Each unit of work runs synchronously inside a SAVEPOINT of the batch's open transaction, so
- * it sees the writes of earlier units and a failing unit rolls back alone; the promise of every unit in
- * a batch settles only after the batch's COMMIT — with synchronous=FULL, after its fsync. Nobody is
- * answered before their write is durable, and one fsync serves everyone who arrived meanwhile.
+ * batches). Each unit of work runs inside a SAVEPOINT of the batch's open transaction, so it sees the
+ * writes of earlier units and a failing unit rolls back alone; the promise of every unit in a batch
+ * settles only after the batch's COMMIT — with synchronous=FULL, after its fsync. Nobody is answered
+ * before their write is durable, and one fsync serves everyone who arrived meanwhile.
+ *
+ * Units are asynchronous (the repositories services see return promises) but take turns: a unit starts
+ * only when the one before it has released its savepoint, and the batch commits only between units.
+ * Over the embedded store a unit's awaits settle within the same turn of the event loop, so turns cost
+ * microtasks, not waits.
  */
 export class GroupCommitter {
   private pending: Pending[] = [];
   private open = false;
   private timer: NodeJS.Immediate | NodeJS.Timeout | undefined;
   private closed = false;
+  /** Settles when the unit now running (and every unit queued before it) has finished. */
+  private turn: Promise<void> = Promise.resolve();
+  private running = false;
+  private flushWhenDone = false;
 
   constructor(
     private readonly db: Db,
     private readonly options: { maxDelayMs: number; maxBatch: number; beforeCommit?: () => void; observer?: CommitObserver } = { maxDelayMs: 0, maxBatch: 512 },
   ) {}
 
-  /** Runs `work` in the current batch; resolves with its result once the batch is committed. */
-  submit<T>(work: () => T): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('storage is closed'));
+  /** Runs `work` in the current batch, after the units before it; resolves with its result once the batch is committed. */
+  async submit<T>(work: () => T | Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('storage is closed');
+    const before = this.turn;
+    let finished!: () => void;
+    this.turn = new Promise<void>((resolve) => (finished = resolve));
+    await before;
+    let outcome: { committed: Promise<T> };
+    try {
+      this.running = true;
+      outcome = await this.execute(work);
+    } finally {
+      this.running = false;
+      if (this.flushWhenDone) this.flush();
+      finished();
+    }
+    return outcome.committed;
+  }
+
+  /** One unit in its savepoint; what it resolves to settles when its batch commits (or fails). */
+  private async execute<T>(work: () => T | Promise<T>): Promise<{ committed: Promise<T> }> {
+    if (this.closed) throw new Error('storage is closed');
     if (!this.open) {
-      try {
-        this.db.exec('BEGIN IMMEDIATE');
-      } catch (err) {
-        return Promise.reject(err);
-      }
+      this.db.exec('BEGIN IMMEDIATE');
       this.open = true;
       this.timer = this.options.maxDelayMs > 0 ? setTimeout(() => this.flush(), this.options.maxDelayMs) : setImmediate(() => this.flush());
     }
@@ -41,37 +65,48 @@ export class GroupCommitter {
       this.db.exec('SAVEPOINT unit');
     } catch (err) {
       this.abandon(err);
-      return Promise.reject(err);
+      throw err;
     }
     let value: T;
     try {
-      value = work();
+      value = await work();
       this.db.exec('RELEASE unit');
     } catch (err) {
-      if (!this.db.inTransaction) {
-        // SQLite rolled the whole transaction back itself (SQLITE_FULL, SQLITE_IOERR, …): the earlier
-        // units of this batch are gone too, so they fail with the same cause — nobody is told "done".
-        this.abandon(err);
-        return Promise.reject(err);
-      }
-      try {
-        this.db.exec('ROLLBACK TO unit');
-        this.db.exec('RELEASE unit');
-      } catch (rollbackErr) {
-        this.abandon(rollbackErr);
-        return Promise.reject(err);
-      }
-      if (this.pending.length === 0) this.flush();
-      return Promise.reject(err);
+      this.undo(err);
+      throw err;
     }
-    return new Promise<T>((resolve, reject) => {
+    const committed = new Promise<T>((resolve, reject) => {
       this.pending.push({ resolve: resolve as (v: unknown) => void, reject, value });
-      if (this.pending.length >= this.options.maxBatch) this.flush();
     });
+    if (this.pending.length >= this.options.maxBatch) this.flushWhenDone = true;
+    return { committed };
   }
 
-  /** Commits the open batch now and settles its promises. */
+  /** A unit failed: roll it back alone, or — when SQLite already rolled the whole batch back — the batch with it. */
+  private undo(err: unknown): void {
+    if (!this.db.inTransaction) {
+      // SQLite rolled the whole transaction back itself (SQLITE_FULL, SQLITE_IOERR, …): the earlier
+      // units of this batch are gone too, so they fail with the same cause — nobody is told "done".
+      this.abandon(err);
+      return;
+    }
+    try {
+      this.db.exec('ROLLBACK TO unit');
+      this.db.exec('RELEASE unit');
+    } catch (rollbackErr) {
+      this.abandon(rollbackErr);
+      return;
+    }
+    if (this.pending.length === 0) this.flushWhenDone = true;
+  }
+
+  /** Commits the open batch now (or, while a unit runs, as soon as it has finished) and settles its promises. */
   flush(): void {
+    if (this.running) {
+      this.flushWhenDone = true;
+      return;
+    }
+    this.flushWhenDone = false;
     if (this.timer) {
       clearTimeout(this.timer as NodeJS.Timeout);
       clearImmediate(this.timer as NodeJS.Immediate);

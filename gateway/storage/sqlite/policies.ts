@@ -2,9 +2,11 @@ import type { AccumulatorDeltaRow, PolicyRepository, PolicyRow } from '../polici
 import type { Statements } from './statements.js';
 import { POLICY_COLUMNS, toPolicies, type Row } from '../policy-rows.js';
 
-
 export class SqlitePolicyRepository implements PolicyRepository {
   constructor(private readonly st: Statements) {}
+
+  /** One writer connection, units run one after another inside group commit: they take turns already. */
+  serialiseSubject(): void {}
 
   save(p: PolicyRow): void {
     this.st.get(

@@ -1,4 +1,5 @@
-import type { Repositories } from '../repositories.js';
+import { promised } from '../async.js';
+import type { Repositories, RepositoryShapes } from '../repositories.js';
 import type { Db } from './database.js';
 import type { ReadSnapshot } from './read-snapshot.js';
 import { SqliteConsentRepository } from './consents.js';
@@ -11,7 +12,7 @@ import { SqliteStatisticsRepository } from './statistics.js';
 import { Statements } from './statements.js';
 
 /** Every repository over one connection (the writer inside group commit, or a reader with its snapshot). */
-export class SqliteRepositories implements Repositories {
+export class SqliteRepositories implements RepositoryShapes {
   readonly parties: SqlitePartyRepository;
   readonly consents: SqliteConsentRepository;
   readonly records: SqliteRecordRepository;
@@ -31,4 +32,17 @@ export class SqliteRepositories implements Repositories {
     this.statistics = new SqliteStatisticsRepository(st);
     this.outbox = new SqliteOutboxRepository(st);
   }
+}
+
+/** The repositories as services see them (every method a promise) over the synchronous ones. */
+export function promisedRepositories(r: SqliteRepositories): Repositories {
+  return {
+    parties: promised(r.parties),
+    consents: promised(r.consents),
+    records: promised(r.records),
+    policies: promised(r.policies),
+    settlements: promised(r.settlements),
+    statistics: promised(r.statistics),
+    outbox: promised(r.outbox),
+  };
 }

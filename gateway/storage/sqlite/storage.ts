@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { IntegrityError } from '../integrity.js';
 import type { LogStore } from '../log-store.js';
-import { hasRoom, type Storage, type StoreOptions } from '../storage.js';
+import { hasRoom, type SqliteStore, type StoreOptions } from '../storage.js';
 import { AUDIT_MIGRATIONS } from './audit-schema.js';
 import { openDatabase, type Db, type Migration } from './database.js';
 import { GroupCommitter } from './group-commit.js';
@@ -9,7 +10,7 @@ import { checkDataDir } from './integrity.js';
 import { SqliteLogStore } from './log-store.js';
 import { MAIN_MIGRATIONS } from './main-schema.js';
 import { ReadSnapshot } from './read-snapshot.js';
-import { SqliteRepositories } from './repositories.js';
+import { promisedRepositories, SqliteRepositories } from './repositories.js';
 
 const MAIN_FILE = 'vouch.db';
 const LOG_FILE = 'audit.db';
@@ -18,12 +19,13 @@ const LOG_FILE = 'audit.db';
  * The embedded store: `vouch.db` with committed reads on one connection and group-committed writes on
  * another (WAL lets readers see only committed data), and the access log in `audit.db`.
  */
-export function openSqliteStorage(dataDir: string, options: StoreOptions): Storage {
+export function openSqliteStorage(dataDir: string, options: StoreOptions): SqliteStore {
+  const held = filesHoldData(dataDir);
   const mainFile = path.join(dataDir, MAIN_FILE);
   const mainDb = openChecked(mainFile, MAIN_MIGRATIONS);
   const readerDb = openChecked(mainFile, MAIN_MIGRATIONS, { readonly: true });
   const auditDb = openChecked(path.join(dataDir, LOG_FILE), AUDIT_MIGRATIONS);
-  const writer = new SqliteRepositories(mainDb);
+  const writer = promisedRepositories(new SqliteRepositories(mainDb));
   let healthy = true;
   const snapshot = new ReadSnapshot(readerDb);
   // The reader's snapshot ends at each COMMIT (just before it, which also lets the checkpoint run past
@@ -41,7 +43,9 @@ export function openSqliteStorage(dataDir: string, options: StoreOptions): Stora
       },
     },
   });
+  const log = new SqliteLogStore(auditDb);
   return {
+    kind: 'sqlite',
     get healthy() {
       return healthy;
     },
@@ -49,13 +53,14 @@ export function openSqliteStorage(dataDir: string, options: StoreOptions): Stora
       if (!healthy && hasRoom(dataDir)) healthy = true;
       return healthy;
     },
-    read: new SqliteRepositories(readerDb, snapshot),
+    read: promisedRepositories(new SqliteRepositories(readerDb, snapshot)),
     write: (work) => committer.submit(() => work(writer)),
-    log: new SqliteLogStore(auditDb),
-    checkIntegrity(keptHeadFile) {
+    log,
+    async checkIntegrity(keptHeadFile) {
       checkDataDir(mainDb, auditDb, keptHeadFile);
     },
-    close() {
+    holdsData: async () => held,
+    async close() {
       committer.close();
       snapshot.release();
       readerDb.close();
@@ -68,6 +73,17 @@ export function openSqliteStorage(dataDir: string, options: StoreOptions): Stora
 /** `audit.db` on a connection of its own (the log writer thread's, or a read-only one for verification). */
 export function openSqliteLogStore(dataDir: string, options: { readonly?: boolean }): LogStore {
   return new SqliteLogStore(openDatabase(path.join(dataDir, LOG_FILE), AUDIT_MIGRATIONS, options), true);
+}
+
+/** True when a database file already holds something (looked at before opening creates them). */
+function filesHoldData(dataDir: string): boolean {
+  return [MAIN_FILE, LOG_FILE].some((f) => {
+    try {
+      return fs.statSync(path.join(dataDir, f)).size > 0;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Opens a database file; one SQLite cannot read at all (garbage, another format) stops the start clearly. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { hmacSm3 } from '../../../gateway/crypto/gm/sm3.js';
 import { verifyKeyFromPublished, type KeyLookup } from '../../../gateway/crypto/signatures.js';
 import { treeHeadSignedBytes, verifyTreeHead } from '../../../gateway/services/access-log/access-log.js';
-import { verifyAccessLog } from '../../../gateway/services/access-log/verify.js';
+import { verifyStoredLog } from '../../../gateway/services/access-log/verify.js';
 import { receiptSignedBytes, verifyReceipt } from '../../../gateway/services/access-log/receipts.js';
 import { witness, type WitnessSource } from '../../../gateway/services/access-log/witness.js';
 import { KeyStore, SuiteMismatchError } from '../../../keys/keystore.js';
@@ -86,7 +86,7 @@ for (const suite of ['gm', 'dual'] as const) {
     t.ok(verifyTreeHead(viaGrpc.res, lookup), 'the gRPC head verifies as it comes');
 
     // The whole stored log replays (vouch audit verify's code path).
-    const report = verifyAccessLog(w.h.g.storage.log, (kid) => w.h.g.keys.verifyKey(kid));
+    const report = await verifyStoredLog(w.h.g.config, (kid) => w.h.g.keys.verifyKey(kid));
     t.ok(report.ok, 'audit verify over the SM2-signed heads');
 
     // The witness accepts SM2-signed heads that extend what it holds, with the published keys only.

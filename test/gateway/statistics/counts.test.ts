@@ -12,17 +12,17 @@ import { tempDir } from '../../helpers.js';
 const ctx: QueryContext = { products: ['pa'], year: 2025 };
 
 t.test('SQL grouped counts equal the checked JavaScript aggregation', async (t) => {
-  const storage = openStore({ storage: 'sqlite', dataDir: tempDir() }, { groupCommitMaxDelayMs: 0 });
+  const storage = await openStore({ storage: 'sqlite', dataDir: tempDir() }, { groupCommitMaxDelayMs: 0 });
   t.teardown(() => storage.close());
   let s = 12345;
   const r = () => ((s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  await storage.write((tx) => {
+  await storage.write(async (tx) => {
     let n = 0;
     for (let p = 0; p < 1000; p++) {
       const visits = 1 + Math.floor(r() * 5);
       for (let v = 0; v < visits; v++) {
-        tx.statistics.putVisit({
+        await tx.statistics.putVisit({
           visit_key: `v${String(n++).padStart(6, '0')}${r().toString(36).slice(2, 6)}`, person: `p${r().toString(36).slice(2, 10)}`.slice(0, 4) + p,
           age_band: pick(AGE_BANDS), gender: pick(['F', 'M']), visit_type: pick(VISIT_TYPES), region: pick(REGIONS.slice(0, 4)), year: pick(['2019', '2022', '2024', '2025']),
           kek_id: 'k', wrapped_dek: Buffer.alloc(1), sealed_amounts: Buffer.alloc(1), updated_at: 0,
@@ -42,8 +42,8 @@ t.test('SQL grouped counts equal the checked JavaScript aggregation', async (t) 
   for (const body of questions) {
     const q: StatsQuery = parseQuery(body, ctx);
     const filter = Object.fromEntries(STAT_KEY_COLUMNS.filter((c) => q.filters[c]).map((c) => [c, q.filters[c]!]));
-    const viaSql = aggregateGroupedCounts(q, ctx, read.statistics.counts(filter, q.group_by as StatKeyColumn[], q.contributions));
-    const viaJs = aggregate(q, ctx, read.statistics.visits(filter).map((v) => ({ ...v, visit: v.visit_key })));
+    const viaSql = aggregateGroupedCounts(q, ctx, await read.statistics.counts(filter, q.group_by as StatKeyColumn[], q.contributions));
+    const viaJs = aggregate(q, ctx, (await read.statistics.visits(filter)).map((v) => ({ ...v, visit: v.visit_key })));
     t.same([...viaSql], [...viaJs], JSON.stringify(body));
     t.ok([...viaJs.values()].some((n) => n > 0n), 'a question that counts something');
   }

@@ -1,7 +1,6 @@
 // One sequence of repository calls covering every method of every per-aggregate repository, run on both
 // stores by postgres-repositories.test.ts: each step's result (or the fact that it threw) must be the same.
 // Steps include ties and mixed case in sort keys, LIMITs, upserts, counters, and calls that must fail.
-import type { Async } from '../../../gateway/storage/async.js';
 import type { ConsentRow } from '../../../gateway/storage/consents.js';
 import type { Party } from '../../../gateway/storage/parties.js';
 import type { PolicyRow } from '../../../gateway/storage/policies.js';
@@ -10,7 +9,7 @@ import type { Repositories } from '../../../gateway/storage/repositories.js';
 import type { SettlementRow } from '../../../gateway/storage/settlements.js';
 import type { StatVisitRow } from '../../../gateway/storage/statistics.js';
 
-export type AnyRepositories = { readonly [K in keyof Repositories]: Async<Repositories[K]> };
+export type AnyRepositories = Repositories;
 export type Step = [name: string, run: (r: AnyRepositories) => Promise<unknown>];
 
 const T0 = 1_767_225_600_000;
@@ -103,6 +102,7 @@ const policies: Step[] = [
   ['policies.get', async (r) => [await r.policies.get('ins-a', 'P1'), await r.policies.get('ins-a', 'none')]],
   ['policies.of', async (r) => [await r.policies.of('subj-1'), await r.policies.of('nobody')]],
   ['policies.countOf', async (r) => [await r.policies.countOf('subj-1', 'ins-a'), await r.policies.countOf('subj-1', 'ins-c')]],
+  ['policies.serialiseSubject', async (r) => r.policies.serialiseSubject('subj-1')],
   ['policies.markPeriodUsed', async (r) => [
     await r.policies.markPeriodUsed('ins-a', 'P1', 1, T0 + 7), await r.policies.markPeriodUsed('ins-a', 'P1', 1, T0 + 8), await r.policies.markPeriodUsed('ins-a', 'P1', 9, T0),
     (await r.policies.get('ins-a', 'P1'))?.periods[0]?.used_at,

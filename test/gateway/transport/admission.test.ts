@@ -14,9 +14,9 @@ t.test('the bearer token of an Authorization value (RFC 6750 §2.1), the same fo
 t.test('authenticate hands the token to the one AuthService; authorize checks the operation’s roles', async (t) => {
   const seen: (string | undefined)[] = [];
   const insurer: Principal = { role: 'insurer', code: 'INS1', jti: 'j' };
-  const auth = { authenticate: (token: string | undefined) => (seen.push(token), insurer) } as unknown as AuthService;
-  t.equal(authenticate(auth, 'Bearer tok'), insurer);
-  t.equal(authenticate(auth, 'Basic tok'), insurer);
+  const auth = { authenticate: async (token: string | undefined) => (seen.push(token), insurer) } as unknown as AuthService;
+  t.equal(await authenticate(auth, 'Bearer tok'), insurer);
+  t.equal(await authenticate(auth, 'Basic tok'), insurer);
   t.same(seen, ['tok', undefined], 'a malformed value reaches the service as no token (it answers UNAUTHENTICATED)');
   t.equal(authorize(insurer, ['insurer', 'bureau']), insurer);
   for (const roles of [['hospital'] as const, [] as const, undefined]) {
