@@ -17,6 +17,7 @@ import { rewrapRecords } from './services/records/records.js';
 import { rewrapStatVisits } from './services/statistics/lab.js';
 import { loadWitnessState, saveWitnessState, witness } from './services/access-log/witness.js';
 import { backup, restore } from './cli/backup.js';
+import { startWorkers, workerCount } from './cli/start.js';
 import { RemoteGateway, keysFromDataDir, keysFromFile, verifyReceiptFile, verifyRemoteLog } from './cli/verify.js';
 import type { KeyLookup } from './crypto/signatures.js';
 import { SuiteMismatchError } from '../keys/keystore.js';
@@ -44,7 +45,7 @@ function need(v: string | undefined, flag: string): string {
 
 type Values = Record<string, string | string[] | boolean | undefined> & {
   role?: string; code?: string; name?: string; level?: string; 'public-key'?: string; 'sm2-public-key'?: string; 'app-id'?: string; 'app-secret'?: string; sub?: string; ttl?: string; state?: string;
-  url?: string; token?: string; host?: string[]; out?: string;
+  url?: string; token?: string; host?: string[]; out?: string; workers?: string;
 };
 
 interface Command {
@@ -249,6 +250,30 @@ const COMMANDS: Record<string, Command> = {
       return report.ok ? 0 : 1;
     },
   },
+  start: {
+    usage: 'start [--workers N]',
+    help:
+      'Runs the gateway (as npm start does). With --workers N, N processes share the HTTP and gRPC ports and one PostgreSQL database (VOUCH_DATABASE_URL): any answers anything, the access log stays one log, a worker that dies is replaced; SIGTERM drains them all.',
+    async run(values) {
+      let workers: number;
+      try {
+        workers = workerCount(values.workers);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      const config = loadConfig(process.env);
+      if (workers === 1) {
+        await import('./server.js');
+        return new Promise<number>(() => undefined);
+      }
+      try {
+        return await startWorkers(config, workers, say);
+      } catch (err) {
+        if (err instanceof RangeError) throw new UsageError(err.message);
+        throw err;
+      }
+    },
+  },
   backup: {
     usage: 'backup --out <FILE>',
     help: 'Writes a consistent online copy of VOUCH_DATA_DIR (state, access log, kept head, keys) to one tar file with a checksum manifest; safe while the gateway runs. The file holds the keys: keep it as secret as the keys folder.',
@@ -337,7 +362,7 @@ async function run(argv: string[]): Promise<number> {
     options: {
       role: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' }, level: { type: 'string' },
       'public-key': { type: 'string' }, 'sm2-public-key': { type: 'string' }, 'app-id': { type: 'string' }, 'app-secret': { type: 'string' },
-      sub: { type: 'string' }, ttl: { type: 'string' }, state: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' }, host: { type: 'string', multiple: true }, out: { type: 'string' },
+      sub: { type: 'string' }, ttl: { type: 'string' }, state: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' }, host: { type: 'string', multiple: true }, out: { type: 'string' }, workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
     },
   });

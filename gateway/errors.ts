@@ -103,6 +103,17 @@ export function errorBody(err: VouchError, requestId: string): ErrorBody {
  * (SQLITE_IOERR_FSYNC, SQLITE_READONLY_DBMOVED, …) share their primary code's prefix.
  */
 const STORE_FAILURES = ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_NOMEM', 'SQLITE_PROTOCOL', 'SQLITE_CORRUPT', 'SQLITE_NOTADB'];
+/**
+ * A store across the network (PostgreSQL) could not be reached or could not write: the storage layer
+ * raises this with the driver's error as cause, so every transport answers 503, never 500.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(cause: unknown) {
+    super('the database is unavailable', { cause });
+  }
+}
+
 /** The same from the file system itself (Node's errno codes). */
 const FS_FAILURES = ['ENOSPC', 'EIO', 'EDQUOT', 'EROFS'];
 
@@ -111,7 +122,7 @@ export function isStoreFailure(err: unknown): boolean {
   for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code !== 'string') continue;
-    if (FS_FAILURES.includes(code) || STORE_FAILURES.some((c) => code === c || code.startsWith(`${c}_`))) return true;
+    if (code === 'STORE_UNAVAILABLE' || FS_FAILURES.includes(code) || STORE_FAILURES.some((c) => code === c || code.startsWith(`${c}_`))) return true;
   }
   return false;
 }

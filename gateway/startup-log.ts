@@ -8,7 +8,13 @@ import type { Config } from './config.js';
  * patients' tokens are checked against the local development key instead of a real identity provider.
  */
 export function logStartup(logger: pino.Logger, config: Config, keysDir: string): void {
-  logger.info(
+  if (config.storage === 'postgres') {
+    const where = databaseOf(config.databaseUrl!);
+    logger.info(
+      { storage: 'postgres', database: where, keysDir, crypto: config.crypto, pid: process.pid },
+      `state and access log in PostgreSQL (${where}), shared with every gateway process on it; keys in ${keysDir}; VOUCH_CRYPTO=${config.crypto}`,
+    );
+  } else logger.info(
     {
       dataDir: config.dataDir,
       storage: config.storage,
@@ -25,5 +31,15 @@ export function logStartup(logger: pino.Logger, config: Config, keysDir: string)
       'patients are authenticated with the DEVELOPMENT identity-provider key (anyone with this data dir can sign in as any patient): ' +
         'set VOUCH_IDP_ISSUER and VOUCH_IDP_PUBLIC_KEY for production',
     );
+  }
+}
+
+/** host:port/database of a PostgreSQL URL — never its user name or password. */
+export function databaseOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return '(unparsable URL)';
   }
 }

@@ -16,6 +16,7 @@ import { certnoCheckChar } from '../gateway/domain/certno.js';
 import { createLogger } from '../gateway/logger.js';
 import type { PartyRole } from '../gateway/storage/parties.js';
 import type { Principal } from '../gateway/services/identity/auth.js';
+import { storeEnvFor } from './postgres.js';
 
 const made: string[] = [];
 // Each test file runs in its own process: its data directories go when it exits (a single file's could
@@ -50,7 +51,12 @@ export function rawDb(dataDir: string, file: 'vouch.db' | 'audit.db'): Database.
 }
 
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ VOUCH_DATA_DIR: dataDir, VOUCH_LOG_LEVEL: 'silent', VOUCH_TREE_HEAD_INTERVAL_MS: '3600000', ...env });
+  return loadConfig({ VOUCH_DATA_DIR: dataDir, VOUCH_LOG_LEVEL: 'silent', VOUCH_TREE_HEAD_INTERVAL_MS: '3600000', ...storeEnv(dataDir, env), ...env });
+}
+
+/** The suite's store for a data directory (test/postgres.ts), unless the test names a store itself. */
+export function storeEnv(dataDir: string, env: Record<string, string> = {}): Record<string, string> {
+  return env.VOUCH_DATABASE_URL !== undefined || env.VOUCH_STORAGE !== undefined ? {} : storeEnvFor(dataDir);
 }
 
 /** A valid resident ID number (GB 11643) for a seed: region 310101, birth 1980-01-01 + seed days. */
@@ -140,7 +146,7 @@ export async function grpcHarness(env: Record<string, string> = {}, dir = tempDi
 /** Starts the real server (dist/gateway/server.js) as a child process on free ports. */
 export async function spawnGateway(dataDir: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string; output: () => string; stop: () => Promise<void> }> {
   const proc = spawn(process.execPath, [fileURLToPath(new URL('../gateway/server.js', import.meta.url))], {
-    env: { ...process.env, VOUCH_DATA_DIR: dataDir, VOUCH_HTTP_PORT: '0', VOUCH_GRPC_PORT: '0', VOUCH_LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, VOUCH_DATA_DIR: dataDir, VOUCH_HTTP_PORT: '0', VOUCH_GRPC_PORT: '0', VOUCH_LOG_LEVEL: 'info', ...storeEnv(dataDir, env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

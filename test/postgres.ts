@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 
 /** The server the PostgreSQL tests use: the local superuser unless VOUCH_TEST_DATABASE_URL names another. */
@@ -29,3 +30,48 @@ export async function scratchDatabase(t: { teardown(fn: () => unknown): void }):
   url.pathname = `/${name}`;
   return { name, url: url.toString(), admin };
 }
+
+/**
+ * Which store the suite runs on: `VOUCH_TEST_STORE=postgres` runs every gateway the tests start on a
+ * PostgreSQL database of its own (CI runs the suite on both). SQLite otherwise.
+ */
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env.VOUCH_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+const databasesOfDirs = new Map<string, string>();
+
+/** Runs one statement on the test server's maintenance database, synchronously (psql), for set-up and exit. */
+function adminSync(sql: string): void {
+  execFileSync('psql', [TEST_SERVER_URL, '-v', 'ON_ERROR_STOP=1', '-q', '-c', sql], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+process.once('exit', () => {
+  for (const name of databasesOfDirs.values()) {
+    try {
+      adminSync(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } catch {
+      // the server went away first: nothing left to drop
+    }
+  }
+});
+
+/**
+ * The store variables for a gateway on `dataDir`: none on SQLite; on PostgreSQL the URL of a database
+ * made for that data directory (the same one every time it is asked: a restart finds its data), dropped
+ * when the test process exits.
+ */
+export function storeEnvFor(dataDir: string): Record<string, string> {
+  if (TEST_STORE !== 'postgres') return {};
+  let name = databasesOfDirs.get(dataDir);
+  if (!name) {
+    name = `vouch_h_${crypto.createHash('sha256').update(`${process.pid}:${dataDir}`).digest('hex').slice(0, 16)}`;
+    adminSync(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    adminSync(`CREATE DATABASE ${name}`);
+    databasesOfDirs.set(dataDir, name);
+  }
+  const url = new URL(TEST_SERVER_URL);
+  url.pathname = `/${name}`;
+  return { VOUCH_DATABASE_URL: url.toString() };
+}
+
+/** Skips a test that is about the embedded store itself (its files, its lock, its disk) when the suite runs on PostgreSQL. */
+export const sqliteOnly = TEST_STORE === 'postgres' ? { skip: 'about the embedded SQLite store (VOUCH_TEST_STORE=postgres)' } : {};

@@ -4,7 +4,7 @@ import type { AuditEvent } from '../../domain/audit-events.js';
 import { EMPTY_ROOT, consistencyProof, inclusionProof } from '../../domain/merkle.js';
 import type { EventFilter, EventRow, LeafCount } from '../../storage/log-store.js';
 import { PostgresLogStore, nodeKey } from '../../storage/postgres/log-store.js';
-import { enqueueEvents, PostgresLogSequencer, type HeadSigner, type LeafRef, type SequencerOptions } from '../../storage/postgres/log-sequencer.js';
+import { enqueueEvents, PostgresLogSequencer, requestHead, type HeadSigner, type LeafRef, type SequencerOptions } from '../../storage/postgres/log-sequencer.js';
 import type { KeyStore } from '../../../keys/keystore.js';
 import { headFromRow, signTreeHead, type TreeHead } from './appender.js';
 import { withStoredSubtrees, type SubtreeHashesCompute } from './proof-source.js';
@@ -74,7 +74,6 @@ export class PostgresAccessLog implements LogService {
         built.log?.sawSize(n);
       },
     };
-    if (!sequencerOptions.headIntervalMs) throw new Error('the PostgreSQL access log needs a head interval: its heads are signed by the sequencer only');
     const sequencer = new PostgresLogSequencer(pool, connect, sequencerOptions);
     const log = new PostgresAccessLog(pool, new PostgresLogStore(pool), sequencer, keys, options);
     built.log = log;
@@ -183,14 +182,22 @@ export class PostgresAccessLog implements LogService {
   }
 
   /**
-   * A signed head covering every leaf committed when asked: the sequencer signs one on its interval once
-   * the log has grown, so this waits at most about that long (then fails closed, LOG_UNAVAILABLE).
+   * A signed head covering every leaf committed when asked: the sequencer (the one signer, so head
+   * timestamps stay in size order) is asked for one now and signs it at its next turn; this waits for it
+   * and fails closed (LOG_UNAVAILABLE) if none comes in time.
    */
   publishHead(): Promise<TreeHead> {
     return this.guard(async () => {
       const size = await this.currentSize();
+      const known = await this.readHead();
+      if (known && known.tree_size >= size) return known;
       const deadline = Date.now() + this.waitMs;
-      for (;;) {
+      for (let asked = 0; ; ) {
+        // Asked again every half second: a notice sent while the sequencer changed hands is lost.
+        if (Date.now() - asked >= 500) {
+          await requestHead(this.pool);
+          asked = Date.now();
+        }
         const head = await this.readHead();
         if (head && head.tree_size >= size) return head;
         if (Date.now() >= deadline) throw new Error('the sequencer signed no head covering the log in time');

@@ -26,6 +26,14 @@ import { MerkleFrontier, type CompletedNode } from '../../domain/merkle-frontier
 /** The advisory-lock key of the sequencer ("vouch" + 2). */
 export const SEQUENCER_LOCK = 0x766f7563_68000002n;
 
+/** The payload on `vouch_outbox` by which a process asks the sequencer for a head now (tree head on demand). */
+const HEAD_WANTED = 'head';
+
+/** Asks whichever process sequences the log to sign a head covering everything committed, at its next turn. */
+export async function requestHead(q: pg.ClientBase | pg.Pool): Promise<void> {
+  await q.query('SELECT pg_notify($1, $2)', ['vouch_outbox', HEAD_WANTED]);
+}
+
 export interface LeafRef {
   leaf_index: number;
   leaf_hash: Buffer;
@@ -86,6 +94,8 @@ export class PostgresLogSequencer {
   private loops: Promise<void>[] = [];
   private lastHeadAt = 0;
   private lastHeadSize = -1;
+  /** A process asked for a head covering the log now (NOTIFY vouch_outbox, 'head'): sign one at the next turn. */
+  private headWanted = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -214,7 +224,10 @@ export class PostgresLogSequencer {
 
   private async sequence(client: pg.Client): Promise<void> {
     await client.query('LISTEN vouch_outbox');
-    client.on('notification', () => this.wake?.());
+    client.on('notification', (n) => {
+      if (n.payload === HEAD_WANTED) this.headWanted = true;
+      this.wake?.();
+    });
     let frontier = await this.loadFrontier(client);
     while (!this.stopped) {
       let moved = 0;
@@ -305,9 +318,11 @@ export class PostgresLogSequencer {
 
   private async maybeSignHead(client: pg.Client, frontier: MerkleFrontier): Promise<void> {
     const { signHead, headIntervalMs = 0 } = this.options;
-    if (!signHead || headIntervalMs === 0 || frontier.size === this.lastHeadSize) return;
+    if (!signHead || frontier.size === this.lastHeadSize) return;
     const now = Date.now();
-    if (now - this.lastHeadAt < headIntervalMs) return;
+    const due = headIntervalMs > 0 && now - this.lastHeadAt >= headIntervalMs;
+    if (!due && !this.headWanted) return;
+    this.headWanted = false;
     const last = await client.query<{ tree_size: number; timestamp: number }>('SELECT tree_size, timestamp FROM tree_heads ORDER BY tree_size DESC LIMIT 1');
     const prev = last.rows[0];
     if (prev && prev.tree_size >= frontier.size) {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { StoreUnavailableError } from '../../errors.js';
 import type { CommitObserver, PostgresStore, StoreOptions } from '../storage.js';
 import { openPostgres, type PostgresOptions } from './database.js';
 import { PostgresRepositories } from './repositories.js';
@@ -67,7 +68,7 @@ class Health {
         } catch (err) {
           this.failed(err);
           seen?.(err);
-          throw err;
+          throw isPostgresUnavailable(err) ? new StoreUnavailableError(err) : err;
         }
       },
     } as Sql;
@@ -128,7 +129,7 @@ function transactor(pool: pg.Pool, health: Health, observer: CommitObserver | un
     } catch (error) {
       health.failed(error);
       observer?.failed();
-      return { ok: false, error, lostRace: false };
+      return { ok: false, error: new StoreUnavailableError(error), lostRace: false };
     }
     // A checked-out client whose connection drops between statements (the work awaiting something else)
     // emits 'error'; unheard, that would end the process. The next statement then fails and says so.
