@@ -17,7 +17,7 @@ import { rewrapRecords } from './services/records/records.js';
 import { rewrapStatVisits } from './services/statistics/lab.js';
 import { loadWitnessState, saveWitnessState, witness } from './services/access-log/witness.js';
 import { backup, restore } from './cli/backup.js';
-import { startWorkers, workerCount } from './cli/start.js';
+import { start } from './cli/start.js';
 import { RemoteGateway, keysFromDataDir, keysFromFile, verifyReceiptFile, verifyRemoteLog } from './cli/verify.js';
 import type { KeyLookup } from './crypto/signatures.js';
 import { SuiteMismatchError } from '../keys/keystore.js';
@@ -255,19 +255,8 @@ const COMMANDS: Record<string, Command> = {
     help:
       'Runs the gateway (as npm start does). With --workers N, N processes share the HTTP and gRPC ports and one PostgreSQL database (VOUCH_DATABASE_URL): any answers anything, the access log stays one log, a worker that dies is replaced; SIGTERM drains them all.',
     async run(values) {
-      let workers: number;
       try {
-        workers = workerCount(values.workers);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-      const config = loadConfig(process.env);
-      if (workers === 1) {
-        await import('./server.js');
-        return new Promise<number>(() => undefined);
-      }
-      try {
-        return await startWorkers(config, workers, say);
+        return await start(loadConfig(process.env), values.workers, say);
       } catch (err) {
         if (err instanceof RangeError) throw new UsageError(err.message);
         throw err;

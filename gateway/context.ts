@@ -135,6 +135,7 @@ async function openFoundation(config: Config, logger: pino.Logger, writesLog: bo
         headIntervalMs: config.audit.treeHeadIntervalMs,
         onRole: (role) => logger.info({ role }, role === 'sequencer' ? 'this process sequences the access log' : 'this process no longer sequences the access log'),
         onError: (err) => logger.warn({ err }, 'access-log sequencer: background failure, retrying'),
+        observer: metrics.commitObserver('log'),
       },
     })
     : openAccessLog(config, keys, storage, metrics, writesLog ? headFile : undefined);

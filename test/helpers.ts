@@ -16,7 +16,8 @@ import { certnoCheckChar } from '../gateway/domain/certno.js';
 import { createLogger } from '../gateway/logger.js';
 import type { PartyRole } from '../gateway/storage/parties.js';
 import type { Principal } from '../gateway/services/identity/auth.js';
-import { storeEnvFor } from './postgres.js';
+import pg from 'pg';
+import { databaseUrlOf, dumpOf, storeEnvFor, TEST_STORE } from './postgres.js';
 
 const made: string[] = [];
 // Each test file runs in its own process: its data directories go when it exits (a single file's could
@@ -203,4 +204,52 @@ export async function grpcCall(c: GrpcClient, method: string, req: unknown, toke
   return new Promise((resolve) =>
     c[method]!(req, md, { deadline: Date.now() + 10_000 }, (err, res) => resolve(err ? { err, code: String(err.metadata.get('vouch-error-code')[0] ?? '') } : { res })),
   );
+}
+
+/** Every leaf of the gateway's access log, as stored, read through the log service (either store). */
+export async function allLeaves(g: Gateway): Promise<Buffer[]> {
+  const n = (await g.accessLog.treeHead()).tree_size;
+  const out: Buffer[] = [];
+  for (let start = 0; start < n; start += 1000) {
+    for (const l of await g.accessLog.leaves(start, Math.min(n, start + 1000))) out.push(l.leaf);
+  }
+  return out;
+}
+
+/**
+ * What the gateway keeps at rest for a data directory, as named blobs: every file under it, and on
+ * PostgreSQL a dump of its database too (canary tests look for plaintext in all of them).
+ */
+export function storedAtRest(dataDir: string): { name: string; bytes: Buffer }[] {
+  const files: string[] = [];
+  const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
+  walk(dataDir);
+  const blobs: { name: string; bytes: Buffer }[] = files.map((f) => ({ name: path.basename(f), bytes: fs.readFileSync(f) }));
+  if (TEST_STORE === 'postgres') blobs.push({ name: 'the PostgreSQL database (pg_dump)', bytes: dumpOf(dataDir) });
+  return blobs;
+}
+
+const LOG_TABLES = /\b(leaves|nodes|tree_heads|subject_index)\b/;
+
+/**
+ * Rows of a plain SELECT (no parameters) run on what the gateway of `dataDir` stored, on either store:
+ * SQLite's files (the log's tables in audit.db) or the suite's PostgreSQL database. Whole-number columns
+ * come back as numbers on both (PostgreSQL's SUM over BIGINT is NUMERIC, sent as text).
+ */
+export async function storedRows(dataDir: string, sql: string): Promise<Record<string, unknown>[]> {
+  if (TEST_STORE === 'sqlite') return rawDb(dataDir, LOG_TABLES.test(sql) ? 'audit.db' : 'vouch.db').prepare(sql).all() as Record<string, unknown>[];
+  const client = new pg.Client({ connectionString: databaseUrlOf(dataDir) });
+  await client.connect();
+  try {
+    const { rows } = await client.query<Record<string, unknown>>(sql);
+    return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) && /^(count|sum|n)$|_fen$/.test(k) ? Number(v) : v])));
+  } finally {
+    await client.end();
+  }
+}
+
+/** The first column of the first row of {@link storedRows} (a count, a sum, one value). */
+export async function storedValue(dataDir: string, sql: string): Promise<unknown> {
+  const [row] = await storedRows(dataDir, sql);
+  return row ? Object.values(row)[0] : undefined;
 }

@@ -75,3 +75,15 @@ export function storeEnvFor(dataDir: string): Record<string, string> {
 
 /** Skips a test that is about the embedded store itself (its files, its lock, its disk) when the suite runs on PostgreSQL. */
 export const sqliteOnly = TEST_STORE === 'postgres' ? { skip: 'about the embedded SQLite store (VOUCH_TEST_STORE=postgres)' } : {};
+
+/** A plain-SQL dump of the database the suite made for `dataDir` (what an operator's backup would hold). */
+export function dumpOf(dataDir: string): Buffer {
+  return execFileSync('pg_dump', ['--data-only', '--no-owner', databaseUrlOf(dataDir)], { maxBuffer: 512 * 1024 * 1024 });
+}
+
+/** The database URL the suite made for `dataDir` (PostgreSQL runs only). */
+export function databaseUrlOf(dataDir: string): string {
+  const url = storeEnvFor(dataDir).VOUCH_DATABASE_URL;
+  if (!url) throw new Error('no PostgreSQL database for this data directory');
+  return url;
+}

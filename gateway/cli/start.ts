@@ -1,9 +1,23 @@
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
+import { openGateway } from '../context.js';
+import { createLogger } from '../logger.js';
 
 /** The most worker processes `vouch start --workers` runs on one machine. */
 export const MAX_WORKERS = 64;
+
+/**
+ * `vouch start [--workers N]`: the server in this process, or N workers under this one. Resolves with the
+ * exit code when the workers have ended (one server in this process exits by itself). A usage mistake
+ * is a RangeError.
+ */
+export async function start(config: Config, rawWorkers: string | undefined, say: (line: string) => void): Promise<number> {
+  const workers = workerCount(rawWorkers);
+  if (workers > 1) return startWorkers(config, workers, say);
+  await import('../server.js');
+  return new Promise<number>(() => undefined);
+}
 
 /** Reads `--workers`: a whole number from 1 to MAX_WORKERS (1 when absent). */
 export function workerCount(raw: string | undefined): number {
@@ -21,10 +35,14 @@ export function workerCount(raw: string | undefined): number {
  * the primary exits when they have, 0 if every worker did. SQLite has one writer per data directory, so
  * more than one worker needs `VOUCH_DATABASE_URL`.
  */
-export function startWorkers(config: Config, workers: number, say: (line: string) => void): Promise<number> {
+export async function startWorkers(config: Config, workers: number, say: (line: string) => void): Promise<number> {
   if (workers > 1 && config.storage !== 'postgres') {
     throw new RangeError('--workers above 1 needs VOUCH_DATABASE_URL (PostgreSQL): SQLite takes one gateway process per data directory');
   }
+  // Once, before any worker: the schema migrated and, on a new database, the keys made — N workers
+  // starting together on an empty keys folder would otherwise each make keys of their own.
+  const prepared = await openGateway(config, createLogger('warn'), { writesLog: false });
+  await prepared.close();
   cluster.setupPrimary({ exec: fileURLToPath(new URL('../server.js', import.meta.url)) });
   let stopping = false;
   let failed = false;

@@ -1,7 +1,5 @@
 import t from 'tap';
-import fs from 'node:fs';
-import path from 'node:path';
-import { certno, harness, rawDb } from '../helpers.js';
+import { allLeaves, certno, harness, storedAtRest } from '../helpers.js';
 import { feeLine, recordBody } from '../fixtures/records.js';
 
 /**
@@ -53,14 +51,14 @@ t.test('canaries never leave: responses, logs, leaves, files', async (t) => {
   const log = lines.join('');
   t.ok(lines.length > 10, 'the logger was on');
   for (const c of [...canaries, hosp, insurer, patient, bureau]) t.notOk(log.includes(c), `no ${c.slice(0, 24)} in the log`);
-  const leaves = (rawDb(h.dir, 'audit.db').prepare('SELECT leaf FROM leaves').pluck().all() as Buffer[]).map((b) => b.toString()).join('\n');
+  const leaves = (await allLeaves(h.g)).map((b) => b.toString()).join('\n');
+  t.ok(leaves.length > 0, 'the log was read');
   for (const c of [...canaries, C.mdtrt]) t.notOk(leaves.includes(c), `no ${c} in any leaf`);
   await h.close();
-  const files: string[] = [];
-  const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
-  walk(h.dir);
-  for (const f of files) {
-    const bytes = fs.readFileSync(f);
-    for (const c of canaries) t.notOk(bytes.includes(Buffer.from(c)), `${path.basename(f)} has no ${c}`);
+  const stored = storedAtRest(h.dir);
+  t.ok(stored.some((s) => s.bytes.length > 10_000), 'something was stored');
+  for (const { name, bytes } of stored) {
+    // A dump shows bytea columns in hex: a canary there would be its hex.
+    for (const c of canaries) t.notOk(bytes.includes(Buffer.from(c)) || bytes.includes(Buffer.from(Buffer.from(c).toString('hex'))), `${name} has no ${c}`);
   }
 });

@@ -3,7 +3,7 @@ import { certnoCheckChar } from '../../gateway/domain/certno.js';
 import type { AuditEvent } from '../../gateway/domain/audit-events.js';
 import { aggregate, parseQuery, AGE_BANDS, type QueryContext } from '../../gateway/domain/statistics/query.js';
 import { recordBody } from '../fixtures/records.js';
-import { harness, rawDb } from '../helpers.js';
+import { allLeaves, harness } from '../helpers.js';
 
 /**
  * A differencing attack on the statistics lab. The attacker knows its target is the only man aged 80 or
@@ -87,7 +87,7 @@ t.test('the budget stops an attacker averaging away the noise of a differencing 
   t.ok(2 * phi(Math.sqrt(2 * rhoSpent) / 2) - 1 < 0.18, 'the attacker’s best test is barely better than a coin');
 
   // Every step of the attack is in the access log for the bureau: ten pairs released, the refusal.
-  const leaves = (rawDb(h.dir, 'audit.db').prepare('SELECT leaf FROM leaves').pluck().all() as Buffer[]).map((b) => JSON.parse(b.toString()) as AuditEvent);
+  const leaves = (await allLeaves(h.g)).map((b) => JSON.parse(b.toString()) as AuditEvent);
   const mine = leaves.filter((e) => e.actor === ATTACKER && e.kind.startsWith('stats.'));
   t.equal(mine.filter((e) => e.kind === 'stats.released').length, 20);
   t.equal(mine.filter((e) => e.kind === 'stats.refused').length, 1);

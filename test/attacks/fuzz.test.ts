@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as grpc from '@grpc/grpc-js';
 import { ERROR_CATALOGUE } from '../../gateway/errors.js';
 import { loadProtos } from '../../gateway/grpc/protos.js';
-import { certno, grpcHarness, harness, type Harness, rawDb } from '../helpers.js';
+import { certno, grpcHarness, harness, type Harness, storedValue } from '../helpers.js';
 import { recordBody } from '../fixtures/records.js';
 
 /**
@@ -54,7 +54,7 @@ function mutated(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
   });
 }
 
-async function setup(): Promise<{ h: Harness; tok: Record<string, string>; counts: () => number[] }> {
+async function setup(): Promise<{ h: Harness; tok: Record<string, string>; counts: () => Promise<unknown[]> }> {
   const h = await harness();
   const tok = {
     hospital: await h.party('hospital', H),
@@ -63,8 +63,7 @@ async function setup(): Promise<{ h: Harness; tok: Record<string, string>; count
     admin: await h.party('admin', 'ADM'),
     patient: h.patientToken(certno(1)),
   };
-  const db = rawDb(h.dir, 'vouch.db');
-  const counts = () => ['records', 'consents', 'policies', 'settlements', 'parties'].map((tb) => db.prepare(`SELECT COUNT(*) FROM ${tb}`).pluck().get() as number);
+  const counts = () => Promise.all(['records', 'consents', 'policies', 'settlements', 'parties'].map((tb) => storedValue(h.dir, `SELECT COUNT(*) AS n FROM ${tb}`)));
   return { h, tok, counts };
 }
 
@@ -113,7 +112,7 @@ t.test('hostile bodies on every route: 4xx with a catalogue code, nothing stored
     return { ok: checkAnswer(t, r.statusCode, r.body, label), status: r.statusCode };
   };
   // Random hostile bodies: never valid, so always refused, and nothing may be stored.
-  const before = counts();
+  const before = await counts();
   for (const route of BODY_ROUTES) {
     await fc.assert(
       fc.asyncProperty(hostileJson, async (body) => {
@@ -124,7 +123,7 @@ t.test('hostile bodies on every route: 4xx with a catalogue code, nothing stored
       { numRuns: RUNS },
     );
   }
-  t.same(counts(), before, 'nothing was stored from hostile bodies');
+  t.same(await counts(), before, 'nothing was stored from hostile bodies');
   // One field of a valid body replaced by something hostile: sometimes still valid (then accepted as it
   // should be), otherwise a catalogue 4xx — never a 5xx.
   for (const route of BODY_ROUTES) {
@@ -138,7 +137,7 @@ t.test('hostile bodies on every route: 4xx with a catalogue code, nothing stored
 t.test('raw hostile payloads: broken JSON, pollution keys, depth, size, media types', async (t) => {
   const { h, tok, counts } = await setup();
   t.teardown(h.close);
-  const before = counts();
+  const before = await counts();
   const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
   const deepObj = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
   const raws: [string, string, number?][] = [
@@ -159,7 +158,7 @@ t.test('raw hostile payloads: broken JSON, pollution keys, depth, size, media ty
       if (expected && route.token !== 'none') t.equal(r.statusCode, expected, label);
     }
   }
-  t.same(counts(), before, 'nothing was stored');
+  t.same(await counts(), before, 'nothing was stored');
   t.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution');
 });
 

@@ -14,7 +14,7 @@ import { AUDIT_MIGRATIONS } from '../../gateway/storage/sqlite/audit-schema.js';
 import { SqliteLogStore } from '../../gateway/storage/sqlite/log-store.js';
 import { KeyStore } from '../../keys/keystore.js';
 import { createSigner } from 'fast-jwt';
-import { certno, harness, tempDir, type Harness, rawDb } from '../helpers.js';
+import { certno, harness, tempDir, type Harness, allLeaves } from '../helpers.js';
 import { feeLine, recordBody } from '../fixtures/records.js';
 
 const SH = 'H31010100001';
@@ -224,7 +224,7 @@ t.test('every event kind leaves a leaf; endpoints prove them; no personal data i
   const h = await harness();
   t.teardown(h.close);
   const s = await scenario(h);
-  const leaves = rawDb(h.dir, 'audit.db').prepare('SELECT leaf FROM leaves ORDER BY leaf_index').pluck().all() as Buffer[];
+  const leaves = await allLeaves(h.g);
   const kinds = new Set(leaves.map((l) => (JSON.parse(l.toString()) as AuditEvent).kind));
   const leafHashOf = (i: number) => leafHash(leaves[i]!).toString('hex');
   for (const k of EVENT_KINDS) t.ok(kinds.has(k), `${k} produced a leaf`);

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { certno, harness, spawnGateway, tempDir } from '../helpers.js';
+import { databaseUrlOf, TEST_STORE } from '../postgres.js';
 
 /** Log lines as an operator reads them: ISO times, who called (never a patient's identity), where data lives. */
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -31,10 +32,19 @@ t.test('start-up lines say where the data lives and warn about the development i
   const dev = await spawnGateway(dir);
   await dev.stop();
   const lines = dev.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
-  const where = lines.find((l) => l.dataDir !== undefined);
-  t.ok(where, 'a line names the data directory');
-  t.same([where!.dataDir, where!.state, where!.accessLog, where!.keysDir], [dir, path.join(dir, 'vouch.db'), path.join(dir, 'audit.db'), path.join(dir, 'keys')]);
-  t.match(where!.time, ISO);
+  if (TEST_STORE === 'sqlite') {
+    const where = lines.find((l) => l.dataDir !== undefined);
+    t.ok(where, 'a line names the data directory');
+    t.same([where!.dataDir, where!.state, where!.accessLog, where!.keysDir], [dir, path.join(dir, 'vouch.db'), path.join(dir, 'audit.db'), path.join(dir, 'keys')]);
+    t.match(where!.time, ISO);
+  } else {
+    const where = lines.find((l) => l.storage === 'postgres');
+    const url = new URL(databaseUrlOf(dir));
+    t.ok(where, 'a line names the database');
+    t.same([where!.database, where!.keysDir], [`${url.host}${url.pathname}`, path.join(dir, 'keys')], 'host and database, never the user or password');
+    t.notMatch(dev.output(), /postgres:\/\//, 'the URL itself is in no line');
+    t.match(where!.time, ISO);
+  }
   const warning = lines.find((l) => l.level === 40 && /DEVELOPMENT identity-provider key/.test(l.msg));
   t.ok(warning, 'WARN: the development identity-provider key is in use');
   t.equal(warning?.keyFile, path.join(dir, 'keys', 'idp-dev.pem'));

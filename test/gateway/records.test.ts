@@ -2,7 +2,7 @@ import t from 'tap';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { ADMIN, certno, harness, rawDb } from '../helpers.js';
+import { ADMIN, certno, harness, storedValue } from '../helpers.js';
 import { recordBody, feeLine } from '../fixtures/records.js';
 
 const H1 = 'H31010100001';
@@ -19,17 +19,17 @@ t.test('consent gates record pushes', async (t) => {
   const who = certno(1);
   const patient = h.patientToken(who);
   const push = (body: object, token = hosp) => h.call({ method: 'POST', url: '/v1/records', token, payload: body });
-  const count = () => (rawDb(h.dir, 'vouch.db').prepare('SELECT COUNT(*) FROM records').pluck().get() as number);
+  const count = () => storedValue(h.dir, 'SELECT COUNT(*) AS n FROM records');
 
   const none = await push(recordBody({ certno: who, hospital: H1, mdtrt_id: 'M1', inscp: 100_00, hifp: 80_00 }));
   t.equal(none.status, 403, 'no consent → 403');
   t.equal(none.body.error.code, 'CONSENT_REQUIRED');
-  t.equal(count(), 0, 'nothing stored');
+  t.equal(await count(), 0, 'nothing stored');
 
   const other = await h.call({ method: 'POST', url: '/v1/consents', token: patient, payload: { grantee: INS, purposes: ['eligibility'], providers: [H2], valid_until: future } });
   t.equal(other.status, 201);
   t.equal((await push(recordBody({ certno: who, hospital: H1, mdtrt_id: 'M1', inscp: 100_00, hifp: 80_00 }))).status, 403, 'consent for another hospital → 403');
-  t.equal(count(), 0);
+  t.equal(await count(), 0);
 
   const c = await h.call({ method: 'POST', url: '/v1/consents', token: patient, payload: { grantee: INS, purposes: ['eligibility', 'settlement'], providers: [H1], valid_until: future } });
   t.equal(c.status, 201);
@@ -42,13 +42,13 @@ t.test('consent gates record pushes', async (t) => {
   t.same(again.body, ok.body, 'identical re-push is idempotent');
   const changed = await push(recordBody({ certno: who, hospital: H1, mdtrt_id: 'M1', inscp: 120_00, hifp: 80_00 }));
   t.same(changed.body, { record_id: ok.body.record_id, version: 2 }, 'changed content is a new version');
-  t.equal(count(), 2, 'earlier versions are kept');
+  t.equal(await count(), 2, 'earlier versions are kept');
 
   const revoked = await h.call({ method: 'POST', url: `/v1/consents/${c.body.consent_id}/revoke`, token: patient });
   t.same(revoked.body, { consent_id: c.body.consent_id, version: 2, status: 'revoked' });
   const afterRevoke = await push(recordBody({ certno: who, hospital: H1, mdtrt_id: 'M2', inscp: 100_00, hifp: 80_00 }));
   t.equal(afterRevoke.status, 403, 'revoked consent → 403');
-  t.equal(count(), 2);
+  t.equal(await count(), 2);
 
   const stranger = h.patientToken(certno(2));
   const notYours = await h.call({ method: 'POST', url: `/v1/consents/${other.body.consent_id}/revoke`, token: stranger });

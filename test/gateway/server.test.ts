@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSigner } from 'fast-jwt';
-import { spawnGateway, tempDir } from '../helpers.js';
+import { spawnGateway, storeEnv, tempDir } from '../helpers.js';
 
 const exec = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -16,7 +16,7 @@ const startServer = (dataDir: string) => spawnGateway(dataDir);
 
 async function cli(dataDir: string, ...args: string[]): Promise<{ stdout: string; code: number; stderr: string }> {
   try {
-    const r = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, VOUCH_DATA_DIR: dataDir } });
+    const r = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, VOUCH_DATA_DIR: dataDir, ...storeEnv(dataDir) } });
     return { stdout: r.stdout.trim(), stderr: r.stderr, code: 0 };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -112,7 +112,7 @@ t.test('npm run demo walks the story against a running gateway; the CLI verifies
   const server = await startServer(dir);
   t.teardown(server.stop);
   const port = new URL(server.url).port;
-  const demo = await exec(process.execPath, [path.join(here, '../../gateway/demo.js')], { env: { ...process.env, VOUCH_DATA_DIR: dir, VOUCH_HTTP_PORT: port } });
+  const demo = await exec(process.execPath, [path.join(here, '../../gateway/demo.js')], { env: { ...process.env, VOUCH_DATA_DIR: dir, VOUCH_HTTP_PORT: port, ...storeEnv(dir) } });
   t.match(demo.stdout, /一站式结算/);
   t.match(demo.stdout, /huhuibao huhuibao-2025: 6300\.00/);
   // 百万医疗 sees 32,000 − 6,300 = 25,700 and 沪惠保's 6,300 meets that much of its 10,000 deductible: 22,000.00.

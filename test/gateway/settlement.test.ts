@@ -1,5 +1,5 @@
 import t from 'tap';
-import { certno, rawDb } from '../helpers.js';
+import { certno, storedValue } from '../helpers.js';
 import { feeLine, type RecordSpec } from '../fixtures/records.js';
 import {
   BW, CAR_T, CH, GZ, HHB, OTHER_DRUG, PROTON, SH, SPECIAL_DRUG, SSK, Y, eligibility, enroll, patient, payableOf, push, quote, settle, world,
@@ -218,7 +218,7 @@ t.test('coordination of benefits: two and three payers at the cashier, each on w
   t.same([rev.status, rev.body.settlement_id, rev.body.status], [200, two.body.settlement_id, 'reversed']);
   const revAgain = await w.h.call({ method: 'POST', url: `/v1/settlements/${two.body.settlement_id}/reversal`, token: w.hosp[SH] });
   t.same(revAgain.body, rev.body, 'reversal is idempotent');
-  const acc = rawDb(w.h.dir, 'vouch.db').prepare('SELECT SUM(used_fen) FROM period_accumulators').pluck().get();
+  const acc = await storedValue(w.h.dir, 'SELECT SUM(used_fen) AS sum FROM period_accumulators');
   t.equal(acc, 0, 'accumulators restored to zero');
   t.equal((await quote(w, HHB, who, 'HHB-C', SH, 'C1')).body.deductible_applied_fen, 12_000 * Y);
   const notMine = await w.h.call({ method: 'POST', url: `/v1/settlements/${two.body.settlement_id}/reversal`, token: w.hosp[GZ] });
@@ -273,9 +273,8 @@ t.test('concurrent settlements on one policy consume the deductible exactly once
   const total = results.slice(0, n).reduce((s, r) => s + r.body.insurers_total_fen, 0);
   // 10 bases of 15,000 = 150,000; one deductible of 16,000 in total; 134,000 × 80 % = 107,200.00.
   t.equal(total, 107_200 * Y);
-  const db = rawDb(w.h.dir, 'vouch.db');
-  t.equal(db.prepare("SELECT used_fen FROM period_accumulators WHERE acc_key = 'ded:in_list_burden'").pluck().get(), 16_000 * Y, 'deductible used once');
-  t.equal(db.prepare('SELECT COUNT(*) FROM settlements').pluck().get(), n, 'nothing settled twice');
+  t.equal(await storedValue(w.h.dir, "SELECT used_fen FROM period_accumulators WHERE acc_key = 'ded:in_list_burden'"), 16_000 * Y, 'deductible used once');
+  t.equal(await storedValue(w.h.dir, 'SELECT COUNT(*) AS n FROM settlements'), n, 'nothing settled twice');
 });
 
 t.test('answers only: NOT_AVAILABLE bodies are identical, and no record value reaches an insurer', async (t) => {

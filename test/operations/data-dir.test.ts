@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { openGateway } from '../../gateway/context.js';
 import { createLogger } from '../../gateway/logger.js';
 import { ADMIN, certno, spawnGateway, tempDir, testConfig } from '../helpers.js';
+import { sqliteOnly } from '../postgres.js';
 
 /**
  * An operator's mistakes with a data directory, done for real with processes and files: two gateways on
@@ -48,7 +49,7 @@ async function seeded(): Promise<string> {
   return dir;
 }
 
-t.test('a second gateway on the same data directory refuses to start and names the holder; the first keeps serving', async (t) => {
+t.test('a second gateway on the same data directory refuses to start and names the holder; the first keeps serving', sqliteOnly, async (t) => {
   const dir = await seeded();
   const first = await spawnGateway(dir);
   t.teardown(first.stop);
@@ -73,7 +74,7 @@ t.test('a second gateway on the same data directory refuses to start and names t
   t.equal((await fetch(`${again.url}/readyz`)).status, 200, 'after SIGKILL of the holder a new gateway starts at once');
 });
 
-t.test('an access log truncated to nothing beside existing data is refused, and so is an empty new one', async (t) => {
+t.test('an access log truncated to nothing beside existing data is refused, and so is an empty new one', sqliteOnly, async (t) => {
   const dir = await seeded();
   fs.truncateSync(path.join(dir, 'audit.db'), 0);
   for (const f of ['audit.db-wal', 'audit.db-shm']) fs.rmSync(path.join(dir, f), { force: true });
@@ -86,7 +87,7 @@ t.test('an access log truncated to nothing beside existing data is refused, and 
   t.not((await startRefused(dir)).code, 0, 'a deleted log is refused too');
 });
 
-t.test('a log shorter than the newest head this gateway signed is refused; vouch audit verify fails on it', async (t) => {
+t.test('a log shorter than the newest head this gateway signed is refused; vouch audit verify fails on it', sqliteOnly, async (t) => {
   const dir = await seeded();
   const kept = JSON.parse(fs.readFileSync(path.join(dir, 'log-head.json'), 'utf8')) as { tree_size: number };
   t.ok(kept.tree_size > 5, `the newest head is kept outside audit.db (size ${kept.tree_size})`);
@@ -104,7 +105,7 @@ t.test('a log shorter than the newest head this gateway signed is refused; vouch
   t.match(v.out, /shorter|gone/);
 });
 
-t.test('garbage in vouch.db is refused with a clear message, not served as empty', async (t) => {
+t.test('garbage in vouch.db is refused with a clear message, not served as empty', sqliteOnly, async (t) => {
   const dir = await seeded();
   const file = path.join(dir, 'vouch.db');
   const fd = fs.openSync(file, 'r+');
@@ -116,7 +117,7 @@ t.test('garbage in vouch.db is refused with a clear message, not served as empty
   t.notMatch(r.stderr, /at .*\.js:\d+/, 'a message, not a stack trace');
 });
 
-t.test('a damaged page inside vouch.db fails quick_check and is refused', async (t) => {
+t.test('a damaged page inside vouch.db fails quick_check and is refused', sqliteOnly, async (t) => {
   const dir = await seeded();
   const file = path.join(dir, 'vouch.db');
   // Checkpoint the WAL into the file so the damage lands on real pages, then scribble over page 3 onwards.
@@ -132,7 +133,7 @@ t.test('a damaged page inside vouch.db fails quick_check and is refused', async 
   t.match(r.stderr, /vouch\.db/);
 });
 
-t.test('lost keys beside existing data stop the start and no new keys are made; a damaged key is refused', async (t) => {
+t.test('lost keys beside existing data stop the start and no new keys are made; a damaged key is refused', sqliteOnly, async (t) => {
   const dir = await seeded();
   fs.renameSync(path.join(dir, 'keys'), path.join(dir, 'keys.moved'));
   const r = await startRefused(dir);
@@ -147,7 +148,7 @@ t.test('lost keys beside existing data stop the start and no new keys are made; 
   t.match(short.stderr, /blind-index\.key is not a 32-byte key/);
 });
 
-t.test('a deleted or emptied vouch.db beside an existing log is refused, not started empty', async (t) => {
+t.test('a deleted or emptied vouch.db beside an existing log is refused, not started empty', sqliteOnly, async (t) => {
   for (const how of ['deleted', 'emptied'] as const) {
     const dir = await seeded();
     for (const f of ['vouch.db-wal', 'vouch.db-shm']) fs.rmSync(path.join(dir, f), { force: true });
@@ -159,7 +160,7 @@ t.test('a deleted or emptied vouch.db beside an existing log is refused, not sta
   }
 });
 
-t.test('leaves cut off the log are refused at start even when log-head.json went with them', async (t) => {
+t.test('leaves cut off the log are refused at start even when log-head.json went with them', sqliteOnly, async (t) => {
   const dir = await seeded();
   const kept = JSON.parse(fs.readFileSync(path.join(dir, 'log-head.json'), 'utf8')) as { tree_size: number };
   fs.rmSync(path.join(dir, 'log-head.json'));

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { certno, spawnGateway, tempDir } from '../helpers.js';
+import { sqliteOnly } from '../postgres.js';
 
 /**
  * VOUCH_KEYS_DIR (issue 17, CONTRACT.md "Storage and processes"): the keys live where the operator mounts
@@ -27,7 +28,7 @@ async function run(file: string, env: NodeJS.ProcessEnv, ...args: string[]): Pro
   );
 }
 
-t.test('keys in VOUCH_KEYS_DIR: used there, never recreated beside a log, carried by backup and restore', async (t) => {
+t.test('keys in VOUCH_KEYS_DIR: used there, never recreated beside a log, carried by backup and restore', sqliteOnly, async (t) => {
   const dataDir = tempDir();
   const keysDir = path.join(tempDir(), 'mounted-secret');
   const first = await spawnGateway(dataDir, { VOUCH_KEYS_DIR: keysDir });

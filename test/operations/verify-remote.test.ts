@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { openGateway } from '../../gateway/context.js';
 import { createLogger } from '../../gateway/logger.js';
-import { ADMIN, certno, spawnGateway, tempDir, testConfig } from '../helpers.js';
+import { ADMIN, certno, spawnGateway, storeEnv, tempDir, testConfig } from '../helpers.js';
+import { sqliteOnly } from '../postgres.js';
 import { recordBody } from '../fixtures/records.js';
 
 /**
@@ -22,7 +23,7 @@ const CLI = path.join(here, '../../gateway/cli.js');
 const SH = 'H31010100001';
 
 async function cli(dir: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  return exec(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, VOUCH_DATA_DIR: dir } }).then(
+  return exec(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, VOUCH_DATA_DIR: dir, ...storeEnv(dir) } }).then(
     (r) => ({ code: 0, out: `${r.stdout}${r.stderr}` }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: `${e.stdout}${e.stderr}` }),
   );
@@ -116,7 +117,7 @@ t.test('a bureau search and a CLI-minted token are leaves; the search names the 
   t.ok(mine.events.some((e: { action: string; actor: string }) => e.action === 'audit.searched' && e.actor === 'BUR'), 'the patient’s own log shows the bureau’s search');
 });
 
-t.test('backup under load, restore on an empty folder: it starts and verifies; the witness catches the older copy', async (t) => {
+t.test('backup under load, restore on an empty folder: it starts and verifies; the witness catches the older copy', sqliteOnly, async (t) => {
   const { dir, tokens } = await world();
   const server = await spawnGateway(dir, { VOUCH_TREE_HEAD_INTERVAL_MS: '200' });
   t.teardown(server.stop);

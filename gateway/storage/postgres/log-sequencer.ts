@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { CommitObserver } from '../storage.js';
 import { leafBytes, type AuditEvent } from '../../domain/audit-events.js';
 import { leafHash } from '../../domain/merkle.js';
 import { MerkleFrontier, type CompletedNode } from '../../domain/merkle-frontier.js';
@@ -56,6 +57,8 @@ export interface SequencerOptions {
   onError?: (err: unknown) => void;
   /** Told the log's size whenever a batch commits (every process hears the sequencer's notice). */
   onSize?: (size: number) => void;
+  /** Told of every batch this process commits as the sequencer (metrics), and of every one that failed. */
+  observer?: CommitObserver;
 }
 
 interface Waiter {
@@ -236,6 +239,7 @@ export class PostgresLogSequencer {
       } catch (err) {
         // Nothing of the batch was kept: rebuild the edge from what is committed, then go on (or, if the
         // connection is gone, let the election loop start over).
+        this.options.observer?.failed();
         await client.query('ROLLBACK').catch(() => undefined);
         frontier = await this.loadFrontier(client);
         throw err;
@@ -311,7 +315,9 @@ export class PostgresLogSequencer {
     }
     await client.query('DELETE FROM audit_outbox WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
     await client.query("SELECT pg_notify('vouch_log', $1)", [String(staged.size)]);
+    const started = process.hrtime.bigint();
     await client.query('COMMIT');
+    this.options.observer?.committed(rows.length, Number(process.hrtime.bigint() - started) / 1e9);
     frontier.adopt(staged);
     return rows.length;
   }

@@ -5,13 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { HHB, SH, Y, enroll, patient, push, quote, world } from '../../fixtures/world.js';
+import { storeEnv } from '../../helpers.js';
 
 const exec = promisify(execFile);
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../gateway/cli.js');
 
 async function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    const r = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, ...(env.VOUCH_DATA_DIR ? storeEnv(env.VOUCH_DATA_DIR, env) : {}), ...env } });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

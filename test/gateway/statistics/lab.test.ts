@@ -2,7 +2,7 @@ import t from 'tap';
 import { certnoCheckChar } from '../../../gateway/domain/certno.js';
 import type { AuditEvent } from '../../../gateway/domain/audit-events.js';
 import { recordBody } from '../../fixtures/records.js';
-import { harness, type Harness, rawDb } from '../../helpers.js';
+import { harness, type Harness, allLeaves, storedRows, storedValue } from '../../helpers.js';
 
 /**
  * The statistics lab over HTTP: lab rows written at push time (pseudonymous, amounts sealed), budgets set
@@ -61,16 +61,16 @@ async function world(): Promise<World> {
   return { h, bureau, insurer };
 }
 
-const leafEvents = (h: Harness): { raw: string; e: AuditEvent }[] =>
-  (rawDb(h.dir, 'audit.db').prepare('SELECT leaf FROM leaves ORDER BY leaf_index').pluck().all() as Buffer[]).map((b) => ({ raw: b.toString('utf8'), e: JSON.parse(b.toString('utf8')) as AuditEvent }));
+const leafEvents = async (h: Harness): Promise<{ raw: string; e: AuditEvent }[]> =>
+  (await allLeaves(h.g)).map((b) => ({ raw: b.toString('utf8'), e: JSON.parse(b.toString('utf8')) as AuditEvent }));
 
 t.test('lab rows: one per visit, pseudonymous, coarse keys in clear, amounts sealed', async (t) => {
   const { h } = await world();
   t.teardown(h.close);
-  const rows = rawDb(h.dir, 'vouch.db').prepare('SELECT * FROM stat_visits ORDER BY age_band, gender').all() as Record<string, unknown>[];
+  const rows = await storedRows(h.dir, 'SELECT * FROM stat_visits ORDER BY age_band, gender');
   t.equal(rows.length, 7);
   const dump = JSON.stringify(rows.map((r) => ({ ...r, wrapped_dek: null, sealed_amounts: null })));
-  const subjects = rawDb(h.dir, 'vouch.db').prepare('SELECT subject, record_id FROM records').all() as { subject: string; record_id: string }[];
+  const subjects = (await storedRows(h.dir, 'SELECT subject, record_id FROM records')) as { subject: string; record_id: string }[];
   for (const s of subjects) {
     t.notOk(dump.includes(s.subject), 'no blind index in a lab row');
     t.notOk(dump.includes(s.record_id), 'no record id in a lab row');
@@ -83,12 +83,12 @@ t.test('lab rows: one per visit, pseudonymous, coarse keys in clear, amounts sea
   const persons = new Set(rows.map((r) => r.person));
   t.equal(persons.size, 5, 'one pseudonym per person');
   // A corrected record (new version, same setl_id) replaces its visit's row rather than adding one.
-  const before = rawDb(h.dir, 'vouch.db').prepare("SELECT sealed_amounts FROM stat_visits WHERE visit_type = 'outpatient' AND age_band = '60-69'").pluck().get() as Buffer;
+  const before = (await storedValue(h.dir, "SELECT sealed_amounts FROM stat_visits WHERE visit_type = 'outpatient' AND age_band = '60-69'")) as Buffer;
   const B = idOf('1960-01-01', 'M', 2);
   const again = await h.g.records.push({ role: 'hospital', code: H, jti: 't' }, recordBody({ certno: B, hospital: H, mdtrt_id: 'B1', med_type: '11', inscp: 31_000, hifp: 7_500 }));
   t.same([again.created, again.version], [true, 2]);
-  t.equal(rawDb(h.dir, 'vouch.db').prepare('SELECT COUNT(*) FROM stat_visits').pluck().get(), 7, 'still one row per visit');
-  const after = rawDb(h.dir, 'vouch.db').prepare("SELECT sealed_amounts FROM stat_visits WHERE visit_type = 'outpatient' AND age_band = '60-69'").pluck().get() as Buffer;
+  t.equal(await storedValue(h.dir, 'SELECT COUNT(*) AS n FROM stat_visits'), 7, 'still one row per visit');
+  const after = (await storedValue(h.dir, "SELECT sealed_amounts FROM stat_visits WHERE visit_type = 'outpatient' AND age_band = '60-69'")) as Buffer;
   t.notSame(after, before, 'the row now holds the corrected amounts');
 });
 
@@ -131,7 +131,7 @@ t.test('budgets: set by the bureau, charged exactly, 429 past them, preview is f
   t.same([pvSum.body.sensitivity, pvSum.body.stddev, pvSum.body.affordable], [2_000_000, 1_000_000, false]);
   t.equal((await budget()).rho_spent, 0, 'previews are free');
 
-  const leavesBefore = leafEvents(h).length;
+  const leavesBefore = (await leafEvents(h)).length;
   const r1 = await q({ metric: 'count', group_by: ['gender', 'visit_type'], rho: 0.25 });
   t.equal(r1.status, 200);
   t.equal(r1.body.cells.length, 8, 'every declared cell is released, empty or not');
@@ -141,7 +141,7 @@ t.test('budgets: set by the bureau, charged exactly, 429 past them, preview is f
     t.ok(Math.abs(c.stddev - Math.SQRT2) < 1e-12, 'each cell states its σ');
   }
   t.same([r1.body.rho_spent, r1.body.rho_left, r1.body.metric, r1.body.contributions, r1.body.sensitivity], [0.25, 0.75, 'count', 1, 1]);
-  const leaves = leafEvents(h);
+  const leaves = (await leafEvents(h));
   t.equal(leaves.length, leavesBefore + 1, 'one leaf per release');
   const leaf = leaves[r1.body.leaf_index]!.e;
   t.same([leaf.kind, leaf.actor, leaf.outcome, leaf.refs?.release_id, leaf.refs?.rho_micro], ['stats.released', INSURER, 'allowed', r1.body.release_id, 250_000]);
@@ -154,7 +154,7 @@ t.test('budgets: set by the bureau, charged exactly, 429 past them, preview is f
   });
   const over = await q({ metric: 'count', group_by: [], rho: 0.000001 });
   t.same([over.status, over.body.error.code], [429, 'PRIVACY_BUDGET_EXHAUSTED']);
-  const refused = leafEvents(h).at(-1)!.e;
+  const refused = (await leafEvents(h)).at(-1)!.e;
   t.same([refused.kind, refused.outcome, refused.reason, refused.refs?.rho_micro], ['stats.refused', 'denied', 'PRIVACY_BUDGET_EXHAUSTED', 1]);
   const preview = await h.call({ method: 'POST', url: '/v1/stats/preview', token: insurer, payload: { metric: 'count', group_by: [], rho: 0.1 } });
   t.equal(preview.body.affordable, false);
@@ -167,7 +167,7 @@ t.test('budgets: set by the bureau, charged exactly, 429 past them, preview is f
   t.same([next.body.rho_spent, next.body.rho_left, next.body.rho_spent_all_periods], [1, 0, 1], 'a later end date refills nothing');
   const earlier = await h.call({ method: 'PUT', url: `/v1/stats/budgets/${INSURER}`, token: bureau, payload: { rho: 0.5, period_end: '2098-12-31' } });
   t.same([earlier.body.rho_spent, earlier.body.rho_left], [1, 0], 'nor an earlier one');
-  const setLeaf = leafEvents(h).at(-1)!.e;
+  const setLeaf = (await leafEvents(h)).at(-1)!.e;
   t.same([setLeaf.kind, setLeaf.actor, setLeaf.refs?.party, setLeaf.refs?.rho_micro, setLeaf.refs?.period_end], ['stats.budget_set', BUREAU, INSURER, 500_000, '2098-12-31']);
 
   // The bureau's supervision summary counts the insurer's releases and refusals (4 released, 2 refused).
@@ -176,7 +176,7 @@ t.test('budgets: set by the bureau, charged exactly, 429 past them, preview is f
   t.same([mine.stats_releases, mine.stats_refused], [4, 2]);
 
   // No ID number, amount or pseudonym in any stats leaf.
-  const all = leafEvents(h).filter((l) => l.e.kind.startsWith('stats.')).map((l) => l.raw).join('\n');
+  const all = (await leafEvents(h)).filter((l) => l.e.kind.startsWith('stats.')).map((l) => l.raw).join('\n');
   for (const needle of ['310101', '2000000', '20000.00', '"person"', 'medfee']) t.notOk(all.includes(needle), `no ${needle} in a stats leaf`);
 });
 
