@@ -39,11 +39,13 @@ export interface Child {
 /**
  * Seeds a population in a child process (bench/run.ts, with BENCH_SEED_DIR and BENCH_SEED_N), on the
  * other core, while this process sets up the rest: setting the stage is not measured, so it may run in
- * parallel; every measurement waits for it. Resolves with the seconds the seeding took.
+ * parallel; every measurement waits for it. Resolves with the seconds the seeding took; `track` is
+ * handed the child (to stop it if the run fails first).
  */
-export function seedInChild(dir: string, n: number): Promise<number> {
+export function seedInChild(dir: string, n: number, track?: (child: ChildProcess) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(here, 'run.js')], { env: { ...process.env, BENCH_SEED_DIR: dir, BENCH_SEED_N: String(n) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    track?.(child);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', reject);

@@ -49,6 +49,12 @@ class Leftovers {
     process.once('SIGTERM', this.onSignal);
   }
 
+  /** A process to stop with the rest. */
+  track(p: ChildProcess): void {
+    this.procs.add(p);
+    p.once('exit', () => this.procs.delete(p));
+  }
+
   dir(prefix: string): string {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     this.dirs.add(d);
@@ -65,13 +71,22 @@ class Leftovers {
     this.databases.delete(name);
   }
 
+  /** Stops the servers, drops the databases, removes the directories: each step tried whatever the others did. */
   async clear(): Promise<void> {
+    await Promise.all([...this.procs].map((p) => stopProcess(p)));
+    for (const name of [...this.databases]) {
+      try {
+        await dropScratchDatabase(SERVER_URL, name);
+        this.databases.delete(name);
+      } catch (err) {
+        log(`bench: could not drop scratch database ${name}: ${(err as Error).message}`);
+      }
+    }
+    for (const d of this.dirs) fs.rmSync(d, { recursive: true, force: true });
+    this.dirs.clear();
     process.off('exit', this.onExit);
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
-    await Promise.all([...this.procs].map((p) => stopProcess(p)));
-    for (const name of this.databases) await dropScratchDatabase(SERVER_URL, name);
-    for (const d of this.dirs) fs.rmSync(d, { recursive: true, force: true });
   }
 
   private clearSync(): void {
@@ -112,8 +127,7 @@ function startVouch(left: Leftovers, env: NodeJS.ProcessEnv, workers: number, lo
     env: { ...process.env, VOUCH_DATABASE_URL: undefined, VOUCH_STORAGE: undefined, VOUCH_HTTP_PORT: '0', VOUCH_GRPC_PORT: '0', VOUCH_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  left.procs.add(proc);
-  proc.once('exit', () => left.procs.delete(proc));
+  left.track(proc);
   const sink = fs.createWriteStream(logFile);
   let seen = '';
   return new Promise((resolve, reject) => {
@@ -169,7 +183,7 @@ async function setStage(left: Leftovers): Promise<Store[]> {
   const tag = `vouch_bench_${crypto.randomBytes(4).toString('hex')}`;
   const sqliteDir = left.dir('vouch-bench-sqlite1-');
   const pgDir = left.dir('vouch-bench-pg-');
-  const sqliteSeed = seedInChild(sqliteDir, PG_PATIENTS);
+  const sqliteSeed = seedInChild(sqliteDir, PG_PATIENTS, (child) => left.track(child));
   sqliteSeed.catch(() => undefined); // awaited below; a failure is reported there
   const seedUrl = await left.database(`${tag}_seed`);
   log(`  PostgreSQL: seeded in ${(await seedPostgres(pgDir, seedUrl, PG_PATIENTS)).toFixed(0)} s (its repositories, 4 transactions at a time)`);

@@ -29,6 +29,10 @@ async function main(): Promise<void> {
   // Setting the stage, on both cores: the large scaling population in a child process, the rest here.
   log('setting the stage (not measured):');
   const scaleDirs = SCALE_SIZES.map((n) => fs.mkdtempSync(path.join(os.tmpdir(), `vouch-bench-scale-${n}-`)));
+  // Removed on the way out whatever happens (a failed part exits through process.exit, so does Ctrl-C in the postgres part).
+  process.once('exit', () => {
+    for (const d of [dir, ...scaleDirs]) fs.rmSync(d, { recursive: true, force: true });
+  });
   const bigSeed = part('scaling') ? seedInChild(scaleDirs[1]!, SCALE_SIZES[1]!) : Promise.resolve(0);
   bigSeed.catch(() => undefined); // awaited below; a failure is reported there
   if (part('http')) log(`  seeded ${PATIENTS} patients (consents, policies, sealed records) in ${(await seed(dir, PATIENTS)).toFixed(0)} s`);
@@ -70,8 +74,6 @@ async function main(): Promise<void> {
     log('stores: SQLite and PostgreSQL, one process and several:');
     await postgresStores();
   }
-  for (const d of scaleDirs) fs.rmSync(d, { recursive: true, force: true });
-  fs.rmSync(dir, { recursive: true, force: true });
   results.total_s = Math.round((Date.now() - started) / 1000);
 
   const w = Math.max(...table.map((r) => r[0].length));
