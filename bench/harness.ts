@@ -36,6 +36,23 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/**
+ * Seeds a population in a child process (bench/run.ts, with BENCH_SEED_DIR and BENCH_SEED_N), on the
+ * other core, while this process sets up the rest: setting the stage is not measured, so it may run in
+ * parallel; every measurement waits for it. Resolves with the seconds the seeding took; `track` is
+ * handed the child (to stop it if the run fails first).
+ */
+export function seedInChild(dir: string, n: number, track?: (child: ChildProcess) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(here, 'run.js')], { env: { ...process.env, BENCH_SEED_DIR: dir, BENCH_SEED_N: String(n) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    track?.(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`seeding ${n} patients failed (exit ${code})`))));
+  });
+}
+
 /** Starts a child and waits for its port line. */
 export function startChild(args: string[], env: NodeJS.ProcessEnv, portPattern: RegExp, grpcPattern?: RegExp, logFile?: string): Promise<Child> {
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -86,6 +103,8 @@ export function peakRssMb(pid: number | undefined): number {
 
 export interface Load {
   rps: number;
+  /** Median latency, ms (autocannon's; the gRPC loop's own). */
+  p50: number;
   p99: number;
   non2xx: number;
   errors: number;
@@ -93,9 +112,9 @@ export interface Load {
 
 export async function cannon(name: string, url: string, request: autocannon.Request, seconds = SECONDS): Promise<Load> {
   const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests: [request] });
-  const out = { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
-  table.push([name, `${Math.round(out.rps)} req/s`, `p99 ${out.p99} ms${out.non2xx ? `, ${out.non2xx} non-2xx` : ''}${out.errors ? `, ${out.errors} errors` : ''}`]);
-  log(`  ${name}: ${Math.round(out.rps)} req/s, p99 ${out.p99} ms, non-2xx ${out.non2xx}`);
+  const out = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  table.push([name, `${Math.round(out.rps)} req/s`, `p50 ${out.p50} ms, p99 ${out.p99} ms${out.non2xx ? `, ${out.non2xx} non-2xx` : ''}${out.errors ? `, ${out.errors} errors` : ''}`]);
+  log(`  ${name}: ${Math.round(out.rps)} req/s, p50 ${out.p50} ms, p99 ${out.p99} ms, non-2xx ${out.non2xx}`);
   return out;
 }
 
@@ -130,7 +149,7 @@ export async function grpcLoad(name: string, invoke: (done: (err: grpc.ServiceEr
     }),
   );
   latencies.sort((a, b) => a - b);
-  const out = { rps: ok / seconds, p99: Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? 0), non2xx: failed, errors: 0 };
+  const out = { rps: ok / seconds, p50: Math.round(latencies[Math.floor(latencies.length * 0.5)] ?? 0), p99: Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? 0), non2xx: failed, errors: 0 };
   table.push([name, `${Math.round(out.rps)} calls/s`, `p99 ${out.p99} ms${failed ? `, ${failed} failed` : ''}`]);
   log(`  ${name}: ${Math.round(out.rps)} calls/s, p99 ${out.p99} ms, failed ${failed}`);
   return out;

@@ -1,8 +1,8 @@
 /**
  * A realistic population for the benchmark: patients with consents, policies under several products
  * and inpatient/outpatient records, sealed exactly as the gateway seals them (same vault, same facts),
- * written in large group-committed batches. Seeding bypasses the access log on purpose — it sets the
- * stage; every request the benchmark then makes is logged as in production.
+ * written in large batches (SQLite bulk-loaded, PostgreSQL through its repositories). Seeding bypasses
+ * the access log on purpose — it sets the stage; every request the benchmark then makes is logged as in production.
  */
 import path from 'node:path';
 import { loadConfig } from '../gateway/config.js';
@@ -11,6 +11,10 @@ import { certnoCheckChar } from '../gateway/domain/certno.js';
 import { deriveFacts } from '../gateway/domain/facts.js';
 import { fenToYuan } from '../gateway/domain/money.js';
 import type { SettlementRecord } from '../gateway/domain/record.js';
+import type { ConsentRow } from '../gateway/storage/consents.js';
+import type { PolicyRow } from '../gateway/storage/policies.js';
+import type { RecordRow } from '../gateway/storage/records.js';
+import type { Vault } from '../gateway/services/vault.js';
 import { createLogger } from '../gateway/logger.js';
 import { decodeRecord } from '../adapters/nhsa/record-codec.js';
 import { sealRecord } from '../gateway/services/records/records.js';
@@ -73,20 +77,66 @@ export function recordBodyOf(i: number, visit: string): Record<string, unknown> 
 
 const ADMIN: Principal = { role: 'admin', code: 'bench', jti: 'bench' };
 
-export function openBenchGateway(dataDir: string): Promise<Gateway> {
-  return openGateway(loadConfig({ VOUCH_DATA_DIR: dataDir }), createLogger('warn'), { writesLog: false });
+/** A gateway over the bench's data directory — and, with `databaseUrl`, its PostgreSQL database — that writes no log of its own. */
+export function openBenchGateway(dataDir: string, databaseUrl?: string): Promise<Gateway> {
+  return openGateway(loadConfig({ VOUCH_DATA_DIR: dataDir, ...(databaseUrl ? { VOUCH_DATABASE_URL: databaseUrl } : {}) }), createLogger('warn'), { writesLog: false });
 }
+
+/** Patient i's rows as the gateway would have stored them: a consent per insurer, the policies, one sealed record (visit `V<i>`). */
+export interface PatientRows {
+  subject: string;
+  consents: ConsentRow[];
+  policies: PolicyRow[];
+  record: RecordRow;
+}
+
+/** The parties every population needs (the hospitals, the three insurers, the bureau). */
+async function addParties(g: Gateway): Promise<void> {
+  for (const [role, code, level] of [['hospital', SH, 3], ['hospital', GZ, 2], ['insurer', HHB], ['insurer', BW], ['insurer', SSK], ['bureau', BUREAU]] as const) {
+    if (!(await g.parties.get(code))) await g.parties.add({ role, code, name: code, ...(level ? { level } : {}) }, ADMIN);
+  }
+}
+
+/**
+ * Patient i's rows, sealed exactly as the gateway seals them (same vault, same facts). `template` is a
+ * decoded record given this patient's ids and visit type: parsing 10^6 bodies would dominate seeding.
+ */
+export function patientRows(vault: Vault, i: number, now: number, template: SettlementRecord): PatientRows {
+  const p = patientOf(i);
+  const subject = vault.blindIndex(p.certno);
+  const consents: ConsentRow[] = p.insurers.map((grantee) => ({
+    consent_id: timeOrderedId('cns'), version: 1, subject, grantee,
+    purposes: ['eligibility', 'settlement', 'claim_verification'], providers: null, valid_from: now - 1000, valid_until: now + 365 * 86_400_000,
+    max_queries_per_day: null, status: 'active', recorded_by: 'patient', recorded_by_role: 'patient', evidence_digest: null, created_at: now, updated_at: now,
+  }));
+  const policies: PolicyRow[] = p.policies.map(([insurer, product]) => ({
+    insurer: insurer!, policy_no: `POL${i}-${insurer}`, subject, created_at: now, updated_at: now,
+    periods: [{ period_no: 1, product: product!, start_date: '2025-01-01', end_date: '2025-12-31', pre_existing: i % 10 === 0, claim_free_years: i % 4, used_at: null, corrections: 0, created_at: now, updated_at: now }],
+  }));
+  const inpatient = i % 3 !== 1;
+  const record: SettlementRecord = {
+    ...template,
+    setlinfo: {
+      ...template.setlinfo, mdtrt_id: `V${i}`, setl_id: `SV${i}`, psn_no: `P${i}`, psn_name: `患者${i}`, med_type: inpatient ? '21' : '11',
+      fixmedins_code: p.hospital, clr_optins: p.hospital === GZ ? '440106' : '310100',
+    },
+  };
+  const sealed = sealRecord(vault, { record_id: timeOrderedId('rec'), version: 1, subject }, {
+    hospital: p.hospital, record, facts: deriveFacts(record), contentDigest: vault.digest('record', record), now,
+  });
+  return { subject, consents, policies, record: sealed };
+}
+
+const recordTemplate = () => decodeRecord(recordBodyOf(0, 'V0')).record;
 
 /** Seeds n patients (visit id `V<i>` each) into dataDir; returns seconds taken. */
 export async function seed(dataDir: string, n: number): Promise<number> {
   const started = Date.now();
   const g = await openBenchGateway(dataDir);
   try {
-    for (const [role, code, level] of [['hospital', SH, 3], ['hospital', GZ, 2], ['insurer', HHB], ['insurer', BW], ['insurer', SSK], ['bureau', BUREAU]] as const) {
-      if (!(await g.parties.get(code))) await g.parties.add({ role, code, name: code, ...(level ? { level } : {}) }, ADMIN);
-    }
+    await addParties(g);
     const now = Date.now();
-    const template = decodeRecord(recordBodyOf(0, 'V0')).record;
+    const template = recordTemplate();
     // A bulk load on its own connection: synchronous=OFF (nothing is acknowledged to anyone while the
     // stage is set; the gateway reopens the file with FULL, asserted), large transactions, and rows
     // inserted in index order so the B-trees fill page by page instead of at random pages.
@@ -96,46 +146,57 @@ export async function seed(dataDir: string, n: number): Promise<number> {
     const tx = new SqliteRepositories(db);
     const chunk = 50_000;
     for (let start = 0; start < n; start += chunk) {
-      const rows: { subject: string; insert: () => void }[] = [];
-      for (let i = start; i < Math.min(n, start + chunk); i++) {
-        const p = patientOf(i);
-        const subject = g.vault.blindIndex(p.certno);
-        rows.push({ subject, insert: () => {
-          for (const grantee of p.insurers) {
-            tx.consents.insert({
-              consent_id: timeOrderedId('cns'), version: 1, subject, grantee,
-              purposes: ['eligibility', 'settlement', 'claim_verification'], providers: null, valid_from: now - 1000, valid_until: now + 365 * 86_400_000,
-              max_queries_per_day: null, status: 'active', recorded_by: 'patient', recorded_by_role: 'patient', evidence_digest: null, created_at: now, updated_at: now,
-            });
-          }
-          for (const [insurer, product] of p.policies) {
-            tx.policies.save({
-              insurer: insurer!, policy_no: `POL${i}-${insurer}`, subject, created_at: now, updated_at: now,
-              periods: [{ period_no: 1, product: product!, start_date: '2025-01-01', end_date: '2025-12-31', pre_existing: i % 10 === 0, claim_free_years: i % 4, used_at: null, corrections: 0, created_at: now, updated_at: now }],
-            });
-          }
-          // The decoded template with this patient's ids and visit type: parsing 10^6 bodies would dominate seeding.
-          const inpatient = i % 3 !== 1;
-          const record: SettlementRecord = {
-            ...template,
-            setlinfo: {
-              ...template.setlinfo, mdtrt_id: `V${i}`, setl_id: `SV${i}`, psn_no: `P${i}`, psn_name: `患者${i}`, med_type: inpatient ? '21' : '11',
-              fixmedins_code: p.hospital, clr_optins: p.hospital === GZ ? '440106' : '310100',
-            },
-          };
-          tx.records.insert(
-            sealRecord(g.vault, { record_id: timeOrderedId('rec'), version: 1, subject }, {
-              hospital: p.hospital, record, facts: deriveFacts(record), contentDigest: g.vault.digest('record', record), now,
-            }),
-          );
-        } });
-      }
-      rows.sort((a, b) => (a.subject < b.subject ? -1 : 1));
+      // Patients in subject order, and their rows made in that order: the time-ordered ids then grow with
+      // the subject index too.
+      const order: { i: number; subject: string }[] = [];
+      for (let i = start; i < Math.min(n, start + chunk); i++) order.push({ i, subject: g.vault.blindIndex(certnoOf(i)) });
+      order.sort((a, b) => (a.subject < b.subject ? -1 : 1));
       db.transaction(() => {
-        for (const r of rows) r.insert();
+        for (const { i } of order) {
+          const r = patientRows(g.vault, i, now, template);
+          for (const c of r.consents) tx.consents.insert(c);
+          for (const p of r.policies) tx.policies.save(p);
+          tx.records.insert(r.record);
+        }
       })();
     }
     db.close();
+  } finally {
+    await g.close();
+  }
+  return (Date.now() - started) / 1000;
+}
+
+/**
+ * Seeds the same n patients into the PostgreSQL database at `databaseUrl` (keys in dataDir): the same
+ * rows as {@link seed}, written through the store's own repositories in transactions of 500 patients,
+ * four at a time (the pool's connections; a server database has no bulk side door worth a second code
+ * path here). Returns seconds taken.
+ */
+export async function seedPostgres(dataDir: string, databaseUrl: string, n: number): Promise<number> {
+  const started = Date.now();
+  const g = await openBenchGateway(dataDir, databaseUrl);
+  try {
+    await addParties(g);
+    const now = Date.now();
+    const template = recordTemplate();
+    const chunk = 500;
+    let next = 0;
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      while (next < n) {
+        const start = next;
+        next += chunk;
+        const rows: PatientRows[] = [];
+        for (let i = start; i < Math.min(n, start + chunk); i++) rows.push(patientRows(g.vault, i, now, template));
+        await g.storage.write(async (tx) => {
+          for (const r of rows) {
+            for (const c of r.consents) await tx.consents.insert(c);
+            for (const p of r.policies) await tx.policies.save(p);
+            await tx.records.insert(r.record);
+          }
+        });
+      }
+    }));
   } finally {
     await g.close();
   }

@@ -4,44 +4,35 @@
  *
  * Environment: BENCH_PATIENTS (default 100000), BENCH_SECONDS per scenario (default 8),
  * BENCH_CONNECTIONS (default 64), BENCH_QUICK=1 for a short smoke run (small sizes, 3 s scenarios),
- * BENCH_ONLY=http|log|proofs|scaling|suites to re-measure one part (log and proofs run together).
+ * BENCH_ONLY=http|log|proofs|scaling|suites|postgres to re-measure one part (log and proofs run together).
+ * The postgres part (SQLite beside PostgreSQL with one and N processes) also reads BENCH_PG_PATIENTS and
+ * BENCH_DATABASE_URL (the server its scratch databases are made on; default the local postgres superuser).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CONNECTIONS, PATIENTS, PROOF_SIZES, SCALE_SIZES, SECONDS, log, quick, results, round, table } from './harness.js';
+import { CONNECTIONS, PATIENTS, PROOF_SIZES, SCALE_SIZES, SECONDS, log, quick, results, round, seedInChild, table } from './harness.js';
 import { httpScenarios } from './http.js';
 import { buildProofTree, logAppendThroughput, proofLatency, type ProofTree } from './log.js';
 import { seed } from './population.js';
+import { postgresStores } from './postgres.js';
 import { scaling } from './scaling.js';
 import { suiteCosts } from './suites.js';
-
-/**
- * Seeds a population in a child process, on the other core, while this process sets up the rest:
- * setting the stage is not measured, so it may run in parallel; every measurement waits for it.
- */
-function seedInChild(dir: string, n: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { env: { ...process.env, BENCH_SEED_DIR: dir, BENCH_SEED_N: String(n) }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`seeding ${n} patients failed (exit ${code})`))));
-  });
-}
 
 async function main(): Promise<void> {
   const started = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vouch-bench-'));
   log(`Vouch benchmark: ${PATIENTS} patients, ${SECONDS} s per scenario, ${CONNECTIONS} connections, ${os.cpus().length} cores, node ${process.version}`);
-  const only = process.env.BENCH_ONLY; // http | log | proofs | scaling | suites: one part, for re-measuring
+  const only = process.env.BENCH_ONLY; // http | log | proofs | scaling | suites | postgres: one part, for re-measuring
   const part = (name: string) => !only || only === name;
 
   // Setting the stage, on both cores: the large scaling population in a child process, the rest here.
   log('setting the stage (not measured):');
   const scaleDirs = SCALE_SIZES.map((n) => fs.mkdtempSync(path.join(os.tmpdir(), `vouch-bench-scale-${n}-`)));
+  // Removed on the way out whatever happens (a failed part exits through process.exit, so does Ctrl-C in the postgres part).
+  process.once('exit', () => {
+    for (const d of [dir, ...scaleDirs]) fs.rmSync(d, { recursive: true, force: true });
+  });
   const bigSeed = part('scaling') ? seedInChild(scaleDirs[1]!, SCALE_SIZES[1]!) : Promise.resolve(0);
   bigSeed.catch(() => undefined); // awaited below; a failure is reported there
   if (part('http')) log(`  seeded ${PATIENTS} patients (consents, policies, sealed records) in ${(await seed(dir, PATIENTS)).toFixed(0)} s`);
@@ -79,8 +70,10 @@ async function main(): Promise<void> {
       });
     }
   }
-  for (const d of scaleDirs) fs.rmSync(d, { recursive: true, force: true });
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (part('postgres')) {
+    log('stores: SQLite and PostgreSQL, one process and several:');
+    await postgresStores();
+  }
   results.total_s = Math.round((Date.now() - started) / 1000);
 
   const w = Math.max(...table.map((r) => r[0].length));
@@ -88,6 +81,9 @@ async function main(): Promise<void> {
   for (const [a, b, c] of table) process.stdout.write(`${a.padEnd(w)}  ${b.padStart(16)}  ${c}\n`);
   if (results.quote_vs_hello !== undefined) {
     process.stdout.write(`\nquote/hello ${results.quote_vs_hello}   settle/hello ${results.settle_vs_hello}   grpc quote/echo ${results.grpc_quote_vs_echo}   peak RSS ${results.rss_mb} MB\n`);
+  }
+  if (results.pg1_vs_sqlite1_quote !== undefined) {
+    process.stdout.write(`PG-1/SQLite-1 quote ${results.pg1_vs_sqlite1_quote} settle ${results.pg1_vs_sqlite1_settle}   PG-${results.pg_workers}/PG-1 quote ${results.pgn_vs_pg1_quote} settle ${results.pgn_vs_pg1_settle}\n`);
   }
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }

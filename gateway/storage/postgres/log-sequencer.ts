@@ -188,6 +188,9 @@ export class PostgresLogSequencer {
           await client.query('SELECT 1');
           await this.checkWaiters();
         }
+        // stop() while this connection was still opening found no listener to end: end it here, or the
+        // session stays open (and keeps the process alive) after stop() resolved.
+        if (this.stopped) await client.end().catch(() => undefined);
       } catch (err) {
         if (!this.stopped) this.options.onError?.(err);
         await this.listener?.end().catch(() => undefined);

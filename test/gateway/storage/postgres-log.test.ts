@@ -131,3 +131,26 @@ t.test('events of a transaction that rolled back never reach the log', async (t)
   const { rows } = await all[0]!.pool.query('SELECT event_id FROM leaves');
   t.same(rows.map((r) => r.event_id), [kept.event_id]);
 });
+
+t.test('a sequencer stopped while its connections are still opening leaves none of them open', async (t) => {
+  const db = await scratchDatabase(t);
+  const pool = await openPostgres(db.url, { max: 2 });
+  t.teardown(() => pool.end());
+  for (const settle of [0, 300]) {
+    const clients: { ended: boolean }[] = [];
+    const seq = new PostgresLogSequencer(pool, () => {
+      const c = new pg.Client({ connectionString: db.url });
+      const seen = { ended: false };
+      c.once('end', () => (seen.ended = true));
+      clients.push(seen);
+      return c;
+    }, { pollMs: 25 });
+    seq.start();
+    // 0: stop() at once, both connections still opening (a gateway opened and closed at once: a CLI
+    // command, the bench's seeding); 300 ms: the control, both connections open and in use.
+    await new Promise((r) => setTimeout(r, settle));
+    await seq.stop();
+    t.ok(clients.length >= 2, `after ${settle} ms: the listener and the election connection were made`);
+    t.same(clients.filter((c) => !c.ended).length, 0, `after ${settle} ms: every connection the sequencer made is closed once stop() resolves`);
+  }
+});
