@@ -26,6 +26,7 @@ import tokenRoutes from './http/routes/token.js';
 import supervisionRoutes from './http/routes/supervision.js';
 import statisticsRoutes from './http/routes/statistics.js';
 import consolePlugin from './http/console.js';
+import { refuseNul } from './transport/admission.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -115,6 +116,10 @@ function installRequestHandling(app: FastifyInstance, config: Config, gateway: G
   if (config.tls?.requireClientCert) requireClientCertificate(app);
   // The API speaks JSON only: without Fastify's default text/plain parser other media types answer 415.
   app.removeContentTypeParser('text/plain');
+  // Before any route's own validation: a NUL character in any string is refused alike everywhere.
+  app.addHook('preValidation', async (request) => {
+    refuseNul({ body: request.body, query: request.query, params: request.params });
+  });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     void reply.header('cache-control', 'no-store');

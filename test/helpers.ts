@@ -248,6 +248,22 @@ export async function storedRows(dataDir: string, sql: string): Promise<Record<s
   }
 }
 
+/** Runs a statement with `?` parameters on what the gateway of `dataDir` stored (a test tampering with it), on either store. */
+export async function storedExec(dataDir: string, sql: string, params: unknown[] = []): Promise<void> {
+  if (TEST_STORE === 'sqlite') {
+    rawDb(dataDir, LOG_TABLES.test(sql) ? 'audit.db' : 'vouch.db').prepare(sql).run(...params);
+    return;
+  }
+  let i = 0;
+  const client = new pg.Client({ connectionString: databaseUrlOf(dataDir) });
+  await client.connect();
+  try {
+    await client.query(sql.replace(/\?/g, () => `$${++i}`), params);
+  } finally {
+    await client.end();
+  }
+}
+
 /** The first column of the first row of {@link storedRows} (a count, a sum, one value). */
 export async function storedValue(dataDir: string, sql: string): Promise<unknown> {
   const [row] = await storedRows(dataDir, sql);

@@ -6,7 +6,7 @@ import { VouchError } from '../errors.js';
 import { callerFields } from '../logger.js';
 import type { AuthService, Principal } from '../services/identity/auth.js';
 import { OPERATIONS, type Operation } from '../services/identity/operations.js';
-import { authenticate, authorize } from '../transport/admission.js';
+import { authenticate, authorize, refuseNul } from '../transport/admission.js';
 import { grpcError } from './status.js';
 
 /** What every handler needs beside its own service: the gateway, who authenticates, where to log. */
@@ -32,6 +32,7 @@ async function admitCall<Req, Res>(ctx: CallContext, op: Operation, call: grpc.S
   const principal = await authenticate(ctx.auth, call.metadata.get('authorization')[0]);
   seen(principal);
   authorize(principal, OPERATIONS[op]);
+  refuseNul({ request: call.request });
   if (ctx.bindClientCertificate && principal.role !== 'patient') {
     const cn = call.getAuthContext()?.sslPeerCertificate?.subject?.CN;
     if (cn !== principal.code) throw new VouchError('FORBIDDEN', 'The client certificate does not belong to this party.');

@@ -1,8 +1,5 @@
 import t from 'tap';
-import fs from 'node:fs';
-import Database from 'better-sqlite3';
-import path from 'node:path';
-import { ADMIN, certno, harness, storedValue } from '../helpers.js';
+import { ADMIN, certno, harness, storedAtRest, storedExec, storedValue } from '../helpers.js';
 import { recordBody, feeLine } from '../fixtures/records.js';
 
 const H1 = 'H31010100001';
@@ -94,7 +91,8 @@ t.test('a hospital records consent at the counter, for itself only, keeping only
   t.equal(badId.body.error.code, 'INVALID_CERTNO');
   const notInsurer = await h.call({ method: 'POST', url: '/v1/consents', token: hosp, payload: { certno: who, grantee: H1, purposes: ['settlement'], valid_until: future, evidence } });
   t.equal(notInsurer.status, 400);
-  const raw = fs.readFileSync(path.join(h.dir, 'vouch.db')).toString('latin1') + fs.readFileSync(path.join(h.dir, 'vouch.db-wal')).toString('latin1');
+  const raw = storedAtRest(h.dir).map((b) => b.bytes.toString('latin1')).join('\n');
+  t.ok(raw.length > 10_000, 'what is stored was read');
   t.notOk(raw.includes('CANARY-EVIDENCE'), 'evidence is not stored in clear');
 });
 
@@ -187,15 +185,13 @@ t.test('the vault: sealed at rest, KEK rotation, swapped rows detected, canaries
 
   // Swap the two rows' ciphertexts: associated data binds each to its row, so both fail to open.
   await new Promise((r) => setTimeout(r, 20)); // let the gateway's open batch commit first
-  const db = new Database(path.join(h.dir, 'vouch.db'));
-  t.teardown(() => db.close());
-  const swap = db.prepare('UPDATE records SET sealed_facts = ? WHERE record_id = ?');
-  swap.run(rows[1]!.sealed_facts, rows[0]!.record_id);
-  swap.run(rows[0]!.sealed_facts, rows[1]!.record_id);
+  const swap = (facts: Buffer, id: string) => storedExec(h.dir, 'UPDATE records SET sealed_facts = ? WHERE record_id = ?', [facts, id]);
+  await swap(rows[1]!.sealed_facts, rows[0]!.record_id);
+  await swap(rows[0]!.sealed_facts, rows[1]!.record_id);
   const tampered = (await h.g.storage.read.records.versions(first.record_id))[0]!;
   t.throws(() => h.g.records.facts(tampered), { code: 'INTERNAL' }, 'a swapped ciphertext is detected on read');
-  swap.run(rows[0]!.sealed_facts, rows[0]!.record_id);
-  swap.run(rows[1]!.sealed_facts, rows[1]!.record_id);
+  await swap(rows[0]!.sealed_facts, rows[0]!.record_id);
+  await swap(rows[1]!.sealed_facts, rows[1]!.record_id);
 
   const { rewrapRecords } = await import('../../gateway/services/records/records.js');
   const moved = await rewrapRecords(h.g.vault, h.g.storage, kek2);
@@ -207,22 +203,14 @@ t.test('the vault: sealed at rest, KEK rotation, swapped rows detected, canaries
   t.equal(await rewrapStatVisits(h.g.vault, h.g.storage, kek2), 1, 'the re-wrap moves the old lab row too');
   t.same((await h.g.storage.read.statistics.visits({})).map((r) => r.kek_id), [kek2, kek2]);
 
-  // Every file under the data dir: no canary in clear (UTF-8 text, yuan text, fen digits).
-  db.pragma('wal_checkpoint(PASSIVE)');
+  // Everything at rest (every file under the data dir; on PostgreSQL its database too): no canary in clear.
   const canaries = [who, CANARY_NAME, CANARY_DIAG, '98765.43', '9876543', '12345.67', '1234567', '7777.77'];
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else files.push(p);
+  const stored = storedAtRest(h.dir);
+  t.ok(stored.some((b) => b.bytes.length > 10_000), 'what is stored was read');
+  for (const { name, bytes } of stored) {
+    for (const c of canaries) {
+      t.equal(bytes.includes(Buffer.from(c, 'utf8')) || bytes.includes(Buffer.from(Buffer.from(c, 'utf8').toString('hex'))), false, `${name} has no ${c}`);
     }
-  };
-  walk(h.dir);
-  t.ok(files.some((f) => f.endsWith('vouch.db-wal')) || files.some((f) => f.endsWith('vouch.db')));
-  for (const f of files) {
-    const bytes = fs.readFileSync(f);
-    for (const c of canaries) t.equal(bytes.includes(Buffer.from(c, 'utf8')), false, `${path.relative(h.dir, f)} has no ${c}`);
   }
 });
 

@@ -79,11 +79,12 @@ export class LogWaitTimeout extends Error {
 /** Queues events in the outbox on `q` (a client inside the caller's transaction, or the pool). */
 export async function enqueueEvents(q: pg.ClientBase | pg.Pool, events: readonly AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await q.query('INSERT INTO audit_outbox (event_id, event) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (event_id) DO NOTHING', [
-    events.map((e) => e.event_id),
-    events.map((e) => JSON.stringify(e)),
-  ]);
-  await q.query("SELECT pg_notify('vouch_outbox', '')");
+  // One statement, one round trip (and on the pool one transaction): the rows and the sequencer's wake-up.
+  await q.query(
+    `WITH queued AS (INSERT INTO audit_outbox (event_id, event) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (event_id) DO NOTHING)
+     SELECT pg_notify('vouch_outbox', '')`,
+    [events.map((e) => e.event_id), events.map((e) => JSON.stringify(e))],
+  );
 }
 
 export class PostgresLogSequencer {

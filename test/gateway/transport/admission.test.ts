@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { AuthService, Principal } from '../../../gateway/services/identity/auth.js';
-import { authenticate, authorize, bearerToken } from '../../../gateway/transport/admission.js';
+import { authenticate, authorize, bearerToken, nulAt, refuseNul } from '../../../gateway/transport/admission.js';
 
 t.test('the bearer token of an Authorization value (RFC 6750 §2.1), the same for HTTP headers and gRPC metadata', async (t) => {
   t.equal(bearerToken('Bearer abc.def.ghi'), 'abc.def.ghi');
@@ -22,4 +22,13 @@ t.test('authenticate hands the token to the one AuthService; authorize checks th
   for (const roles of [['hospital'] as const, [] as const, undefined]) {
     t.throws(() => authorize(insurer, roles), { name: 'VouchError', code: 'FORBIDDEN' }, `roles ${JSON.stringify(roles)}`);
   }
+});
+
+t.test('a NUL character anywhere in a request is found, with a path that echoes no odd key', async (t) => {
+  t.equal(nulAt({ a: 'x', b: ['y', { c: 'z\u0000' }] }, 'body'), 'body/b/1/c');
+  t.equal(nulAt({ 'we\u0000ird': 1 }, 'body'), 'body/?', 'a NUL in a key; the key is not echoed');
+  t.equal(nulAt({ a: 'fine', n: 3, b: null, buf: Buffer.from([0]) }, 'body'), undefined, 'bytes are not text');
+  t.equal(nulAt('\u0000', 'query'), 'query');
+  t.throws(() => refuseNul({ body: { grantee: '\u0000' } }), { name: 'VouchError', code: 'VALIDATION_FAILED', message: 'Field body/grantee must not contain the NUL character.' });
+  t.doesNotThrow(() => refuseNul({ body: { grantee: 'huhuibao' }, query: {}, params: undefined }));
 });
