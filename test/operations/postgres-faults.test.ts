@@ -238,6 +238,13 @@ t.test('the database unreachable for a few seconds: prompt 503s, not ready, then
   const quote = (url: string) => call('POST', `${url}/v1/settlements/quote`, w.tokens.ins, { certno: patient(1), policy_no: 'HHB-1', provider: SH, mdtrt_id: 'V1-2' });
   t.equal((await quote(c.url)).status, 200, 'through the proxy the gateway answers');
 
+  // An idle gateway: a load balancer asks only /readyz. Cut off from its database, it must say so.
+  proxy.cut();
+  const readyz = async () => (await call('GET', `${c.url}/readyz`)).status;
+  t.ok(await until(async () => (await readyz()) === 503, 3000), 'idle and cut off: /readyz says not ready within 3 s (no request needed to find out)');
+  await proxy.mend();
+  t.ok(await until(async () => (await readyz()) === 200, 5000), 'database back: /readyz ready again');
+
   type Asked = { what: string; status: number; code: string | undefined; ms: number };
   const asked: Asked[] = [];
   const caught: Asked[] = [];
