@@ -198,11 +198,17 @@ function buildServices(b: Foundation): Services {
 /**
  * Not ready while the log or the state store cannot be written; once the data directory has room again
  * both are trusted again (no write may come to show it otherwise: a load balancer stops sending them).
+ * A database server can also go away while nothing is asked of it — an idle process behind a load
+ * balancer that only probes /readyz — so each probe of a healthy PostgreSQL store looks again in the
+ * background, and the next probe tells.
  */
 function readiness(b: Foundation, closed: () => boolean): () => boolean {
   return () => {
     if (closed()) return false;
-    if (b.accessLog.healthy && b.storage.healthy) return true;
+    if (b.accessLog.healthy && b.storage.healthy) {
+      if (b.storage.kind === 'postgres') b.storage.recheck();
+      return true;
+    }
     if (!hasRoom(b.config.dataDir)) return false;
     const stored = b.storage.recheck();
     b.accessLog.recheck();

@@ -86,7 +86,12 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
   const health = new Health();
   const attempts = options.attempts ?? 5;
   const transact = transactor(pool, health, options.observer);
-  const probe = () => health.watch(pool).query('SELECT 1').then(() => health.healthy, () => health.healthy);
+  // One probe at a time: readiness probes while the database hangs must not take the pool's connections.
+  let probing: Promise<boolean> | undefined;
+  const probe = () =>
+    (probing ??= health.watch(pool).query('SELECT 1').then(() => health.healthy, () => health.healthy).finally(() => {
+      probing = undefined;
+    }));
   return {
     kind: 'postgres',
     pool,
