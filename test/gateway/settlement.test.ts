@@ -2,31 +2,13 @@ import t from 'tap';
 import { certno, storedValue } from '../helpers.js';
 import { feeLine, type RecordSpec } from '../fixtures/records.js';
 import {
-  BW, CAR_T, CH, GZ, HHB, OTHER_DRUG, PROTON, SH, SPECIAL_DRUG, SSK, Y, eligibility, enroll, patient, payableOf, push, quote, settle, world,
+  BW, CAR_T, CH, GZ, HHB, OTHER_DRUG, exampleA, PROTON, SH, SPECIAL_DRUG, SSK, Y, eligibility, enroll, patient, payableOf, push, quote, settle, world,
 } from '../fixtures/world.js';
 
 /**
  * Worked examples. Every expected figure is computed by hand in the comments beside it, from the
  * product terms in DESIGN.md — not by the code under test. Amounts in the specs are fen.
  */
-/**
- * Example A (沪惠保 特定住院自费), Shanghai inpatient settled through Shanghai basic insurance:
- * out-of-list self-pay lines: 西药 10,000; 卫生材料 8,000; 手术费 2,000 (not a covered category); 检查 3,000.
- * inscp 30,000; fund 21,000; 起付线 1,500 → medfee 53,000, psn_part 32,000, cash 32,000.
- * Covered base = 10,000 + 8,000 + 3,000 = 21,000.
- */
-const exampleA = (who: string, mdtrt_id: string, extra: Partial<RecordSpec> = {}): RecordSpec => ({
-  certno: who, hospital: SH, mdtrt_id, med_type: '21', clr_optins: '310100',
-  ful: 23_000 * Y, inscp: 30_000 * Y, hifp: 21_000 * Y, ded: 1_500 * Y,
-  feedetail: [
-    feeLine(1, OTHER_DRUG, '09', '03', 10_000 * Y),
-    feeLine(2, 'C0101010100000000000001', '08', '03', 8_000 * Y),
-    feeLine(3, '331001001000000', '06', '03', 2_000 * Y),
-    feeLine(4, '270100001000000', '03', '03', 3_000 * Y),
-  ],
-  ...extra,
-});
-
 t.test('沪惠保 特定住院自费: deductible tiers by claim-free years, pre-existing ratio', async (t) => {
   const w = await world();
   t.teardown(w.h.close);

@@ -9,7 +9,7 @@ import { TokenIssuer } from '../../gateway/services/identity/auth.js';
 import { KeyStore } from '../../keys/keystore.js';
 import { tempDir } from '../helpers.js';
 import { feeLine, recordBody } from '../fixtures/records.js';
-import { OTHER_DRUG, PROTON, SH, Y } from '../fixtures/world.js';
+import { exampleA, PROTON, SH, Y } from '../fixtures/world.js';
 
 /**
  * What the PostgreSQL process tests (issue 17) share: the CLI and the server as processes, HTTP calls
@@ -109,21 +109,10 @@ export async function until(test: () => boolean | Promise<boolean>, ms: number):
 }
 
 /**
- * Example A of test/gateway/settlement.test.ts: a Shanghai inpatient bill settled through Shanghai basic
- * insurance whose 沪惠保 特定住院自费 base is 21,000.00 (西药 10,000 + 卫生材料 8,000 + 检查 3,000; the
- * 2,000 of 手术费 is not a covered category).
+ * Example A (test/fixtures/world.ts): a Shanghai inpatient bill whose 沪惠保 特定住院自费 base is 21,000.00
+ * (西药 10,000 + 卫生材料 8,000 + 检查 3,000; the 2,000 of 手术费 is not a covered category).
  */
-export const billA = (who: string, mdtrt_id: string) =>
-  recordBody({
-    certno: who, hospital: SH, mdtrt_id, med_type: '21', clr_optins: '310100',
-    ful: 23_000 * Y, inscp: 30_000 * Y, hifp: 21_000 * Y, ded: 1_500 * Y,
-    feedetail: [
-      feeLine(1, OTHER_DRUG, '09', '03', 10_000 * Y),
-      feeLine(2, 'C0101010100000000000001', '08', '03', 8_000 * Y),
-      feeLine(3, '331001001000000', '06', '03', 2_000 * Y),
-      feeLine(4, '270100001000000', '03', '03', 3_000 * Y),
-    ],
-  });
+export const billA = (who: string, mdtrt_id: string) => recordBody(exampleA(who, mdtrt_id));
 
 /** An inpatient bill of 250,000.00 of 质子重离子 (a listed item of 沪惠保: 70 %, no deductible, cap 300,000.00). */
 export const billProton = (who: string, mdtrt_id: string) =>
