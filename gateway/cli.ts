@@ -16,7 +16,7 @@ import { partyView } from './services/identity/parties.js';
 import { rewrapRecords } from './services/records/records.js';
 import { rewrapStatVisits } from './services/statistics/lab.js';
 import { loadWitnessState, saveWitnessState, witness } from './services/access-log/witness.js';
-import { backup, restore } from './cli/backup.js';
+import { backup, embeddedOnly, restore } from './cli/backup.js';
 import { start } from './cli/start.js';
 import { RemoteGateway, keysFromDataDir, keysFromFile, verifyReceiptFile, verifyRemoteLog } from './cli/verify.js';
 import type { KeyLookup } from './crypto/signatures.js';
@@ -268,7 +268,7 @@ const COMMANDS: Record<string, Command> = {
     help: 'Writes a consistent online copy of VOUCH_DATA_DIR (state, access log, kept head, keys) to one tar file with a checksum manifest; safe while the gateway runs. The file holds the keys: keep it as secret as the keys folder.',
     async run(values) {
       const out = need(values.out, '--out');
-      const { dataDir, keysDir } = loadConfig(process.env);
+      const { dataDir, keysDir } = embeddedOnly(loadConfig(process.env), 'backup');
       const m = backup(dataDir, keysDir, out);
       say(`backup: wrote ${out} — ${Object.keys(m.files).length} files at ${m.created_at}`);
       return 0;
@@ -278,7 +278,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'restore <FILE>',
     help: 'Restores a backup into an empty VOUCH_DATA_DIR after checking every file against the manifest. Then start the gateway; run the witness at once: if the copy is older than the head the witness holds, it says so (docs/operations.md).',
     async run(_values, file) {
-      const { dataDir, keysDir } = loadConfig(process.env);
+      const { dataDir, keysDir } = embeddedOnly(loadConfig(process.env), 'restore');
       const m = restore(need(file, '<FILE>'), dataDir, keysDir);
       say(`restore: ${Object.keys(m.files).length} files from the backup of ${m.created_at} are in ${dataDir}`);
       return 0;

@@ -36,6 +36,8 @@ export interface Config {
   storage: 'sqlite' | 'postgres';
   /** `VOUCH_DATABASE_URL` (postgres://…): state and access log in PostgreSQL, shared by every process. */
   databaseUrl: string | undefined;
+  /** `VOUCH_DATABASE_TIMEOUT_MS`: how long a PostgreSQL statement may go unanswered before the store counts as down (503). */
+  databaseTimeoutMs: number;
   /** `VOUCH_CRYPTO` (CONTRACT.md "国密"): intl (Ed25519, AES-GCM), gm (SM2, SM4, HMAC-SM3) or dual. */
   crypto: CryptoSuite;
   /** The national envelope at POST /v1/records: how far its `timestamp` may be from now (ms). */
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = {}, cwd = '.'): Config {
     },
     productsDir: env.VOUCH_PRODUCTS_DIR ? path.resolve(cwd, env.VOUCH_PRODUCTS_DIR) : undefined,
     ...storageOf(env.VOUCH_STORAGE, env.VOUCH_DATABASE_URL),
+    databaseTimeoutMs: int(env, 'VOUCH_DATABASE_TIMEOUT_MS', 10_000, 200, 600_000),
     crypto: cryptoSuite(env.VOUCH_CRYPTO),
     envelopeSkewMs: 300_000,
     limits: {

@@ -118,12 +118,15 @@ async function assemble(config: Config, logger: pino.Logger, writesLog: boolean,
 async function openFoundation(config: Config, logger: pino.Logger, writesLog: boolean): Promise<Foundation> {
   const payers = loadPayerRegistry(config.productsDir);
   const metrics = new Metrics();
-  const storage = await openStore(config, { groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs, observer: metrics.commitObserver('state') });
+  const storage = await openStore(config, {
+    groupCommitMaxDelayMs: config.audit.groupCommitMaxDelayMs, observer: metrics.commitObserver('state'), databaseTimeoutMs: config.databaseTimeoutMs,
+  });
   const headFile = keptHeadFile(config.dataDir);
   let keys: KeyStore;
   try {
     // Keys are made only beside an empty store: over existing data, missing keys stop the start.
     keys = KeyStore.open(config.dataDir, { keysDir: config.keysDir, idpPublicKeyFile: config.auth.idp.publicKeyFile, existingData: await storage.holdsData(), suite: config.crypto });
+    await storage.bindKeys(keys.fingerprint);
     if (writesLog) await storage.checkIntegrity(headFile);
   } catch (err) {
     await storage.close();
@@ -134,7 +137,7 @@ async function openFoundation(config: Config, logger: pino.Logger, writesLog: bo
       sequencer: {
         headIntervalMs: config.audit.treeHeadIntervalMs,
         onRole: (role) => logger.info({ role }, role === 'sequencer' ? 'this process sequences the access log' : 'this process no longer sequences the access log'),
-        onError: (err) => logger.warn({ err }, 'access-log sequencer: background failure, retrying'),
+        onError: throttled((err, more) => logger.warn({ err, more }, 'access-log sequencer: background failure, retrying'), 10_000),
         observer: metrics.commitObserver('log'),
       },
     })
@@ -213,5 +216,24 @@ function readiness(b: Foundation, closed: () => boolean): () => boolean {
     const stored = b.storage.recheck();
     b.accessLog.recheck();
     return stored;
+  };
+}
+
+/**
+ * Calls `report` at most once per `everyMs` (an outage fails the sequencer's loops ten times a second),
+ * telling how many failures it did not report in between.
+ */
+function throttled(report: (err: unknown, more: number) => void, everyMs: number): (err: unknown) => void {
+  let last = 0;
+  let quiet = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - last < everyMs) {
+      quiet++;
+      return;
+    }
+    report(err, quiet);
+    last = now;
+    quiet = 0;
   };
 }

@@ -66,6 +66,14 @@ export class KeyStore {
    * from the blind-index secret with HKDF (RFC 5869) under its own label, so no new file is needed.
    */
   digestKey!: Buffer;
+
+  /**
+   * Names this set of keys without revealing any: HMAC-SHA256 under the blind-index key (which never
+   * rotates) of a fixed label. A store keeps it at its first start and refuses other keys later.
+   */
+  get fingerprint(): string {
+    return crypto.createHmac('sha256', this.blindIndexKey).update('vouch keys fingerprint v1').digest('hex');
+  }
   token!: { privatePem: string; publicPem: string };
   idp!: { privatePem: string | undefined; publicPem: string };
   ca!: CertificateAuthority;

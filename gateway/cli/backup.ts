@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ConfigError, type Config } from '../config.js';
 import { lockDataDir } from '../storage/data-dir-lock.js';
 import { snapshotDatabase } from '../storage/sqlite/database.js';
 import { keptHeadFile } from '../storage/integrity.js';
@@ -157,4 +158,13 @@ export function restore(file: string, dataDir: string, keysDir: string): Manifes
     // A refused backup leaves the folder as empty as it was, so the next restore is not refused for it.
     if (!restored) for (const f of ['vouch.lock', 'vouch.lock.holder']) fs.rmSync(path.join(dataDir, f), { force: true });
   }
+}
+
+/** `vouch backup` and `restore` copy an embedded data directory; on PostgreSQL they say what to use instead. */
+export function embeddedOnly(config: Config, command: string): Config {
+  if (config.storage !== 'postgres') return config;
+  throw new ConfigError(
+    `${command} copies an embedded (SQLite) data directory; with VOUCH_DATABASE_URL the state and the access log are in PostgreSQL: ` +
+      'back them up with pg_dump or a base backup with WAL archiving, and the keys folder on its own (docs/operations.md, "PostgreSQL")',
+  );
 }

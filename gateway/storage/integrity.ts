@@ -18,6 +18,22 @@ export class IntegrityError extends Error {
   }
 }
 
+/** The `meta` key under which a store keeps the fingerprint of the keys it was created with. */
+export const KEYS_FINGERPRINT = 'keys_fingerprint';
+
+/**
+ * The keys-binding rule for either store: nothing kept yet → keep this fingerprint (true); the same →
+ * nothing to do (false); another → refused, naming what to fix.
+ */
+export function mustKeepFingerprint(kept: string | undefined, fingerprint: string): boolean {
+  if (kept === undefined) return true;
+  if (kept === fingerprint) return false;
+  throw new IntegrityError(
+    'the keys folder (VOUCH_KEYS_DIR) holds other keys than the ones this store was created with — another deployment’s keys? ' +
+      'Mount this deployment’s keys folder; keys are never replaced over existing data (docs/operations.md)',
+  );
+}
+
 /** Where the newest signed tree head this gateway issued is kept, outside `audit.db`. */
 export function keptHeadFile(dataDir: string): string {
   return path.join(dataDir, 'log-head.json');

@@ -41,6 +41,11 @@ export interface PolicyRepository {
    * The embedded store has one writer, so its units take turns already; PostgreSQL takes an advisory lock.
    */
   serialiseSubject(subject: string): void;
+  /**
+   * The same for one policy number of one insurer: two enrollments of one number (for different people,
+   * so under different patients' turns) take turns too. Taken before the patient's turn, never after.
+   */
+  serialisePolicy(insurer: string, policyNo: string): void;
   /** Writes a policy and every period it holds (new periods inserted, changed ones updated). */
   save(p: PolicyRow): void;
   get(insurer: string, policyNo: string): PolicyRow | undefined;

@@ -40,6 +40,13 @@ interface StoreBase {
   checkIntegrity(keptHeadFile: string): Promise<void>;
   /** True when the store already holds a log or parties: keys must then exist, never be made. */
   holdsData(): Promise<boolean>;
+  /**
+   * Binds the store to its keys: the first start keeps `fingerprint` (a keyed digest of the blind-index
+   * key, which never rotates); every later start must bring the same, or is refused with an IntegrityError
+   * — a process given another deployment's keys folder would sign heads no verifier accepts and match no
+   * patient.
+   */
+  bindKeys(fingerprint: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,6 +76,8 @@ export type Storage = SqliteStore | PostgresStore;
 export interface StoreOptions {
   groupCommitMaxDelayMs: number;
   observer?: CommitObserver;
+  /** PostgreSQL: how long a statement may go unanswered before it fails (default 10 s). */
+  databaseTimeoutMs?: number;
 }
 
 /** Opens the configured store: SQLite files under the data directory, or PostgreSQL at `VOUCH_DATABASE_URL`. */

@@ -224,15 +224,21 @@ t.test('kill -9 of the sequencer under load: the other takes over, nothing ackno
   t.equal(verified.code, 0, `vouch audit verify over the database: ${verified.out.trim()}`);
 });
 
-t.test('the database unreachable for a few seconds: prompt 503s, not ready, then answers again by itself', async (t) => {
-  const w = await world();
+/** A TCP proxy in front of the test server, closed with the test, and the database URL through it. */
+async function proxied(t: { teardown(fn: () => unknown): void }, databaseUrl: string): Promise<{ proxy: TcpProxy; url: URL }> {
   const server = new URL(TEST_SERVER_URL);
   const proxy = new TcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
   await proxy.open();
   t.teardown(() => proxy.close());
-  const viaProxy = new URL(w.db.url);
-  viaProxy.hostname = '127.0.0.1';
-  viaProxy.port = String(proxy.port);
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(proxy.port);
+  return { proxy, url };
+}
+
+t.test('the database unreachable for a few seconds: prompt 503s, not ready, then answers again by itself', async (t) => {
+  const w = await world();
+  const { proxy, url: viaProxy } = await proxied(t, w.db.url);
   const c = await w.start(tempDir(), { VOUCH_DATABASE_URL: viaProxy.toString() });
   const direct = w.gateways.find((g) => g !== c && g.proc.exitCode === null && g.proc.signalCode === null)!;
   const quote = (url: string) => call('POST', `${url}/v1/settlements/quote`, w.tokens.ins, { certno: patient(1), policy_no: 'HHB-1', provider: SH, mdtrt_id: 'V1-2' });
@@ -298,4 +304,26 @@ t.test('the database unreachable for a few seconds: prompt 503s, not ready, then
   const again = await call('POST', `${direct.url}/v1/settlements`, w.tokens.hosp, outageSettlement);
   t.same(again.body, settled.body, 'once: the same answer from the other process');
   t.same(await verifyReceipts(direct.url, w.tokens.bureau, [settled.body]), [], 'its receipt verifies under a signed head');
+});
+
+t.test('a database that goes silent (a frozen network): 503 within VOUCH_DATABASE_TIMEOUT_MS, not ready, back by itself', async (t) => {
+  const w = await world();
+  const { proxy, url: viaProxy } = await proxied(t, w.db.url);
+  const c = await w.start(tempDir(), { VOUCH_DATABASE_URL: viaProxy.toString(), VOUCH_DATABASE_TIMEOUT_MS: '1500' });
+  const quote = () => call('POST', `${c.url}/v1/settlements/quote`, w.tokens.ins, { certno: patient(1), policy_no: 'HHB-1', provider: SH, mdtrt_id: 'V1-4' });
+  t.equal((await quote()).status, 200, 'through the proxy the gateway answers');
+
+  proxy.freeze();
+  const frozenAt = Date.now();
+  const answers = await Promise.all([quote(), quote(), call('POST', `${c.url}/v1/records`, w.tokens.hosp, billA(patient(3), 'FROZEN-1'))]);
+  const slowest = Date.now() - frozenAt;
+  // The log's wait (10 s) may be what fails first for an answer whose leaf the silent database cannot take.
+  t.same(answers.map((a) => [a.status, ['STORAGE_UNAVAILABLE', 'LOG_UNAVAILABLE'].includes(a.body?.error?.code)]), answers.map(() => [503, true]), 'answers are 503, not a hang');
+  t.ok(slowest < 12_000, `answered within about the timeouts (${slowest} ms)`);
+  t.ok(await until(async () => (await call('GET', `${c.url}/readyz`)).status === 503, 6_000), '/readyz says not ready while the database is silent');
+
+  proxy.thaw();
+  t.ok(await until(async () => (await quote()).status === 200, 15_000), 'answers again by itself once the database speaks');
+  t.ok(await until(async () => (await call('GET', `${c.url}/readyz`)).status === 200, 5_000), '/readyz ready again');
+  t.equal(c.proc.exitCode, null, 'without a restart');
 });

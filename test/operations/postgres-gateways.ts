@@ -142,6 +142,7 @@ export async function verifyReceipts(url: string, bureauToken: string, answers: 
 export class TcpProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  private frozen = false;
   port = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
@@ -160,6 +161,7 @@ export class TcpProxy {
       }
       inbound.pipe(outbound);
       outbound.pipe(inbound);
+      if (this.frozen) for (const s of [inbound, outbound]) s.pause();
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -178,6 +180,20 @@ export class TcpProxy {
 
   mend(): Promise<void> {
     return this.open();
+  }
+
+  /**
+   * Silence without a goodbye (a frozen network, a hung server): every connection stays open but nothing
+   * passes either way, and new ones are accepted into the same silence. `thaw()` lets everything flow again.
+   */
+  freeze(): void {
+    this.frozen = true;
+    for (const s of this.sockets) s.pause();
+  }
+
+  thaw(): void {
+    this.frozen = false;
+    for (const s of this.sockets) s.resume();
   }
 
   close(): void {

@@ -109,7 +109,9 @@ export class PolicyService {
       });
 
     const { value } = await this.journal.change<{ refused: VouchError } | { policy: PolicyRow; period_no: number }>(async (tx) => {
-      // Two enrollments of one person (the family rule reads their other policies) take turns.
+      // Two enrollments of one policy number take turns (in every process), and so do two of one person
+      // (the family rule reads their other policies): the number first, then the person, always.
+      await tx.policies.serialisePolicy(by.code, policyNo);
       await tx.policies.serialiseSubject(subject);
       const existing = await tx.policies.get(by.code, policyNo);
       if (existing && existing.subject !== subject) throw new VouchError('POLICY_CONFLICT');

@@ -18,6 +18,25 @@ export interface PostgresOptions {
   max?: number;
   /** Milliseconds to wait for a connection before failing the request (the store then counts as down). */
   connectionTimeoutMillis?: number;
+  /**
+   * Milliseconds a statement may go unanswered before it fails (the store then counts as down): a database
+   * that stops answering without closing the connection — a frozen network, a hung server — gives 503s
+   * and an unready /readyz instead of requests that hang.
+   */
+  queryTimeoutMillis?: number;
+}
+
+/** What every connection of the gateway's is opened with, pooled or on its own (the log's sequencer). */
+export function connectionSettings(url: string, options: PostgresOptions = {}): pg.ClientConfig {
+  return {
+    connectionString: url,
+    application_name: 'vouch',
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
+    query_timeout: options.queryTimeoutMillis ?? 10_000,
+    // TCP keepalives find a peer that vanished (power, network) instead of waiting for the next write.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
 }
 
 /**
@@ -26,12 +45,7 @@ export interface PostgresOptions {
  * take back, so the gateway refuses it, as it refuses SQLite without synchronous=FULL.
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}, migrations: readonly Migration[] = POSTGRES_MIGRATIONS): Promise<pg.Pool> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
-    application_name: 'vouch',
-  });
+  const pool = new pg.Pool({ ...connectionSettings(url, options), max: options.max ?? 10 });
   // An idle client that loses its server (restart, failover) emits here; the pool drops it and the next
   // request gets a fresh connection. Without a listener the process would crash.
   pool.on('error', () => undefined);

@@ -27,6 +27,9 @@ import { MerkleFrontier, type CompletedNode } from '../../domain/merkle-frontier
 /** The advisory-lock key of the sequencer ("vouch" + 2). */
 export const SEQUENCER_LOCK = 0x766f7563_68000002n;
 
+/** How long the sequencer's session may stay silent before the server ends it and frees the lock. */
+const LEADER_IDLE_TIMEOUT_MS = 5_000;
+
 /** The payload on `vouch_outbox` by which a process asks the sequencer for a head now (tree head on demand). */
 const HEAD_WANTED = 'head';
 
@@ -211,6 +214,12 @@ export class PostgresLogSequencer {
         await client.connect();
         const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SEQUENCER_LOCK.toString()]);
         if (rows[0]?.ok) {
+          // The lock lives as long as this session on the server. If this process freezes or its network
+          // goes silent, the server ends the session after a few idle seconds (the sequencer speaks every
+          // poll while alive), so another process takes over instead of waiting for TCP to give up.
+          const idle = `${Math.max(LEADER_IDLE_TIMEOUT_MS, 10 * this.pollMs)}ms`;
+          await client.query(`SET idle_session_timeout = '${idle}'`).catch(() => undefined);
+          await client.query(`SET idle_in_transaction_session_timeout = '${idle}'`).catch(() => undefined);
           this.leader = client;
           this.options.onRole?.('sequencer');
           await this.sequence(client);

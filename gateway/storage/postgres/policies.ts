@@ -12,7 +12,12 @@ const PERIOD_WIDTH = 12;
  * only folds it into the lock space. Two patients sharing a key would merely wait for each other.
  */
 export function subjectLockKey(subject: string): string {
-  return crypto.createHash('sha256').update(`vouch:subject:${subject}`).digest().readBigInt64BE(0).toString();
+  return lockKey(`vouch:subject:${subject}`);
+}
+
+/** An advisory-lock key: the first 8 bytes of SHA-256 of a labelled name, as a signed 64-bit integer. */
+function lockKey(name: string): string {
+  return crypto.createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
 }
 
 export class PostgresPolicyRepository implements Async<PolicyRepository> {
@@ -24,6 +29,11 @@ export class PostgresPolicyRepository implements Async<PolicyRepository> {
    */
   async serialiseSubject(subject: string): Promise<void> {
     await this.sql.query('SELECT pg_advisory_xact_lock($1)', [subjectLockKey(subject)]);
+  }
+
+  /** One policy number's turn (enrollment), under a lock key of its own kind ("vouch:policy:…"). */
+  async serialisePolicy(insurer: string, policyNo: string): Promise<void> {
+    await this.sql.query('SELECT pg_advisory_xact_lock($1)', [lockKey(`vouch:policy:${insurer}|${policyNo}`)]);
   }
 
   async save(p: PolicyRow): Promise<void> {

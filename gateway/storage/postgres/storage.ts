@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { StoreUnavailableError } from '../../errors.js';
+import { KEYS_FINGERPRINT, mustKeepFingerprint } from '../integrity.js';
 import type { CommitObserver, PostgresStore, StoreOptions } from '../storage.js';
-import { openPostgres, type PostgresOptions } from './database.js';
+import { connectionSettings, openPostgres, type PostgresOptions } from './database.js';
 import { PostgresRepositories } from './repositories.js';
 import { SETTLEMENT_REQUEST_KEY } from './settlements.js';
 import type { Sql } from './sql.js';
@@ -77,7 +78,10 @@ class Health {
 
 /** The gateway's store at VOUCH_DATABASE_URL (storage.ts's openStore). */
 export function openPostgresStore(url: string, options: StoreOptions): Promise<PostgresStore> {
-  return openPostgresStorage(url, options.observer ? { observer: options.observer } : {});
+  return openPostgresStorage(url, {
+    ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.databaseTimeoutMs ? { queryTimeoutMillis: options.databaseTimeoutMs } : {}),
+  });
 }
 
 /** Opens the pool on `url` (migrating the schema) and the store over it. */
@@ -95,7 +99,7 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
   return {
     kind: 'postgres',
     pool,
-    connect: () => new pg.Client({ connectionString: url, application_name: 'vouch' }),
+    connect: () => new pg.Client(connectionSettings(url, options)),
     read: new PostgresRepositories(health.watch(pool)),
     get healthy() {
       return health.healthy;
@@ -118,6 +122,14 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
     async holdsData() {
       const { rows } = await pool.query<{ held: boolean }>('SELECT EXISTS (SELECT 1 FROM leaves) OR EXISTS (SELECT 1 FROM parties) AS held');
       return rows[0]!.held;
+    },
+    async bindKeys(fingerprint) {
+      const kept = (await pool.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [KEYS_FINGERPRINT])).rows[0]?.value;
+      if (!mustKeepFingerprint(kept, fingerprint)) return;
+      // Two processes starting together on a new database: the first to insert binds it, the other compares.
+      await pool.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [KEYS_FINGERPRINT, fingerprint]);
+      const bound = (await pool.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [KEYS_FINGERPRINT])).rows[0]?.value;
+      mustKeepFingerprint(bound, fingerprint);
     },
     close: () => pool.end(),
   };
@@ -159,9 +171,14 @@ function transactor(pool: pg.Pool, health: Health, observer: CommitObserver | un
       observer?.committed(1, Number(process.hrtime.bigint() - started) / 1e9);
       return { ok: true, value };
     } catch (error) {
-      await client.query('ROLLBACK').catch((err: Error) => {
-        broken = err;
-      });
+      // A connection the database stopped answering on is dropped, not asked to roll back (that would wait
+      // as long again): the server rolls back whatever a closed connection left open.
+      if (!health.healthy) broken ??= error instanceof Error ? error : new Error(String(error));
+      else {
+        await client.query('ROLLBACK').catch((err: Error) => {
+          broken = err;
+        });
+      }
       // Told as SQLite's group commit tells a failed batch: only when the store failed, not the work.
       if (!health.healthy) observer?.failed();
       return { ok: false, error, lostRace: raced };

@@ -19,8 +19,8 @@ function isFresh(db: Db): boolean {
   return ['parties', 'consents', 'records', 'policies', 'audit_outbox'].every((table) => (db.prepare(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`).get() as { any: number }).any === 0);
 }
 
-const getMeta = (db: Db, key: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
-const setMeta = (db: Db, key: string, value: string) => db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+export const getMeta = (db: Db, key: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+export const setMeta = (db: Db, key: string, value: string) => db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 
 /**
  * The start-up checks of a SQLite data directory (issue 14): both databases pass `PRAGMA quick_check`;

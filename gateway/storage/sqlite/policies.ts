@@ -7,6 +7,7 @@ export class SqlitePolicyRepository implements PolicyRepository {
 
   /** One writer connection, units run one after another inside group commit: they take turns already. */
   serialiseSubject(): void {}
+  serialisePolicy(): void {}
 
   save(p: PolicyRow): void {
     this.st.get(

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { IntegrityError } from '../integrity.js';
+import { IntegrityError, KEYS_FINGERPRINT, mustKeepFingerprint } from '../integrity.js';
 import type { LogStore } from '../log-store.js';
 import { hasRoom, type SqliteStore, type StoreOptions } from '../storage.js';
 import { AUDIT_MIGRATIONS } from './audit-schema.js';
 import { openDatabase, type Db, type Migration } from './database.js';
 import { GroupCommitter } from './group-commit.js';
-import { checkDataDir } from './integrity.js';
+import { checkDataDir, getMeta, setMeta } from './integrity.js';
 import { SqliteLogStore } from './log-store.js';
 import { MAIN_MIGRATIONS } from './main-schema.js';
 import { ReadSnapshot } from './read-snapshot.js';
@@ -60,6 +60,9 @@ export function openSqliteStorage(dataDir: string, options: StoreOptions): Sqlit
       checkDataDir(mainDb, auditDb, keptHeadFile);
     },
     holdsData: async () => held,
+    async bindKeys(fingerprint) {
+      if (mustKeepFingerprint(getMeta(mainDb, KEYS_FINGERPRINT), fingerprint)) setMeta(mainDb, KEYS_FINGERPRINT, fingerprint);
+    },
     async close() {
       committer.close();
       snapshot.release();

@@ -106,6 +106,38 @@ t.test('two processes spending one accumulator under serialiseSubject never both
   t.ok(unlocked.filter(Boolean).length > 3, `without serialiseSubject ${unlocked.filter(Boolean).length} units spent the room of 3`);
 });
 
+/** A unit enrolling policy number P9 for `subject`, as the service does: claimed only if nobody holds it. */
+function claim(subject: string, locked: boolean) {
+  return async (r: Repositories): Promise<boolean> => {
+    if (locked) await r.policies.serialisePolicy('ins-a', 'P9');
+    await r.policies.serialiseSubject(subject);
+    const held = await r.policies.get('ins-a', 'P9');
+    await sleep(15); // the window another process's read would fall into
+    if (held) return held.subject === subject;
+    await r.policies.save({
+      insurer: 'ins-a', policy_no: 'P9', subject, created_at: 1, updated_at: 1,
+      periods: [{ period_no: 1, product: 'p1', start_date: '2026-01-01', end_date: '2026-12-31', pre_existing: false, claim_free_years: 0, used_at: null, corrections: 0, created_at: 1, updated_at: 1 }],
+    });
+    return true;
+  };
+}
+
+t.test('two processes enrolling one policy number for different people under serialisePolicy: one holds it', async (t) => {
+  const { url, store: a } = await open(t, { max: 10 });
+  const b = await openPostgresStorage(url, { max: 10 });
+  t.teardown(() => b.close());
+  const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).write(claim(`subj-${i}`, true))));
+  t.equal(results.filter(Boolean).length, 1, 'exactly one person holds the number');
+  const holder = (await a.read.policies.get('ins-a', 'P9'))!.subject;
+  t.equal(results.findIndex(Boolean), Number(holder.slice(5)), 'the one told yes is the one stored');
+
+  // The control: without the number's lock, people under different patients' turns all think they hold it.
+  await a.pool.query("DELETE FROM policy_periods WHERE policy_no = 'P9'");
+  await a.pool.query("DELETE FROM policies WHERE policy_no = 'P9'");
+  const unlocked = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).write(claim(`subj-${i}`, false))));
+  t.ok(unlocked.filter(Boolean).length > 1, `without serialisePolicy ${unlocked.filter(Boolean).length} people were told they hold it`);
+});
+
 t.test('the subject lock key: 64-bit, stable, distinct per subject', async (t) => {
   t.equal(subjectLockKey('subj-x'), subjectLockKey('subj-x'));
   t.not(subjectLockKey('subj-x'), subjectLockKey('subj-y'));

@@ -103,6 +103,7 @@ const policies: Step[] = [
   ['policies.of', async (r) => [await r.policies.of('subj-1'), await r.policies.of('nobody')]],
   ['policies.countOf', async (r) => [await r.policies.countOf('subj-1', 'ins-a'), await r.policies.countOf('subj-1', 'ins-c')]],
   ['policies.serialiseSubject', async (r) => r.policies.serialiseSubject('subj-1')],
+  ['policies.serialisePolicy', async (r) => r.policies.serialisePolicy('ins-a', 'P1')],
   ['policies.markPeriodUsed', async (r) => [
     await r.policies.markPeriodUsed('ins-a', 'P1', 1, T0 + 7), await r.policies.markPeriodUsed('ins-a', 'P1', 1, T0 + 8), await r.policies.markPeriodUsed('ins-a', 'P1', 9, T0),
     (await r.policies.get('ins-a', 'P1'))?.periods[0]?.used_at,
